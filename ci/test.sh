@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Fresh machine → all tests: installs dependencies, builds, runs every ctest test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/install-deps.sh
+ci/build.sh
+ctest --test-dir build --output-on-failure -j 2 "$@"

@@ -1,0 +1,19 @@
+#include "protocol/json_scan.hpp"
+
+namespace llmbench::protocol {
+
+simdjson::simdjson_result<simdjson::ondemand::document> JsonScratch::Iterate(std::string_view json) {
+  if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {
+    buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(buffer_.data(), json.data(), json.size());
+  return parser_.iterate(buffer_.data(), json.size(), buffer_.size());
+}
+
+double NumberOr(simdjson::ondemand::value value, double fallback) {
+  double d = 0;
+  if (value.get_double().get(d) == simdjson::SUCCESS) return d;
+  return fallback;
+}
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,21 @@
+// Factories for the OpenAI-compatible protocols, and a helper shared with TGI.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <memory>
+#include <string>
+
+#include "protocol/protocol.hpp"
+
+namespace llmbench::protocol {
+
+std::unique_ptr<Protocol> MakeOpenAiChat();
+std::unique_ptr<Protocol> MakeOpenAiCompletions();
+std::unique_ptr<Protocol> MakeTgi();
+
+/// Applies the engine's `extra_body` (a JSON object, validated at scenario load) as an RFC 7396
+/// merge patch, so users can set or remove any field the server understands.
+void MergeExtraBody(const std::string& extra_body_json, nlohmann::json& body);
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,57 @@
+// The wire-protocol interface: request encoding and stream decoding, no sockets.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/events.hpp"
+#include "protocol/sse_parser.hpp"
+
+namespace llmbench::protocol {
+
+/// What to generate, independent of the wire format.
+struct GenerationRequest {
+  std::string model;
+  std::string prompt;
+  std::int64_t max_tokens = 0;
+  bool force_length = false;  ///< also send ignore_eos / min_tokens (engine accepts them)
+  std::optional<double> temperature;
+  std::string extra_body_json;  ///< JSON object merged into the body last ("" = none)
+};
+
+/// An HTTP POST to make: path relative to the engine URL, JSON body, extra headers.
+struct HttpRequest {
+  std::string path;
+  std::string body;
+  std::vector<std::string> headers;  ///< "Name: value"
+};
+
+/// One wire protocol. BuildRequest is pure; Decode keeps parser scratch space, so one instance
+/// serves one thread (the client's event loop) — create one per thread with MakeProtocol.
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view default_path() const = 0;
+  virtual HttpRequest BuildRequest(const GenerationRequest& request) const = 0;
+  /// Classifies one SSE event and adds what it carries to `tally`. Never throws.
+  virtual EventKind Decode(const SseEvent& event, StreamTally& tally) = 0;
+  /// A response header; protocols that carry timings in headers (TGI x-*) read them here.
+  virtual void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const;
+};
+
+/// Protocol names users write in scenario files.
+inline constexpr std::string_view kOpenAiChat = "openai-chat";
+inline constexpr std::string_view kOpenAiCompletions = "openai-completions";
+inline constexpr std::string_view kTgi = "tgi";
+
+/// The registered protocol names, for validation messages.
+const std::vector<std::string>& ProtocolNames();
+
+/// A new decoder for `name`; nullptr for an unknown name.
+std::unique_ptr<Protocol> MakeProtocol(std::string_view name);
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,21 @@
+// Protocol name → decoder factory.
+#include "protocol/openai.hpp"
+
+namespace llmbench::protocol {
+
+void Protocol::OnHeader(std::string_view, std::string_view, StreamTally&) const {}
+
+const std::vector<std::string>& ProtocolNames() {
+  static const std::vector<std::string> names{std::string(kOpenAiChat),
+                                              std::string(kOpenAiCompletions), std::string(kTgi)};
+  return names;
+}
+
+std::unique_ptr<Protocol> MakeProtocol(std::string_view name) {
+  if (name == kOpenAiChat) return MakeOpenAiChat();
+  if (name == kOpenAiCompletions) return MakeOpenAiCompletions();
+  if (name == kTgi) return MakeTgi();
+  return nullptr;
+}
+
+}  // namespace llmbench::protocol

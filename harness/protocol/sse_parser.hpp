@@ -1,0 +1,106 @@
+// Incremental Server-Sent Events framer (WHATWG HTML §9.2.6), fed bytes as they arrive.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace llmbench::protocol {
+
+/// One dispatched event. Views are valid only during the callback.
+struct SseEvent {
+  std::string_view event;  ///< "event:" field; "" means the default type "message"
+  std::string_view data;   ///< "data:" lines joined with '\n'
+  std::string_view id;
+};
+
+/// Byte-fed SSE state machine. Handles "\n", "\r\n" and lone "\r" line ends (also split across
+/// reads), ":" comments (servers' keep-alive pings), multi-line "data:", "event:"/"id:", a final
+/// event without its blank line (Finish), and events split at any byte. Not thread-safe; one
+/// per stream. Allocates only when an event is larger than any seen before on this parser.
+class SseParser {
+ public:
+  /// Feeds `bytes`; calls on_event(const SseEvent&) for each complete event, in order.
+  template <class OnEvent>
+  void Feed(std::string_view bytes, OnEvent&& on_event);
+
+  /// End of stream: dispatches a pending event that lacked its terminating blank line.
+  /// Returns true when the stream ended inside a line or event (a truncated stream).
+  template <class OnEvent>
+  bool Finish(OnEvent&& on_event);
+
+  std::int64_t comments() const noexcept { return comments_; }
+  void Reset();
+
+ private:
+  /// Processes one complete line (without its terminator); true when an event is ready.
+  bool Line(std::string_view line);
+  SseEvent Current() const { return {event_, data_, id_}; }
+  void ClearEvent();
+
+  std::string partial_;  ///< bytes of a line not yet terminated
+  std::string data_;
+  std::string event_;
+  std::string id_;
+  bool has_data_ = false;
+  bool skip_lf_ = false;  ///< previous chunk ended with '\r': a leading '\n' belongs to it
+  std::int64_t comments_ = 0;
+};
+
+template <class OnEvent>
+void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  if (skip_lf_ && p != end) {
+    skip_lf_ = false;
+    if (*p == '\n') ++p;
+  }
+  while (p != end) {
+    // Find the line end: the first '\n', or an earlier '\r'.
+    const auto remaining = static_cast<std::size_t>(end - p);
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', remaining));
+    const char* limit = nl ? nl : end;
+    const char* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(limit - p)));
+    const char* eol = cr ? cr : nl;
+    if (eol == nullptr) {
+      partial_.append(p, remaining);
+      return;
+    }
+    std::string_view line(p, static_cast<std::size_t>(eol - p));
+    if (!partial_.empty()) {
+      partial_.append(line);
+      line = partial_;
+    }
+    p = eol + 1;
+    if (*eol == '\r') {
+      if (p == end) skip_lf_ = true;
+      else if (*p == '\n') ++p;
+    }
+    const bool ready = Line(line);
+    partial_.clear();
+    if (ready) {
+      on_event(Current());
+      ClearEvent();
+    }
+  }
+}
+
+template <class OnEvent>
+bool SseParser::Finish(OnEvent&& on_event) {
+  bool truncated = false;
+  if (!partial_.empty()) {
+    truncated = true;
+    std::string line = std::move(partial_);
+    partial_.clear();
+    Line(line);
+  }
+  if (has_data_) {
+    truncated = true;
+    on_event(Current());
+  }
+  ClearEvent();
+  return truncated;
+}
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,142 @@
+// Hugging Face TGI's native streaming endpoint, POST /generate_stream. Each event carries one
+// token: {"index":1,"token":{"id":..,"text":" the","logprob":..,"special":false},
+// "generated_text":null,"details":null}; the last one has generated_text and details
+// {"finish_reason","generated_tokens",...}. Errors: {"error":"...","error_type":"..."}.
+// Timings come as x-* response headers in milliseconds (x-queue-time, x-inference-time, ...).
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+#include "protocol/json_scan.hpp"
+#include "protocol/openai.hpp"
+
+namespace llmbench::protocol {
+namespace {
+
+using simdjson::SUCCESS;
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+  }
+  return true;
+}
+
+std::int64_t ParseInt(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  std::int64_t v = -1;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+class Tgi final : public Protocol {
+ public:
+  std::string_view name() const override { return kTgi; }
+  std::string_view default_path() const override { return "/generate_stream"; }
+
+  HttpRequest BuildRequest(const GenerationRequest& r) const override {
+    nlohmann::json parameters{{"max_new_tokens", r.max_tokens}, {"details", true}};
+    if (r.temperature && *r.temperature > 0) {
+      parameters["temperature"] = *r.temperature;
+      parameters["do_sample"] = true;
+    }
+    nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
+    if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it
+    MergeExtraBody(r.extra_body_json, body);
+    return {std::string(default_path()), body.dump(),
+            {"Content-Type: application/json", "Accept: text/event-stream"}};
+  }
+
+  EventKind Decode(const SseEvent& event, StreamTally& tally) override {
+    simdjson::ondemand::document doc;
+    object root;
+    if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
+      return Malformed(tally);
+    }
+    EventKind kind = EventKind::Meta;
+    for (auto field : root) {
+      std::string_view key;
+      value v;
+      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) {
+        return Malformed(tally);
+      }
+      if (key == "token") {
+        kind = ReadToken(v, tally);
+      } else if (key == "details") {
+        ReadDetails(v, tally);
+      } else if (key == "generated_text") {
+        if (!v.is_null()) tally.done = true;
+      } else if (key == "error") {
+        std::string_view message;
+        if (v.get_string().get(message) != SUCCESS) message = "error object in stream";
+        if (tally.error.empty()) tally.error.assign(message);
+        kind = EventKind::Error;
+      }
+    }
+    if (!AtEnd(doc)) return Malformed(tally);
+    if (kind == EventKind::Meta && tally.done) return EventKind::Done;
+    return kind;
+  }
+
+  void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const override {
+    const auto ms = [&] { return ParseInt(value) * 1'000'000; };
+    if (EqualsIgnoreCase(name, "x-queue-time")) tally.timings.queue_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-inference-time")) tally.timings.completion_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-total-time")) tally.timings.total_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-prompt-tokens")) tally.prompt_tokens = ParseInt(value);
+    else if (EqualsIgnoreCase(name, "x-generated-tokens")) tally.completion_tokens = ParseInt(value);
+  }
+
+ private:
+  // The token's text counts as generated text unless the token is special (EOS and the like).
+  static EventKind ReadToken(value v, StreamTally& tally) {
+    object token;
+    if (v.get_object().get(token) != SUCCESS) return EventKind::Meta;
+    std::string_view text;
+    bool special = false;
+    for (auto field : token) {
+      std::string_view key;
+      if (field.unescaped_key().get(key) != SUCCESS) break;
+      if (key == "text" && field.value().get_string().get(text) != SUCCESS) text = {};
+      else if (key == "special" && field.value().get_bool().get(special) != SUCCESS) special = false;
+    }
+    if (special) return EventKind::Meta;
+    ++tally.token_events;
+    ++tally.text_chunks;
+    tally.text_bytes += static_cast<std::int64_t>(text.size());
+    return EventKind::Text;
+  }
+
+  static void ReadDetails(value v, StreamTally& tally) {
+    object details;
+    if (v.get_object().get(details) != SUCCESS) return;  // null until the last event
+    tally.done = true;
+    for (auto field : details) {
+      std::string_view key;
+      if (field.unescaped_key().get(key) != SUCCESS) break;
+      std::string_view text;
+      if (key == "generated_tokens") {
+        tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      } else if (key == "input_length") {
+        tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      } else if (key == "finish_reason" && field.value().get_string().get(text) == SUCCESS) {
+        tally.finish_reason.assign(text);
+      }
+    }
+  }
+
+  static EventKind Malformed(StreamTally& tally) {
+    ++tally.malformed_events;
+    return EventKind::Malformed;
+  }
+  JsonScratch scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<Protocol> MakeTgi() { return std::make_unique<Tgi>(); }
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,166 @@
+// Wire decoders on recorded streams from real engines, and on broken ones.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "protocol/protocol.hpp"
+#include "test_support.hpp"
+
+using namespace llmbench::protocol;
+using llmbench::testing::ReadTestData;
+
+namespace llmbench::protocol {
+std::ostream& operator<<(std::ostream& os, EventKind k) { return os << ToString(k); }
+}  // namespace llmbench::protocol
+
+namespace {
+
+struct Decoded {
+  StreamTally tally;
+  std::vector<EventKind> kinds;
+};
+
+Decoded DecodeStream(std::string_view protocol, const std::string& stream) {
+  auto p = MakeProtocol(protocol);
+  BOOST_REQUIRE(p);
+  Decoded out;
+  SseParser parser;
+  auto sink = [&](const SseEvent& e) { out.kinds.push_back(p->Decode(e, out.tally)); };
+  parser.Feed(stream, sink);
+  parser.Finish(sink);
+  return out;
+}
+
+Decoded DecodeFile(std::string_view protocol, const char* file) {
+  return DecodeStream(protocol, ReadTestData(std::string("streams/") + file));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(vllm_chat_counts_text_chunks_and_usage) {
+  const auto d = DecodeFile(kOpenAiChat, "vllm_chat.sse");
+  using K = EventKind;
+  BOOST_TEST((d.kinds == std::vector<K>{K::Meta, K::Text, K::Text, K::Text, K::Meta, K::Done}));
+  BOOST_TEST(d.tally.text_chunks == 3);
+  BOOST_TEST(d.tally.text_bytes == 5 + 8 + 1);  // "Hello", ", wörld" (ö is 2 bytes), "!"
+  BOOST_TEST(d.tally.prompt_tokens == 12);
+  BOOST_TEST(d.tally.completion_tokens == 4);
+  BOOST_TEST(d.tally.finish_reason == "length");
+  BOOST_TEST(d.tally.done);
+  BOOST_TEST(d.tally.error.empty());
+  BOOST_TEST(d.tally.timings.total_ns == -1);
+}
+
+BOOST_AUTO_TEST_CASE(cerebras_time_info_is_read_in_seconds) {
+  const auto d = DecodeFile(kOpenAiChat, "cerebras_chat.sse");
+  BOOST_TEST(d.tally.text_chunks == 2);
+  BOOST_TEST(d.tally.completion_tokens == 2);
+  BOOST_TEST(d.tally.timings.queue_ns == 123'000);
+  BOOST_TEST(d.tally.timings.prompt_ns == 2'100'000);
+  BOOST_TEST(d.tally.timings.completion_ns == 250'000'000);
+  BOOST_TEST(d.tally.timings.total_ns == 253'100'000);
+  BOOST_TEST(d.tally.finish_reason == "stop");
+}
+
+BOOST_AUTO_TEST_CASE(llamacpp_timings_are_read_in_milliseconds) {
+  const auto d = DecodeFile(kOpenAiChat, "llamacpp_chat.sse");
+  BOOST_TEST(d.tally.timings.prompt_ns == 12'500'000);
+  BOOST_TEST(d.tally.timings.completion_ns == 30'250'000);
+  BOOST_TEST(d.tally.timings.total_ns == 42'750'000);
+  BOOST_TEST(d.tally.prompt_tokens == 5);
+}
+
+BOOST_AUTO_TEST_CASE(groq_x_groq_usage_timings) {
+  const auto d = DecodeFile(kOpenAiChat, "groq_chat.sse");
+  BOOST_TEST(d.tally.timings.queue_ns == 20'000'000);
+  BOOST_TEST(d.tally.timings.total_ns == 5'000'000);
+  BOOST_TEST(d.tally.text_chunks == 1);
+}
+
+BOOST_AUTO_TEST_CASE(completions_read_choice_text) {
+  const auto d = DecodeFile(kOpenAiCompletions, "openai_completions.sse");
+  BOOST_TEST(d.tally.text_chunks == 2);
+  BOOST_TEST(d.tally.text_bytes == 10);
+  BOOST_TEST(d.tally.completion_tokens == 2);
+  BOOST_TEST(d.tally.done);
+}
+
+BOOST_AUTO_TEST_CASE(tgi_tokens_special_tokens_and_details) {
+  const auto d = DecodeFile(kTgi, "tgi_generate_stream.sse");
+  using K = EventKind;
+  BOOST_TEST((d.kinds == std::vector<K>{K::Text, K::Text, K::Done}));
+  BOOST_TEST(d.tally.text_chunks == 2);
+  BOOST_TEST(d.tally.token_events == 2);
+  BOOST_TEST(d.tally.completion_tokens == 3);
+  BOOST_TEST(d.tally.prompt_tokens == 7);
+  BOOST_TEST(d.tally.finish_reason == "eos_token");
+  BOOST_TEST(d.tally.done);
+}
+
+BOOST_AUTO_TEST_CASE(tgi_headers_carry_timings_in_ms) {
+  auto p = MakeProtocol(kTgi);
+  StreamTally t;
+  p->OnHeader("X-Queue-Time", "12", t);
+  p->OnHeader("x-inference-time", " 340", t);
+  p->OnHeader("x-total-time", "355", t);
+  p->OnHeader("x-generated-tokens", "20", t);
+  p->OnHeader("x-unrelated", "1", t);
+  BOOST_TEST(t.timings.queue_ns == 12'000'000);
+  BOOST_TEST(t.timings.completion_ns == 340'000'000);
+  BOOST_TEST(t.timings.total_ns == 355'000'000);
+  BOOST_TEST(t.completion_tokens == 20);
+}
+
+BOOST_AUTO_TEST_CASE(error_objects_inside_streams) {
+  auto d = DecodeFile(kOpenAiChat, "openai_error_midstream.sse");
+  BOOST_TEST(d.kinds.back() == EventKind::Error);
+  BOOST_TEST(d.tally.error == "CUDA out of memory");
+  BOOST_TEST(d.tally.text_chunks == 1);
+  d = DecodeFile(kTgi, "tgi_error.sse");
+  BOOST_TEST(d.kinds.back() == EventKind::Error);
+  BOOST_TEST(d.tally.error.find("Input validation error") == 0u);
+  d = DecodeStream(kOpenAiChat, "event: error\ndata: upstream overloaded\n\n");
+  BOOST_TEST(d.kinds.back() == EventKind::Error);
+  BOOST_TEST(d.tally.error == "upstream overloaded");
+}
+
+BOOST_AUTO_TEST_CASE(non_json_and_truncated_json_are_malformed_not_fatal) {
+  for (std::string_view protocol : {kOpenAiChat, kOpenAiCompletions, kTgi}) {
+    const auto d = DecodeStream(protocol,
+                                "data: not json\n\n"
+                                "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n"
+                                "data: [1,2]\n\n"
+                                "data: {\"a\":1}}\n\n"
+                                "data: \n\n");
+    BOOST_TEST(d.tally.malformed_events == 5, protocol);
+    BOOST_TEST(d.tally.text_chunks == 0, protocol);
+    for (auto k : d.kinds) BOOST_TEST((k == EventKind::Malformed), protocol);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(request_bodies_force_length_and_merge_extra_body) {
+  GenerationRequest r{.model = "m", .prompt = "hi \"there\"", .max_tokens = 128, .force_length = true,
+                      .temperature = 0.0, .extra_body_json = R"({"top_p":0.9,"stream_options":null})"};
+  auto chat = MakeProtocol(kOpenAiChat)->BuildRequest(r);
+  BOOST_TEST(chat.path == "/v1/chat/completions");
+  const auto body = nlohmann::json::parse(chat.body);
+  BOOST_TEST(body["messages"][0]["content"] == "hi \"there\"");
+  BOOST_TEST(body["max_tokens"] == 128);
+  BOOST_TEST(body["min_tokens"] == 128);
+  BOOST_TEST(body["ignore_eos"] == true);
+  BOOST_TEST(body["stream"] == true);
+  BOOST_TEST(body["top_p"] == 0.9);
+  BOOST_TEST(!body.contains("stream_options"));  // merge patch removes with null
+  const auto tgi = nlohmann::json::parse(MakeProtocol(kTgi)->BuildRequest(r).body);
+  BOOST_TEST(tgi["inputs"] == "hi \"there\"");
+  BOOST_TEST(tgi["parameters"]["max_new_tokens"] == 128);
+  r.force_length = false;
+  r.extra_body_json.clear();
+  const auto plain = nlohmann::json::parse(MakeProtocol(kOpenAiCompletions)->BuildRequest(r).body);
+  BOOST_TEST(!plain.contains("ignore_eos"));
+  BOOST_TEST(plain["stream_options"]["include_usage"] == true);
+  BOOST_TEST(plain["prompt"] == "hi \"there\"");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_protocol_is_null) { BOOST_TEST(!MakeProtocol("grpc")); }

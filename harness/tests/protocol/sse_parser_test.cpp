@@ -1,0 +1,152 @@
+// SSE framing against hostile input: every split point, CRLF and CR line ends, comments,
+// multi-line data, truncated streams.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "protocol/sse_parser.hpp"
+#include "test_support.hpp"
+
+using llmbench::protocol::SseEvent;
+using llmbench::protocol::SseParser;
+using llmbench::testing::ReadTestData;
+
+namespace {
+
+struct Ev {
+  std::string event, data, id;
+  bool operator==(const Ev&) const = default;
+};
+
+// Parses `stream` fed in the given pieces; returns events (Finish included).
+std::vector<Ev> Parse(const std::vector<std::string_view>& pieces, bool* truncated = nullptr) {
+  std::vector<Ev> out;
+  SseParser parser;
+  auto sink = [&](const SseEvent& e) {
+    out.push_back({std::string(e.event), std::string(e.data), std::string(e.id)});
+  };
+  for (auto p : pieces) parser.Feed(p, sink);
+  const bool t = parser.Finish(sink);
+  if (truncated) *truncated = t;
+  return out;
+}
+
+std::vector<Ev> ParseWhole(std::string_view s) { return Parse({s}); }
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  std::string out;
+  std::size_t pos = 0, hit;
+  while ((hit = s.find(from, pos)) != std::string::npos) {
+    out.append(s, pos, hit - pos).append(to);
+    pos = hit + from.size();
+  }
+  return out.append(s, pos);
+}
+
+const char* const kStreams[] = {"vllm_chat.sse", "cerebras_chat.sse", "tgi_generate_stream.sse",
+                                "openai_error_midstream.sse", "llamacpp_chat.sse"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(recorded_stream_yields_each_data_line) {
+  const auto events = ParseWhole(ReadTestData("streams/vllm_chat.sse"));
+  BOOST_TEST_REQUIRE(events.size() == 6u);
+  BOOST_TEST(events.back().data == "[DONE]");
+  BOOST_TEST(events[1].data.find("\"Hello\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_single_split_point_gives_the_same_events) {
+  for (const char* name : kStreams) {
+    const std::string s = ReadTestData(std::string("streams/") + name);
+    const auto expected = ParseWhole(s);
+    BOOST_TEST_REQUIRE(!expected.empty());
+    for (std::size_t cut = 0; cut <= s.size(); ++cut) {
+      const std::string_view v(s);
+      BOOST_TEST_REQUIRE((Parse({v.substr(0, cut), v.substr(cut)}) == expected), name << " cut " << cut);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(byte_by_byte_and_every_pair_of_splits_in_crlf_stream) {
+  const std::string s = Replace(ReadTestData("streams/tgi_generate_stream.sse"), "\n", "\r\n");
+  const auto expected = ParseWhole(ReadTestData("streams/tgi_generate_stream.sse"));
+  BOOST_TEST_REQUIRE(ParseWhole(s) == expected);
+  std::vector<std::string_view> bytes;
+  for (std::size_t i = 0; i < s.size(); ++i) bytes.push_back(std::string_view(s).substr(i, 1));
+  BOOST_TEST(Parse(bytes) == expected);
+  const std::string_view v(s);
+  for (std::size_t a = 0; a <= s.size(); a += 3) {
+    for (std::size_t b = a; b <= s.size(); ++b) {
+      BOOST_TEST_REQUIRE((Parse({v.substr(0, a), v.substr(a, b - a), v.substr(b)}) == expected),
+                         "cuts " << a << "," << b);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lone_cr_line_ends_split_between_cr_and_next_line) {
+  const std::string s = "data: a\r\rdata: b\r\r";
+  const std::vector<Ev> expected{{"", "a", ""}, {"", "b", ""}};
+  for (std::size_t cut = 0; cut <= s.size(); ++cut) {
+    BOOST_TEST((Parse({std::string_view(s).substr(0, cut), std::string_view(s).substr(cut)}) == expected));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(comments_are_counted_and_not_dispatched) {
+  SseParser parser;
+  int events = 0;
+  parser.Feed(": ping\n\n:\n\ndata: x\n\n: ping\n\n", [&](const SseEvent&) { ++events; });
+  BOOST_TEST(events == 1);
+  BOOST_TEST(parser.comments() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(multiline_data_and_event_type_and_id) {
+  const auto events = ParseWhole("event: error\nid: 7\ndata: first\ndata:second\ndata\n\n");
+  BOOST_TEST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].event == "error");
+  BOOST_TEST(events[0].id == "7");
+  BOOST_TEST(events[0].data == "first\nsecond\n");
+}
+
+BOOST_AUTO_TEST_CASE(event_type_resets_after_dispatch_and_after_blank_without_data) {
+  const auto events = ParseWhole("event: a\n\ndata: 1\n\nevent: b\ndata: 2\n\ndata: 3\n\n");
+  const std::vector<Ev> expected{{"", "1", ""}, {"b", "2", ""}, {"", "3", ""}};
+  BOOST_TEST((events == expected));
+}
+
+BOOST_AUTO_TEST_CASE(empty_data_field_dispatches_an_empty_event) {
+  const auto events = ParseWhole("data:\n\n");
+  BOOST_TEST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].data.empty());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_fields_and_retry_are_ignored) {
+  const auto events = ParseWhole("retry: 100\nfoo: bar\nnocolon\ndata: x\n\n");
+  BOOST_TEST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].data == "x");
+}
+
+BOOST_AUTO_TEST_CASE(missing_final_blank_line_is_flushed_and_flagged) {
+  bool truncated = false;
+  auto events = Parse({"data: a\n\ndata: b\n"}, &truncated);
+  BOOST_TEST(events.size() == 2u);
+  BOOST_TEST(truncated);
+  events = Parse({"data: a\n\ndata: {\"par"}, &truncated);
+  BOOST_TEST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(events[1].data == "{\"par");
+  BOOST_TEST(truncated);
+  Parse({"data: a\n\n"}, &truncated);
+  BOOST_TEST(!truncated);
+}
+
+BOOST_AUTO_TEST_CASE(binary_garbage_does_not_crash) {
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 131 + 7) % 256));
+  SseParser parser;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < garbage.size(); i += 61) {
+    parser.Feed(std::string_view(garbage).substr(i, 61), [&](const SseEvent& e) { total += e.data.size(); });
+  }
+  parser.Finish([](const SseEvent&) {});
+  BOOST_TEST(total < garbage.size());
+}

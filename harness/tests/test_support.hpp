@@ -1,0 +1,25 @@
+// Helpers shared by the unit tests: test data lookup.
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace llmbench::testing {
+
+/// Contents of harness/tests/data/<relative>.
+inline std::string ReadTestData(const std::string& relative) {
+  const std::string path = std::string(LLMBENCH_TEST_DATA) + "/" + relative;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("missing test data: " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline std::string DataPath(const std::string& relative) {
+  return std::string(LLMBENCH_TEST_DATA) + "/" + relative;
+}
+
+}  // namespace llmbench::testing
