@@ -1,0 +1,57 @@
+#include "scenario/expand.hpp"
+
+#include <algorithm>
+
+namespace llmbench::scenario {
+namespace {
+
+// FNV-1a, 64 bit: a stable hash (std::hash is not stable across implementations).
+std::uint64_t Fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+  for (const unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void AddLabels(std::vector<std::string>& out, const std::vector<std::string>& labels) {
+  for (const auto& l : labels) {
+    if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+  }
+}
+
+}  // namespace
+
+std::vector<Case> Expand(const Scenario& scenario) {
+  std::vector<Case> cases;
+  for (const auto& engine : scenario.engines) {
+    for (const auto& cls : scenario.classes) {
+      if (!cls.engines.empty() &&
+          std::find(cls.engines.begin(), cls.engines.end(), engine.name) == cls.engines.end()) {
+        continue;
+      }
+      Case c;
+      c.id = scenario.name + "/" + engine.name + "/" + cls.name;
+      c.scenario_name = scenario.name;
+      c.scenario_file = scenario.file;
+      c.engine = engine;
+      c.prompt_class = cls;
+      c.load = scenario.load;
+      AddLabels(c.labels, scenario.labels);
+      AddLabels(c.labels, engine.labels);
+      AddLabels(c.labels, cls.labels);
+      // The prompt seed depends on the class, not the engine: every engine gets the same
+      // prompts for a class, which is what a fair engine-to-engine comparison needs.
+      c.prompt_seed = Fnv1a(cls.name, Fnv1a(std::to_string(scenario.load.seed)));
+      cases.push_back(std::move(c));
+    }
+  }
+  return cases;
+}
+
+Nanoseconds CaseTimeBudget(const Case& c) {
+  const auto levels = static_cast<std::int64_t>(c.load.concurrency.size());
+  return (c.load.max_duration + 2 * c.load.timeout) * levels + std::chrono::seconds(30);
+}
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,30 @@
+// Scenario → cases: one case per engine × prompt class, the unit CTest runs and reports.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+
+namespace llmbench::scenario {
+
+/// One benchmark case: what runs for one engine and one prompt class, with its effective load.
+struct Case {
+  std::string id;  ///< "scenario/engine/class": the CTest test name and the results path
+  std::string scenario_name;
+  std::string scenario_file;
+  Engine engine;
+  PromptClass prompt_class;
+  Load load;
+  std::vector<std::string> labels;  ///< scenario + engine + class labels, deduplicated
+  std::uint64_t prompt_seed = 0;    ///< derived from load.seed and the class name
+};
+
+/// Every case, in file order (engines outer, classes inner); classes restricted by `engines`.
+std::vector<Case> Expand(const Scenario& scenario);
+
+/// Upper bound of a case's run time: every level's max_duration plus request timeouts, used
+/// as the CTest TIMEOUT so that a hung engine fails the test instead of the CI job.
+Nanoseconds CaseTimeBudget(const Case& c);
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,96 @@
+#include "scenario/load_toml.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "protocol/protocol.hpp"
+#include "scenario/sections.hpp"
+
+namespace llmbench::scenario {
+namespace {
+
+Scenario ReadScenario(const toml::table& root, const std::string& file, const LoadContext& ctx) {
+  Scenario s;
+  s.file = file;
+  s.name = std::filesystem::path(file).stem().string();
+  TableReader r(root, "", ctx);
+  const auto schema = r.Int("schema", 0, 1'000'000);
+  if (!schema) {
+    ctx.Error(root.source(), "schema", "missing required key", fmt::format("add `schema = {}` at the top", kSchemaVersion));
+  } else if (*schema != kSchemaVersion) {
+    r.Error("schema", fmt::format("unsupported schema version {}", *schema),
+            fmt::format("this llmbench reads schema {}", kSchemaVersion));
+  }
+  if (auto name = r.String("name")) {
+    if (ValidName(*name)) s.name = *name;
+    else r.Error("name", fmt::format("'{}' is not a valid scenario name", *name), "use letters, digits, '_', '-', '.'");
+  }
+  if (!ValidName(s.name)) {
+    ctx.Error(root.source(), "name", fmt::format("file stem '{}' is not a valid scenario name", s.name),
+              "rename the file or set `name` (letters, digits, '_', '-', '.')");
+  }
+  s.description = r.String("description").value_or("");
+  s.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
+  if (const auto* load = r.Table("load")) s.load = ReadLoad(TableReader(*load, "load", ctx));
+  if (const auto* engines = r.Table("engines")) s.engines = ReadEngines(*engines, ctx);
+  else ctx.Error(root.source(), "engines", "missing required table", "add [engines.<name>] with a protocol");
+  if (const auto* classes = r.Table("classes")) s.classes = ReadClasses(*classes, ctx, s.engines);
+  else ctx.Error(root.source(), "classes", "missing required table", "add [classes.<name>] with input_tokens and output_tokens");
+  if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load);
+  r.RejectUnknownKeys();
+  return s;
+}
+
+}  // namespace
+
+Scenario LoadScenarioText(std::string_view text, const std::string& file, const EnvLookup& env) {
+  std::vector<Diagnostic> diagnostics;
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    diagnostics.push_back({file, static_cast<int>(e.source().begin.line),
+                           static_cast<int>(e.source().begin.column), "",
+                           std::string(e.description()), "TOML syntax"});
+    throw InputError(std::move(diagnostics));
+  }
+  const LoadContext ctx{file, &diagnostics, env};
+  Scenario s = ReadScenario(root, file, ctx);
+  if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
+  return s;
+}
+
+Scenario LoadScenarioFile(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({{path, 0, 0, "", "cannot open file", "check the path"}});
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return LoadScenarioText(text, path, env);
+}
+
+EnvLookup ProcessEnvironment(const std::string& dotenv_path) {
+  auto dotenv = std::make_shared<std::map<std::string, std::string>>();
+  std::ifstream in(dotenv_path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line.erase(0, 7);
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    (*dotenv)[line.substr(0, eq)] = value;
+  }
+  return [dotenv](const std::string& name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    if (auto it = dotenv->find(name); it != dotenv->end()) return it->second;
+    return std::nullopt;
+  };
+}
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,278 @@
+#include "scenario/sections.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "protocol/protocol.hpp"
+
+namespace llmbench::scenario {
+namespace {
+
+constexpr std::int64_t kMaxTokens = 1'000'000;
+constexpr std::int64_t kMaxConcurrency = 100'000;
+constexpr std::string_view kSimProtocol = "sim";
+
+}  // namespace
+
+bool ValidName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+         });
+}
+
+namespace {
+
+std::vector<std::string> ProtocolChoices() {
+  auto names = protocol::ProtocolNames();
+  names.emplace_back(kSimProtocol);
+  return names;
+}
+
+// toml::table iterates in key order; users expect engines and classes in file order.
+std::vector<std::pair<const toml::key*, const toml::node*>> InFileOrder(const toml::table& t) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> out;
+  for (const auto& [k, v] : t) out.emplace_back(&k, &v);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return x.line != y.line ? x.line < y.line : x.column < y.column;
+  });
+  return out;
+}
+
+void CheckName(const toml::key& key, const std::string& section, const LoadContext& ctx) {
+  if (!ValidName(key.str())) {
+    ctx.Error(key.source(), section + "." + std::string(key.str()), "invalid name",
+              "use letters, digits, '_', '-', '.' (it becomes part of a test name)");
+  }
+}
+
+void ReadPricing(TableReader& r, Engine& e) {
+  e.cost_per_hour = r.Number("cost_per_hour", 0, 1e9);
+  e.price_per_million_input = r.Number("price_per_million_input", 0, 1e9);
+  e.price_per_million_output = r.Number("price_per_million_output", 0, 1e9);
+}
+
+Engine ReadEngine(const std::string& name, TableReader r) {
+  Engine e;
+  e.name = name;
+  const auto choices = ProtocolChoices();
+  if (auto p = r.String("protocol")) {
+    if (std::find(choices.begin(), choices.end(), *p) == choices.end()) {
+      const std::string close = ClosestMatch(*p, choices);
+      r.Error("protocol", fmt::format("unknown protocol '{}'", *p),
+              close.empty() ? fmt::format("one of: {}", fmt::join(choices, ", "))
+                            : fmt::format("did you mean '{}'?", close));
+    }
+    e.protocol = *p;
+  } else {
+    r.context().Error(r.table().source(), r.KeyPath("protocol"), "missing required key",
+                      fmt::format("one of: {}", fmt::join(choices, ", ")));
+  }
+  const bool sim = e.protocol == kSimProtocol;
+  e.url = r.InterpolatedString("url").value_or("");
+  if (!sim && e.url.empty() && !r.table().contains("url")) {
+    r.context().Error(r.table().source(), r.KeyPath("url"), "missing required key",
+                      "the server's base URL, e.g. \"http://127.0.0.1:8000\"");
+  } else if (!e.url.empty() && e.url.rfind("http://", 0) != 0 && e.url.rfind("https://", 0) != 0) {
+    r.Error("url", fmt::format("'{}' is not an http:// or https:// URL", e.url));
+  }
+  if (sim && r.table().contains("url")) r.Error("url", "the embedded simulator has no url", "remove it");
+  e.path = r.String("path").value_or("");
+  if (!e.path.empty() && e.path.front() != '/') r.Error("path", "must start with '/'");
+  e.model = r.InterpolatedString("model").value_or(sim ? "llmbench-sim" : "");
+  if (e.model.empty() && !sim) {
+    r.context().Error(r.table().source(), r.KeyPath("model"), "missing required key", "the model name the server expects");
+  }
+  e.api_key_env = r.String("api_key_env").value_or("");
+  if (const auto* headers = r.Table("headers")) {
+    TableReader h(*headers, r.KeyPath("headers"), r.context());
+    for (const auto& [k, v] : *headers) {
+      if (auto value = h.InterpolatedString(std::string(k.str()))) e.headers[std::string(k.str())] = *value;
+    }
+  }
+  if (const auto* extra = r.Table("extra_body")) {
+    std::ostringstream json, text;
+    json << toml::json_formatter{*extra};
+    text << toml::toml_formatter{toml::table{{"extra_body", *extra}}};
+    e.extra_body_json = json.str();
+    e.extra_body_toml = text.str();
+  }
+  e.force_output_length = r.Bool("force_output_length").value_or(true);
+  e.required = r.Bool("required").value_or(true);
+  ReadPricing(r, e);
+  e.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
+  if (const auto* simulator = r.Table("simulator")) {
+    if (!sim) r.Error("simulator", "only engines with protocol = \"sim\" take a [simulator] table");
+    e.sim = ReadSimSettings(TableReader(*simulator, r.KeyPath("simulator"), r.context()));
+  } else if (sim) {
+    e.sim = SimSettings{};
+  }
+  if (r.table().contains("api_key")) {
+    r.Accept("api_key");
+    r.Error("api_key", "API keys are never read from scenario files",
+            "set api_key_env = \"NAME\" and export NAME (or put NAME=... in .env)");
+  }
+  r.RejectUnknownKeys();
+  return e;
+}
+
+SimFaults ReadFaults(TableReader r) {
+  SimFaults f;
+  f.http_500 = r.Fraction("http_500").value_or(0);
+  f.http_400 = r.Fraction("http_400").value_or(0);
+  f.http_429 = r.Fraction("http_429").value_or(0);
+  f.retry_after = r.Duration("retry_after").value_or(f.retry_after);
+  f.stall = r.Fraction("stall").value_or(0);
+  f.stall_for = r.Duration("stall_for").value_or(f.stall_for);
+  f.disconnect = r.Fraction("disconnect").value_or(0);
+  f.malformed = r.Fraction("malformed").value_or(0);
+  const double total = f.http_500 + f.http_400 + f.http_429 + f.stall + f.disconnect + f.malformed;
+  if (total > 1.0 + 1e-9) {
+    r.context().Error(r.table().source(), r.KeyPath(""), fmt::format("fault rates add up to {} > 1", total));
+  }
+  r.RejectUnknownKeys();
+  return f;
+}
+
+}  // namespace
+
+SimSettings ReadSimSettings(TableReader r) {
+  SimSettings s;
+  if (auto wire = r.String("wire")) {
+    const auto& names = protocol::ProtocolNames();
+    if (std::find(names.begin(), names.end(), *wire) == names.end()) {
+      r.Error("wire", fmt::format("unknown wire protocol '{}'", *wire), fmt::format("one of: {}", fmt::join(names, ", ")));
+    }
+    s.wire = *wire;
+  }
+  s.prefill_base = r.Duration("prefill_base").value_or(s.prefill_base);
+  s.prefill_per_token = r.Duration("prefill_per_token").value_or(s.prefill_per_token);
+  s.decode_step = r.Duration("decode_step").value_or(s.decode_step);
+  s.decode_per_seq = r.Duration("decode_per_seq").value_or(s.decode_per_seq);
+  if (s.decode_step.count() == 0) r.Error("decode_step", "must be greater than zero");
+  s.max_batch = r.Int("max_batch", 1, 1'000'000).value_or(s.max_batch);
+  s.jitter = r.Fraction("jitter").value_or(s.jitter);
+  s.tokens_per_chunk = r.Int("tokens_per_chunk", 1, 1024).value_or(s.tokens_per_chunk);
+  s.events_per_write = r.Int("events_per_write", 1, 1024).value_or(s.events_per_write);
+  s.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
+  if (const auto* faults = r.Table("faults")) s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
+  r.RejectUnknownKeys();
+  return s;
+}
+
+Load ReadLoad(TableReader r) {
+  Load l;
+  if (auto levels = r.IntArray("concurrency", 1, kMaxConcurrency)) {
+    if (levels->empty()) {
+      r.Error("concurrency", "the list of concurrency levels is empty", "e.g. concurrency = [1, 8, 32]");
+    } else if (std::set<std::int64_t>(levels->begin(), levels->end()).size() != levels->size()) {
+      r.Error("concurrency", "a concurrency level is listed twice");
+    } else {
+      l.concurrency = *levels;
+    }
+  }
+  l.requests = r.Int("requests", 1, 10'000'000).value_or(l.requests);
+  l.warmup = r.Int("warmup", 0, 1'000'000).value_or(l.warmup);
+  l.timeout = r.Duration("timeout").value_or(l.timeout);
+  l.max_duration = r.Duration("max_duration").value_or(l.max_duration);
+  if (l.timeout.count() == 0) r.Error("timeout", "must be greater than zero");
+  if (l.max_duration.count() == 0) r.Error("max_duration", "must be greater than zero");
+  l.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
+  if (r.table().contains("temperature")) l.temperature = r.Number("temperature", 0, 2);
+  l.max_retries = r.Int("max_retries", 0, 100).value_or(l.max_retries);
+  r.RejectUnknownKeys();
+  return l;
+}
+
+std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& ctx) {
+  std::vector<Engine> out;
+  for (const auto& [key_ptr, node_ptr] : InFileOrder(engines)) {
+    const toml::key& key = *key_ptr;
+    const toml::node& node = *node_ptr;
+    CheckName(key, "engines", ctx);
+    const std::string name(key.str());
+    if (const auto* t = node.as_table()) out.push_back(ReadEngine(name, TableReader(*t, "engines." + name, ctx)));
+    else ctx.Error(node.source(), "engines." + name, "expected a table", "write [engines." + name + "]");
+  }
+  if (out.empty()) ctx.Error(engines.source(), "engines", "no engine defined", "add [engines.<name>]");
+  return out;
+}
+
+std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
+                                     const std::vector<Engine>& engines) {
+  std::vector<PromptClass> out;
+  for (const auto& [key_ptr, node_ptr] : InFileOrder(classes)) {
+    const toml::key& key = *key_ptr;
+    const toml::node& node = *node_ptr;
+    CheckName(key, "classes", ctx);
+    const std::string name(key.str());
+    const auto* t = node.as_table();
+    if (!t) {
+      ctx.Error(node.source(), "classes." + name, "expected a table", "write [classes." + name + "]");
+      continue;
+    }
+    TableReader r(*t, "classes." + name, ctx);
+    PromptClass c;
+    c.name = name;
+    const auto input = r.Int("input_tokens", 1, kMaxTokens);
+    const auto output = r.Int("output_tokens", 1, kMaxTokens);
+    if (!t->contains("input_tokens")) ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key", "mean prompt length in tokens");
+    if (!t->contains("output_tokens")) ctx.Error(t->source(), r.KeyPath("output_tokens"), "missing required key", "output length in tokens (max_tokens)");
+    c.input_tokens = input.value_or(0);
+    c.output_tokens = output.value_or(0);
+    c.input_stddev = r.Int("input_stddev", 0, kMaxTokens).value_or(0);
+    c.output_stddev = r.Int("output_stddev", 0, kMaxTokens).value_or(0);
+    c.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
+    if (auto only = r.StringArray("engines")) {
+      for (const auto& e : *only) {
+        if (std::none_of(engines.begin(), engines.end(), [&](const Engine& x) { return x.name == e; })) {
+          std::vector<std::string> names;
+          for (const auto& x : engines) names.push_back(x.name);
+          r.Error("engines", fmt::format("undefined engine '{}'", e), fmt::format("defined: {}", fmt::join(names, ", ")));
+        }
+      }
+      c.engines = *only;
+    }
+    r.RejectUnknownKeys();
+    out.push_back(std::move(c));
+  }
+  if (out.empty()) ctx.Error(classes.source(), "classes", "no prompt class defined", "add [classes.<name>]");
+  return out;
+}
+
+std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load) {
+  std::vector<ThresholdSpec> out;
+  for (const auto& node : rules) {
+    ThresholdSpec t;
+    t.line = static_cast<int>(node.source().begin.line);
+    t.column = static_cast<int>(node.source().begin.column);
+    if (const auto* s = node.as_string()) {
+      t.expression = s->get();
+    } else if (const auto* table = node.as_table()) {
+      TableReader r(*table, "thresholds[]", ctx);
+      t.expression = r.String("rule").value_or("");
+      if (!table->contains("rule")) ctx.Error(table->source(), "thresholds[].rule", "missing required key", "e.g. rule = \"ttft.p95 < 500ms\"");
+      if (auto levels = r.IntArray("concurrency", 1, kMaxConcurrency)) {
+        for (auto level : *levels) {
+          if (std::find(load.concurrency.begin(), load.concurrency.end(), level) == load.concurrency.end()) {
+            r.Error("concurrency", fmt::format("concurrency {} is not one of load.concurrency", level));
+          }
+        }
+        t.concurrency = *levels;
+      }
+      r.RejectUnknownKeys();
+    } else {
+      ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency}");
+      continue;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,22 @@
+// Readers for each section of a scenario file; each validates its own keys and values.
+#pragma once
+
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "scenario/toml_reader.hpp"
+
+namespace llmbench::scenario {
+
+/// Names become parts of test names and paths: letters, digits, '_', '-', '.'; 1–64 chars.
+bool ValidName(std::string_view name);
+
+Load ReadLoad(TableReader r);
+std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& ctx);
+SimSettings ReadSimSettings(TableReader r);
+std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
+                                     const std::vector<Engine>& engines);
+std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx,
+                                          const Load& load);
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,114 @@
+#include "scenario/to_toml.hpp"
+
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "base/units.hpp"
+
+namespace llmbench::scenario {
+namespace {
+
+toml::array Strings(const std::vector<std::string>& v) {
+  toml::array a;
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+toml::array Ints(const std::vector<std::int64_t>& v) {
+  toml::array a;
+  for (auto i : v) a.push_back(i);
+  return a;
+}
+
+std::string Dur(Nanoseconds d) { return FormatDuration(d); }
+
+toml::table SimTable(const SimSettings& s) {
+  const SimFaults& f = s.faults;
+  return toml::table{
+      {"wire", s.wire},
+      {"prefill_base", Dur(s.prefill_base)},
+      {"prefill_per_token", Dur(s.prefill_per_token)},
+      {"decode_step", Dur(s.decode_step)},
+      {"decode_per_seq", Dur(s.decode_per_seq)},
+      {"max_batch", s.max_batch},
+      {"jitter", s.jitter},
+      {"tokens_per_chunk", s.tokens_per_chunk},
+      {"events_per_write", s.events_per_write},
+      {"seed", static_cast<std::int64_t>(s.seed)},
+      {"faults", toml::table{{"http_500", f.http_500}, {"http_400", f.http_400}, {"http_429", f.http_429},
+                             {"retry_after", Dur(f.retry_after)}, {"stall", f.stall},
+                             {"stall_for", Dur(f.stall_for)}, {"disconnect", f.disconnect},
+                             {"malformed", f.malformed}}},
+  };
+}
+
+toml::table EngineTable(const Engine& e) {
+  toml::table t{{"protocol", e.protocol}, {"model", e.model},
+                {"force_output_length", e.force_output_length}, {"required", e.required}};
+  if (!e.url.empty()) t.insert("url", e.url);
+  if (!e.path.empty()) t.insert("path", e.path);
+  if (!e.api_key_env.empty()) t.insert("api_key_env", e.api_key_env);
+  if (!e.headers.empty()) {
+    toml::table h;
+    for (const auto& [k, v] : e.headers) h.insert(k, v);
+    t.insert("headers", std::move(h));
+  }
+  if (!e.extra_body_toml.empty()) {
+    auto doc = toml::parse(std::string_view(e.extra_body_toml), std::string_view("extra_body"));
+    t.insert("extra_body", *doc["extra_body"].as_table());
+  }
+  if (e.cost_per_hour) t.insert("cost_per_hour", *e.cost_per_hour);
+  if (e.price_per_million_input) t.insert("price_per_million_input", *e.price_per_million_input);
+  if (e.price_per_million_output) t.insert("price_per_million_output", *e.price_per_million_output);
+  if (!e.labels.empty()) t.insert("labels", Strings(e.labels));
+  if (e.sim) t.insert("simulator", SimTable(*e.sim));
+  return t;
+}
+
+toml::table ScenarioTable(const Scenario& s) {
+  toml::table engines;
+  for (const auto& e : s.engines) engines.insert(e.name, EngineTable(e));
+  toml::table classes;
+  for (const auto& c : s.classes) {
+    toml::table t{{"input_tokens", c.input_tokens}, {"input_stddev", c.input_stddev},
+                  {"output_tokens", c.output_tokens}, {"output_stddev", c.output_stddev}};
+    if (!c.engines.empty()) t.insert("engines", Strings(c.engines));
+    if (!c.labels.empty()) t.insert("labels", Strings(c.labels));
+    classes.insert(c.name, std::move(t));
+  }
+  const Load& l = s.load;
+  toml::table load{{"concurrency", Ints(l.concurrency)}, {"requests", l.requests}, {"warmup", l.warmup},
+                   {"timeout", Dur(l.timeout)}, {"max_duration", Dur(l.max_duration)},
+                   {"seed", static_cast<std::int64_t>(l.seed)}, {"max_retries", l.max_retries}};
+  if (l.temperature) load.insert("temperature", *l.temperature);
+  toml::array thresholds;
+  for (const auto& t : s.thresholds) {
+    if (t.concurrency.empty()) thresholds.push_back(t.expression);
+    else thresholds.push_back(toml::table{{"rule", t.expression}, {"concurrency", Ints(t.concurrency)}});
+  }
+  toml::table root{{"schema", kSchemaVersion}, {"name", s.name}};
+  if (!s.description.empty()) root.insert("description", s.description);
+  if (!s.labels.empty()) root.insert("labels", Strings(s.labels));
+  if (!thresholds.empty()) root.insert("thresholds", std::move(thresholds));
+  root.insert("engines", std::move(engines));
+  root.insert("classes", std::move(classes));
+  root.insert("load", std::move(load));
+  return root;
+}
+
+}  // namespace
+
+std::string ToToml(const Scenario& s) {
+  std::ostringstream out;
+  out << toml::toml_formatter{ScenarioTable(s)} << '\n';
+  return out.str();
+}
+
+std::string ToJson(const Scenario& s) {
+  std::ostringstream out;
+  out << toml::json_formatter{ScenarioTable(s)};
+  return out.str();
+}
+
+}  // namespace llmbench::scenario

@@ -1,0 +1,243 @@
+// Scenario loading: good files load with the values written; each class of bad input gives its
+// precise error (file:line:col, key path, hint), all errors at once.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "base/diagnostic.hpp"
+#include "scenario/expand.hpp"
+#include "scenario/load_toml.hpp"
+#include "scenario/to_toml.hpp"
+#include "test_support.hpp"
+
+using namespace llmbench;
+using namespace llmbench::scenario;
+using namespace std::chrono_literals;
+
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& k) -> std::optional<std::string> {
+    if (auto it = vars.find(k); it != vars.end()) return it->second;
+    return std::nullopt;
+  };
+}
+
+const char* const kGood = R"(schema = 1
+description = "two engines, two classes"
+labels = ["nightly"]
+thresholds = ["ttft.p95 < 500ms", { rule = "itl.p50 < 40ms", concurrency = [64] }]
+
+[engines.vllm]
+protocol = "openai-chat"
+url = "${VLLM_URL:-http://127.0.0.1:8000}"
+model = "meta-llama/Llama-3.1-8B-Instruct"
+api_key_env = "VLLM_KEY"
+headers = { X-Team = "${TEAM}" }
+extra_body = { top_p = 0.9 }
+required = false
+cost_per_hour = 2.5
+
+[engines.sim]
+protocol = "sim"
+[engines.sim.simulator]
+decode_step = "20ms"
+jitter = "5%"
+faults = { http_429 = 0.01, retry_after = "100ms" }
+
+[classes.short_short]
+input_tokens = 128
+output_tokens = 64
+[classes.long_long]
+input_tokens = 2048
+input_stddev = 100
+output_tokens = 512
+engines = ["sim"]
+
+[load]
+concurrency = [1, 8, 64]
+requests = 100
+warmup = 4
+timeout = "30s"
+seed = 7
+)";
+
+// Loads `text` expecting failure; returns the diagnostics.
+std::vector<Diagnostic> Errors(const std::string& text, std::map<std::string, std::string> env = {}) {
+  try {
+    LoadScenarioText(text, "bad.toml", FakeEnv(std::move(env)));
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  BOOST_FAIL("loaded without error:\n" << text);
+  return {};
+}
+
+// The single diagnostic of a bad file, checked for key and position.
+Diagnostic OnlyError(const std::string& text, const std::string& key, int line, int column = 0) {
+  const auto errors = Errors(text);
+  BOOST_TEST_REQUIRE(errors.size() == 1u, [&] {
+    std::string all;
+    for (const auto& e : errors) all += FormatDiagnostic(e) + "\n";
+    return all;
+  }());
+  BOOST_TEST(errors[0].file == "bad.toml");
+  BOOST_TEST(errors[0].key_path == key);
+  BOOST_TEST(errors[0].line == line);
+  if (column) BOOST_TEST(errors[0].column == column);
+  return errors[0];
+}
+
+const std::string kMinimal = "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(good_file_loads_every_value) {
+  const Scenario s = LoadScenarioText(kGood, "dir/pair.toml", FakeEnv({{"TEAM", "perf"}}));
+  BOOST_TEST(s.name == "pair");
+  BOOST_TEST_REQUIRE(s.engines.size() == 2u);
+  const Engine& v = s.engines[0];
+  BOOST_TEST(v.name == "vllm");
+  BOOST_TEST(v.url == "http://127.0.0.1:8000");
+  BOOST_TEST(v.headers.at("X-Team") == "perf");
+  BOOST_TEST(v.extra_body_json.find("\"top_p\"") != std::string::npos);
+  BOOST_TEST(!v.required);
+  BOOST_TEST(v.cost_per_hour.value() == 2.5);
+  BOOST_TEST(v.api_key_env == "VLLM_KEY");
+  const Engine& sim = s.engines[1];
+  BOOST_TEST_REQUIRE(sim.sim.has_value());
+  BOOST_TEST((sim.sim->decode_step == 20ms));
+  BOOST_TEST(sim.sim->jitter == 0.05);
+  BOOST_TEST(sim.sim->faults.http_429 == 0.01);
+  BOOST_TEST((sim.sim->faults.retry_after == 100ms));
+  BOOST_TEST((s.load.concurrency == std::vector<std::int64_t>{1, 8, 64}));
+  BOOST_TEST(s.load.requests == 100);
+  BOOST_TEST((s.load.timeout == 30s));
+  BOOST_TEST_REQUIRE(s.thresholds.size() == 2u);
+  BOOST_TEST((s.thresholds[1].concurrency == std::vector<std::int64_t>{64}));
+  BOOST_TEST(s.thresholds[0].line == 4);
+}
+
+BOOST_AUTO_TEST_CASE(expansion_respects_class_engine_lists_and_seeds_by_class) {
+  const Scenario s = LoadScenarioText(kGood, "pair.toml", FakeEnv({{"TEAM", "x"}}));
+  const auto cases = Expand(s);
+  BOOST_TEST_REQUIRE(cases.size() == 3u);
+  BOOST_TEST(cases[0].id == "pair/vllm/short_short");
+  BOOST_TEST(cases[1].id == "pair/sim/short_short");
+  BOOST_TEST(cases[2].id == "pair/sim/long_long");
+  BOOST_TEST(cases[0].prompt_seed == cases[1].prompt_seed);
+  BOOST_TEST(cases[1].prompt_seed != cases[2].prompt_seed);
+  BOOST_TEST(CaseTimeBudget(cases[0]) > s.load.max_duration);
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_through_toml_text_is_identity) {
+  const Scenario a = LoadScenarioText(kGood, "pair.toml", FakeEnv({{"TEAM", "x"}}));
+  const std::string text = ToToml(a);
+  const Scenario b = LoadScenarioText(text, "pair.toml", FakeEnv({}));
+  BOOST_TEST(ToToml(b) == text);
+  // toml++ writes tables in key order, so compare engines by name.
+  const auto engine = [](const Scenario& s, const std::string& name) {
+    return *std::find_if(s.engines.begin(), s.engines.end(), [&](const Engine& e) { return e.name == name; });
+  };
+  BOOST_TEST(engine(b, "vllm").url == engine(a, "vllm").url);
+  BOOST_TEST(engine(b, "vllm").extra_body_json == engine(a, "vllm").extra_body_json);
+  BOOST_TEST(engine(b, "sim").sim->faults.http_429 == 0.01);
+  BOOST_TEST(b.thresholds.size() == a.thresholds.size());
+}
+
+BOOST_AUTO_TEST_CASE(bundled_scenarios_load) {
+  for (const char* file : {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml"}) {
+    BOOST_CHECK_NO_THROW(LoadScenarioFile(std::string(LLMBENCH_SCENARIOS) + "/" + file, FakeEnv({})));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(syntax_error_names_line_and_column) {
+  const auto d = OnlyError(kMinimal + "[load\n", "", 7, 6);
+  BOOST_TEST(d.hint == "TOML syntax");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_suggests_the_closest) {
+  const auto d = OnlyError(kMinimal + "[load]\nconcurency = [1]\n", "load.concurency", 8, 1);
+  BOOST_TEST(d.message == "unknown key");
+  BOOST_TEST(d.hint == "did you mean 'concurrency'?");
+  const auto top = OnlyError("schema = 1\nenignes = 3\n" + kMinimal.substr(11), "enignes", 2, 1);
+  BOOST_TEST(top.hint == "did you mean 'engines'?");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types) {
+  auto d = OnlyError(kMinimal + "[load]\nrequests = \"100\"\n", "load.requests", 8);
+  BOOST_TEST(d.message == "expected an integer, found a string");
+  d = OnlyError(kMinimal + "[load]\nconcurrency = 4\n", "load.concurrency", 8);
+  BOOST_TEST(d.message == "expected an array of integers, found an integer");
+  d = OnlyError(kMinimal + "[load]\nconcurrency = [1, \"8\"]\n", "load.concurrency", 8, 19);
+}
+
+BOOST_AUTO_TEST_CASE(bad_units) {
+  auto d = OnlyError(kMinimal + "[load]\ntimeout = \"30\"\n", "load.timeout", 8);
+  BOOST_TEST(d.message == "'30' is not a duration");
+  BOOST_TEST(d.hint.find("ms") != std::string::npos);
+  d = OnlyError(kMinimal + "[load]\ntimeout = 30\n", "load.timeout", 8);
+  d = OnlyError(kMinimal + "[load]\ntimeout = \"30 fortnights\"\n", "load.timeout", 8);
+  d = OnlyError(kMinimal + "[engines.sim.simulator]\njitter = \"5 percent\"\n", "engines.sim.simulator.jitter", 8);
+}
+
+BOOST_AUTO_TEST_CASE(impossible_values) {
+  OnlyError(kMinimal + "[load]\nconcurrency = []\n", "load.concurrency", 8);
+  OnlyError(kMinimal + "[load]\nconcurrency = [1, 0]\n", "load.concurrency", 8);
+  OnlyError(kMinimal + "[load]\nconcurrency = [4, 4]\n", "load.concurrency", 8);
+  OnlyError(kMinimal + "[load]\nrequests = 0\n", "load.requests", 8);
+  OnlyError(kMinimal + "[load]\ntimeout = \"0s\"\n", "load.timeout", 8);
+  auto d = OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = -5\noutput_tokens = 10\n",
+                     "classes.a.input_tokens", 5);
+  BOOST_TEST(d.message == "-5 is out of range");
+  OnlyError(kMinimal + "[engines.sim.simulator.faults]\nhttp_500 = 0.7\ndisconnect = 0.6\n", "engines.sim.simulator.faults.", 7);
+}
+
+BOOST_AUTO_TEST_CASE(undefined_engine_and_unknown_protocol) {
+  auto d = OnlyError(kMinimal + "engines = [\"vllm\"]\n", "classes.a.engines", 7);
+  BOOST_TEST(d.message == "undefined engine 'vllm'");
+  BOOST_TEST(d.hint == "defined: sim");
+  d = OnlyError("schema = 1\n[engines.x]\nprotocol = \"openai-caht\"\nurl = \"http://h\"\nmodel = \"m\"\n[classes.a]\ninput_tokens = 1\noutput_tokens = 1\n",
+                "engines.x.protocol", 3);
+  BOOST_TEST(d.hint == "did you mean 'openai-chat'?");
+}
+
+BOOST_AUTO_TEST_CASE(missing_required_keys_all_reported_at_once) {
+  const auto errors = Errors("[engines.x]\nurl = \"http://h\"\n[classes.a]\n");
+  std::vector<std::string> keys;
+  for (const auto& e : errors) keys.push_back(e.key_path);
+  BOOST_TEST((keys == std::vector<std::string>{"schema", "engines.x.protocol", "engines.x.model",
+                                               "classes.a.input_tokens", "classes.a.output_tokens"}));
+}
+
+BOOST_AUTO_TEST_CASE(api_key_in_file_is_refused) {
+  const auto d = OnlyError(kMinimal + "[engines.api]\nprotocol = \"openai-chat\"\nurl = \"https://x\"\nmodel = \"m\"\napi_key = \"sk-123\"\n",
+                           "engines.api.api_key", 11);
+  BOOST_TEST(d.hint.find("api_key_env") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(interpolation) {
+  std::string error;
+  const auto env = FakeEnv({{"HOST", "gpu1"}, {"EMPTY", ""}});
+  BOOST_TEST(Interpolate("http://${HOST}:8000", env, error).value() == "http://gpu1:8000");
+  BOOST_TEST(Interpolate("${MISSING:-http://localhost}", env, error).value() == "http://localhost");
+  BOOST_TEST(Interpolate("${EMPTY:-fallback}", env, error).value() == "fallback");
+  BOOST_TEST(Interpolate("cost $$5 ${HOST}$", env, error).value() == "cost $5 gpu1$");
+  BOOST_TEST(!Interpolate("${MISSING}", env, error).has_value());
+  BOOST_TEST(error == "environment variable MISSING is not set");
+  BOOST_TEST(!Interpolate("${HOST", env, error).has_value());
+  BOOST_TEST(!Interpolate("${:-x}", env, error).has_value());
+  const auto d = OnlyError(kMinimal + "[engines.v]\nprotocol = \"tgi\"\nurl = \"${NOPE}\"\nmodel = \"m\"\n", "engines.v.url", 9);
+  BOOST_TEST(d.message == "environment variable NOPE is not set");
+}
+
+BOOST_AUTO_TEST_CASE(top_level_key_after_a_table_header_is_explained) {
+  const auto d = OnlyError(kMinimal + "thresholds = []\n", "classes.a.thresholds", 7);
+  BOOST_TEST(d.hint.find("move it above the first [table]") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_schema_and_bad_names) {
+  OnlyError("schema = 2\n" + kMinimal.substr(11), "schema", 1);
+  OnlyError(kMinimal + "[classes.\"a b\"]\ninput_tokens = 1\noutput_tokens = 1\n", "classes.a b", 7);
+}
