@@ -65,6 +65,21 @@ Scenario LoadScenarioText(std::string_view text, const std::string& file, const 
   return s;
 }
 
+SimSettings LoadSimSettingsText(std::string_view text, const std::string& origin) {
+  std::vector<Diagnostic> diagnostics;
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw InputError({{origin, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+                       "", std::string(e.description()), "TOML syntax"}});
+  }
+  const LoadContext ctx{origin, &diagnostics, [](const std::string&) { return std::nullopt; }};
+  SimSettings s = ReadSimSettings(TableReader(root, "simulator", ctx));
+  if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
+  return s;
+}
+
 Scenario LoadScenarioFile(const std::string& path, const EnvLookup& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError({{path, 0, 0, "", "cannot open file", "check the path"}});

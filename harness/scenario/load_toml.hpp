@@ -15,6 +15,10 @@ Scenario LoadScenarioFile(const std::string& path, const EnvLookup& env);
 /// The same from text; `file` names it in diagnostics and gives the default scenario name.
 Scenario LoadScenarioText(std::string_view text, const std::string& file, const EnvLookup& env);
 
+/// Simulator settings from TOML text in the [engines.X.simulator] schema (for `llmbench sim
+/// --set key=value`); throws InputError naming `origin`.
+SimSettings LoadSimSettingsText(std::string_view text, const std::string& origin);
+
 /// The process environment, then KEY=VALUE lines of `dotenv_path` if that file exists.
 EnvLookup ProcessEnvironment(const std::string& dotenv_path = ".env");
 

@@ -1,0 +1,50 @@
+// llmbench: parse the command line, dispatch to a subcommand, map its outcome to an exit code.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <map>
+
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "base/version.hpp"
+
+namespace {
+
+// Thousands of concurrent streams need thousands of descriptors: lift the soft limit to the hard one.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace llmbench::app;
+  RaiseFileLimit();
+  CLI::App app{"llmbench: benchmark LLM inference servers from TOML scenarios"};
+  app.set_version_flag("--version", std::string(llmbench::kVersion));
+  app.require_subcommand(1);
+  std::map<CLI::App*, Command> commands;
+  const auto add = [&](auto adder) {
+    const std::size_t before = app.get_subcommands({}).size();
+    Command c = adder(app);
+    commands[app.get_subcommands({})[before]] = std::move(c);
+  };
+  add(AddRunCommand);
+  add(AddValidateCommand);
+  add(AddSimCommand);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  for (const auto& [sub, command] : commands) {
+    if (sub->parsed()) return command();
+  }
+  return kExitBadInput;
+}

@@ -1,0 +1,99 @@
+#include "sim/request_parse.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "base/token_estimate.hpp"
+
+namespace llmbench::sim {
+namespace {
+
+constexpr std::int64_t kDefaultOutputTokens = 16;
+constexpr std::int64_t kMaxOutputTokens = 1'000'000;
+
+std::int64_t IntOr(const nlohmann::json& j, const char* key, std::int64_t fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
+// Chat content is a string or a list of parts {"type":"text","text":...}.
+std::int64_t ChatInputTokens(const nlohmann::json& messages) {
+  std::int64_t tokens = 0;
+  for (const auto& m : messages) {
+    const auto content = m.find("content");
+    if (content == m.end()) continue;
+    if (content->is_string()) tokens += EstimateTokens(content->get_ref<const std::string&>());
+    if (content->is_array()) {
+      for (const auto& part : *content) {
+        if (part.contains("text") && part["text"].is_string()) tokens += EstimateTokens(part["text"].get_ref<const std::string&>());
+      }
+    }
+  }
+  return tokens;
+}
+
+}  // namespace
+
+std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
+                                          std::string& error) {
+  ParsedRequest r;
+  if (target == "/v1/chat/completions") r.wire = Wire::Chat;
+  else if (target == "/v1/completions") r.wire = Wire::Completions;
+  else if (target == "/generate_stream") r.wire = Wire::Tgi;
+  else {
+    error = "not found";
+    return std::nullopt;
+  }
+  if (!is_post) {
+    error = "use POST";
+    return std::nullopt;
+  }
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    error = "body is not a JSON object";
+    return std::nullopt;
+  }
+  if (r.wire == Wire::Tgi) {
+    const auto inputs = j.find("inputs");
+    if (inputs == j.end() || !inputs->is_string()) {
+      error = "missing string field 'inputs'";
+      return std::nullopt;
+    }
+    r.input_tokens = EstimateTokens(inputs->get_ref<const std::string&>());
+    const auto params = j.find("parameters");
+    r.output_tokens = params != j.end() && params->is_object() ? IntOr(*params, "max_new_tokens", kDefaultOutputTokens)
+                                                               : kDefaultOutputTokens;
+    r.model = "llmbench-sim";
+  } else {
+    if (!j.value("stream", false)) {
+      error = "llmbench-sim only streams: set \"stream\": true";
+      return std::nullopt;
+    }
+    if (r.wire == Wire::Chat) {
+      const auto messages = j.find("messages");
+      if (messages == j.end() || !messages->is_array()) {
+        error = "missing array field 'messages'";
+        return std::nullopt;
+      }
+      r.input_tokens = ChatInputTokens(*messages);
+      r.output_tokens = IntOr(j, "max_completion_tokens", IntOr(j, "max_tokens", kDefaultOutputTokens));
+    } else {
+      const auto prompt = j.find("prompt");
+      if (prompt == j.end() || !prompt->is_string()) {
+        error = "missing string field 'prompt'";
+        return std::nullopt;
+      }
+      r.input_tokens = EstimateTokens(prompt->get_ref<const std::string&>());
+      r.output_tokens = IntOr(j, "max_tokens", kDefaultOutputTokens);
+    }
+    r.model = j.value("model", std::string("llmbench-sim"));
+    const auto options = j.find("stream_options");
+    r.include_usage = options != j.end() && options->is_object() && options->value("include_usage", false);
+  }
+  if (r.output_tokens < 1 || r.output_tokens > kMaxOutputTokens) {
+    error = "max tokens must be between 1 and 1000000";
+    return std::nullopt;
+  }
+  return r;
+}
+
+}  // namespace llmbench::sim

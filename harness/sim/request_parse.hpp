@@ -1,0 +1,25 @@
+// Reads what the simulator needs from a request: wire format (by path), lengths, options.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/stream_encoder.hpp"
+
+namespace llmbench::sim {
+
+struct ParsedRequest {
+  Wire wire = Wire::Chat;
+  std::string model;
+  std::int64_t input_tokens = 0;   ///< EstimateTokens of the prompt text
+  std::int64_t output_tokens = 0;  ///< max_tokens / max_completion_tokens / max_new_tokens
+  bool include_usage = false;
+};
+
+/// nullopt with `error` set ("not found" for an unknown path) when the request is unusable.
+std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
+                                          std::string& error);
+
+}  // namespace llmbench::sim

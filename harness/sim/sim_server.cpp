@@ -1,0 +1,296 @@
+#include "sim/sim_server.hpp"
+
+#include <array>
+#include <utility>  // before Boost 1.74 asio: awaitable.hpp uses std::exchange
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <random>
+#include <thread>
+
+#include "base/clock.hpp"
+#include "base/token_estimate.hpp"
+#include "sim/batching_model.hpp"
+#include "sim/faults.hpp"
+#include "sim/request_parse.hpp"
+#include "sim/stream_encoder.hpp"
+
+namespace llmbench::sim {
+namespace {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using net::awaitable;
+using net::use_awaitable;
+using net::ip::tcp;
+using boost::system::error_code;
+
+// Built outside coroutines: GCC 12 miscompiles initializer lists that live across co_await.
+std::string ErrorBody(const std::string& message) {
+  return nlohmann::json{{"error", {{"message", message}}}}.dump();
+}
+
+constexpr auto kRedirect = [](error_code& ec) { return net::redirect_error(use_awaitable, ec); };
+
+}  // namespace
+
+struct SimServer::Impl {
+  explicit Impl(SimServerOptions o)
+      : options(std::move(o)),
+        model(options.settings),
+        rng(options.settings.seed),
+        acceptor(ioc),
+        truth_log(options.truth_log_path, options.keep_truth_in_memory) {
+    const tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(net::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(net::socket_base::max_listen_connections);
+  }
+
+  awaitable<void> Accept();
+  awaitable<void> Session(tcp::socket socket);
+  /// Serves one request; returns false when the connection must close.
+  awaitable<bool> Handle(tcp::socket& socket, const http::request<http::string_body>& req);
+  awaitable<bool> SendStatus(tcp::socket& socket, const http::request<http::string_body>& req,
+                             http::status status, std::string body, Fault fault);
+  awaitable<bool> Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth, Fault fault);
+  awaitable<void> Sleep(Nanoseconds d);
+  awaitable<void> AcquireSlot();
+  void ReleaseSlot();
+
+  SimServerOptions options;
+  BatchingModel model;
+  std::mt19937_64 rng;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor;
+  TruthLog truth_log;
+  std::int64_t active = 0;                 ///< sequences admitted (prefill or decode)
+  std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
+  std::int64_t served = 0;
+  std::thread thread;
+};
+
+awaitable<void> SimServer::Impl::Accept() {
+  for (;;) {
+    error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(kRedirect(ec));
+    if (ec) {
+      if (ec == net::error::operation_aborted) co_return;
+      continue;  // EMFILE and the like: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    net::co_spawn(ioc, Session(std::move(socket)), net::detached);
+  }
+}
+
+awaitable<void> SimServer::Impl::Session(tcp::socket socket) {
+  boost::beast::flat_buffer buffer;
+  for (;;) {
+    http::request<http::string_body> req;
+    error_code ec;
+    co_await http::async_read(socket, buffer, req, kRedirect(ec));
+    if (ec) break;
+    if (!co_await Handle(socket, req) || !req.keep_alive()) break;
+  }
+  error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+awaitable<void> SimServer::Impl::Sleep(Nanoseconds d) {
+  if (d.count() <= 0) co_return;
+  net::steady_timer timer(ioc, d);
+  error_code ec;
+  co_await timer.async_wait(kRedirect(ec));
+}
+
+// Continuous batching admission: at most max_batch sequences at once, the rest wait in FIFO
+// order. A waiter sleeps on a timer that ReleaseSlot cancels, after counting it as active.
+awaitable<void> SimServer::Impl::AcquireSlot() {
+  if (active < model.max_batch() && waiting.empty()) {
+    ++active;
+    co_return;
+  }
+  net::steady_timer timer(ioc, net::steady_timer::time_point::max());
+  waiting.push_back(&timer);
+  error_code ec;
+  co_await timer.async_wait(kRedirect(ec));
+}
+
+void SimServer::Impl::ReleaseSlot() {
+  --active;
+  if (!waiting.empty() && active < model.max_batch()) {
+    net::steady_timer* next = waiting.front();
+    waiting.pop_front();
+    ++active;
+    next->cancel();
+  }
+}
+
+awaitable<bool> SimServer::Impl::SendStatus(tcp::socket& socket, const http::request<http::string_body>& req,
+                                            http::status status, std::string body, Fault fault) {
+  http::response<http::string_body> res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  if (fault == Fault::Http429) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(options.settings.faults.retry_after).count();
+    res.set(http::field::retry_after, std::to_string((ms + 999) / 1000));
+    res.set("retry-after-ms", std::to_string(ms));  // OpenAI's sub-second hint
+  }
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  error_code ec;
+  co_await http::async_write(socket, res, kRedirect(ec));
+  co_return !ec;
+}
+
+awaitable<bool> SimServer::Impl::Handle(tcp::socket& socket, const http::request<http::string_body>& req) {
+  const std::string target(req.target());
+  if (req.method() == http::verb::get && (target == "/health" || target == "/v1/models")) {
+    co_return co_await SendStatus(socket, req, http::status::ok,
+                                  R"({"object":"list","data":[{"id":"llmbench-sim","object":"model"}]})", Fault::None);
+  }
+  std::string error;
+  auto parsed = ParseRequest(req.method() == http::verb::post, target, req.body(), error);
+  if (!parsed) {
+    const auto status = error == "not found" ? http::status::not_found : http::status::bad_request;
+    co_return co_await SendStatus(socket, req, status, ErrorBody(error), Fault::None);
+  }
+  TruthRecord truth;
+  truth.arrived_ns = NowNs();
+  truth.request_id = std::string(req["X-Request-Id"]);
+  if (truth.request_id.empty()) truth.request_id = fmt::format("sim-{}", served);
+  ++served;
+  truth.input_tokens = parsed->input_tokens;
+  const Fault fault = PickFault(options.settings.faults, rng);
+  truth.fault = std::string(ToString(fault));
+  bool keep = true;
+  if (fault == Fault::Http500 || fault == Fault::Http400 || fault == Fault::Http429) {
+    const auto status = fault == Fault::Http500   ? http::status::internal_server_error
+                        : fault == Fault::Http400 ? http::status::bad_request
+                                                  : http::status::too_many_requests;
+    truth.status = static_cast<int>(status);
+    keep = co_await SendStatus(socket, req, status, ErrorBody(fmt::format("injected {}", ToString(fault))), fault);
+    truth.done_ns = NowNs();
+  } else {
+    keep = co_await Stream(socket, *parsed, truth, fault);
+  }
+  truth_log.Add(std::move(truth));
+  co_return keep;
+}
+
+}  // namespace llmbench::sim
+
+namespace llmbench::sim {
+namespace {
+
+// Plain ASCII words (no JSON escaping) for generated text.
+constexpr std::array<std::string_view, 16> kWords{" the", " of", " model", " token", " and", " a",
+                                                  " stream", " to", " in", " is", " batch", " that",
+                                                  " it", " for", " on", " with"};
+
+}  // namespace
+
+// Sends the stream: headers at once (as real servers do), then wait for a batch slot (queue),
+// prefill, the first chunk, and one chunk per decode step. With events_per_write = k, k chunks
+// go out in one socket write per step (a busy server's kernel coalescing). Every chunk's send
+// time goes to the truth record, stamped just before the write is handed to the socket.
+awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth,
+                                        Fault fault) {
+  namespace beast = boost::beast;
+  http::response<http::empty_body> res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/event-stream");
+  res.set(http::field::cache_control, "no-cache");
+  res.chunked(true);
+  http::response_serializer<http::empty_body> serializer{res};
+  error_code ec;
+  co_await http::async_write_header(socket, serializer, kRedirect(ec));
+  if (ec) co_return false;
+
+  co_await AcquireSlot();
+  truth.admitted_ns = NowNs();
+  truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
+  const auto prefill = model.PrefillTime(request.input_tokens, rng);
+  truth.prefill_ns = prefill.count();
+  co_await Sleep(prefill);
+
+  const auto& s = options.settings;
+  // TGI streams one token per event; the other wires carry tokens_per_chunk tokens per chunk.
+  const std::int64_t per_chunk = request.wire == Wire::Tgi ? 1 : s.tokens_per_chunk;
+  const std::int64_t chunks = (request.output_tokens + per_chunk - 1) / per_chunk;
+  const std::int64_t fault_at = chunks / 2;
+  StreamEncoder encoder(request.wire, request.model, truth.request_id, request.include_usage);
+  std::string out;
+  std::string text;
+  std::int64_t sent_tokens = 0;
+  encoder.Start(out);
+  bool ok = true;
+  for (std::int64_t chunk = 0; chunk < chunks && ok;) {
+    if (chunk > 0) co_await Sleep(model.StepTime(active, rng));
+    for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
+      const auto tokens = std::min(per_chunk, request.output_tokens - sent_tokens);
+      text.clear();
+      for (std::int64_t t = 0; t < tokens; ++t) text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
+      encoder.Text(text, out);
+      sent_tokens += tokens;
+      truth.chunk_tokens.push_back(static_cast<std::int32_t>(tokens));
+      if (chunk == fault_at && fault == Fault::Malformed) StreamEncoder::Malformed(out);
+    }
+    if (chunk >= chunks) {
+      const std::int64_t now = NowNs();
+      const ReportedTimes times{truth.queue_ns, truth.prefill_ns, now - truth.admitted_ns - truth.prefill_ns,
+                                now - truth.arrived_ns};
+      encoder.Finish(request.input_tokens, request.output_tokens, times, out);
+    }
+    const std::int64_t stamp = NowNs();
+    truth.chunk_ns.insert(truth.chunk_ns.end(), truth.chunk_tokens.size() - truth.chunk_ns.size(), stamp);
+    co_await net::async_write(socket, http::make_chunk(net::buffer(out)), kRedirect(ec));
+    out.clear();
+    ok = !ec;
+    if (ok && chunk > fault_at && chunk - s.events_per_write <= fault_at) {
+      if (fault == Fault::Stall) co_await Sleep(s.faults.stall_for);
+      if (fault == Fault::Disconnect) {
+        truth.status = -1;
+        ok = false;
+      }
+    }
+  }
+  if (ok) co_await net::async_write(socket, http::make_chunk_last(), kRedirect(ec));
+  truth.output_tokens = sent_tokens;
+  truth.done_ns = NowNs();
+  ReleaseSlot();
+  co_return ok && !ec;
+}
+
+SimServer::SimServer(SimServerOptions options) {
+  try {
+    impl_ = std::make_unique<Impl>(std::move(options));
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error(fmt::format("simulator cannot listen: {}", e.what()));
+  }
+  net::co_spawn(impl_->ioc, impl_->Accept(), net::detached);
+}
+
+SimServer::~SimServer() { Stop(); }
+
+std::uint16_t SimServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void SimServer::Start() {
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+void SimServer::Run() { impl_->ioc.run(); }
+
+void SimServer::Stop() {
+  impl_->ioc.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+const TruthLog& SimServer::truth() const { return impl_->truth_log; }
+
+}  // namespace llmbench::sim
