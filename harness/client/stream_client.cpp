@@ -1,0 +1,293 @@
+#include "client/stream_client.hpp"
+
+#include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace llmbench::client {
+namespace {
+
+constexpr std::size_t kErrorBodyLimit = 1024;
+
+// The stamp of the socket event being handled. One client per thread, so thread_local is the
+// cheapest way for curl's callbacks to see it.
+thread_local std::int64_t t_stamp_ns = 0;
+
+struct GlobalInit {
+  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  return s;
+}
+
+// A non-negative decimal number of units of `unit_ns` nanoseconds; -1 if it is not one (an
+// HTTP-date Retry-After is not honoured: the exponential backoff applies then).
+std::int64_t ParseNs(std::string_view s, double unit_ns) {
+  double v = -1;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && v >= 0 ? static_cast<std::int64_t>(v * unit_ns) : -1;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto& x = *static_cast<Exchange*>(user);
+  const std::string_view line(data, size * count);
+  if (x.first_byte_ns == 0) x.first_byte_ns = t_stamp_ns;
+  if (line.rfind("HTTP/", 0) == 0) {
+    const auto space = line.find(' ');
+    if (space != std::string_view::npos) {
+      long status = 0;
+      std::from_chars(line.data() + space + 1, line.data() + line.size(), status);
+      x.http_status = status;
+    }
+    return line.size();
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  const std::string_view name = line.substr(0, colon);
+  const std::string_view value = Trim(line.substr(colon + 1));
+  if (StartsWithNoCase(name, "retry-after-ms") && name.size() == 14) {
+    x.retry_after_ns = ParseNs(value, 1e6);
+  } else if (StartsWithNoCase(name, "retry-after") && name.size() == 11 && x.retry_after_ns < 0) {
+    x.retry_after_ns = ParseNs(value, 1e9);
+  }
+  x.decoder->OnHeader(name, value, x.tally);
+  return line.size();
+}
+
+// The hot path: bytes → SSE framer → decoder → one stamp per text event. No allocation in the
+// steady state, no formatting, no locks.
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto& x = *static_cast<Exchange*>(user);
+  const std::size_t n = size * count;
+  if (x.http_status < 200 || x.http_status >= 300) {
+    x.error_body.append(data, std::min(n, kErrorBodyLimit - std::min(kErrorBodyLimit, x.error_body.size())));
+    return n;
+  }
+  const std::int64_t stamp = t_stamp_ns;
+  x.parser.Feed(std::string_view(data, n), [&](const protocol::SseEvent& e) {
+    if (x.decoder->Decode(e, x.tally) == protocol::EventKind::Text) x.chunk_ns.push_back(stamp);
+  });
+  return n;
+}
+
+Transport Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OK: return Transport::Ok;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR: return Transport::Connect;
+    case CURLE_OPERATION_TIMEDOUT: return Transport::Timeout;
+    default: return Transport::Broken;
+  }
+}
+
+}  // namespace
+
+void Exchange::ResetResponse() {
+  start_ns = first_byte_ns = done_ns = 0;
+  chunk_ns.clear();
+  tally = {};
+  http_status = 0;
+  transport = Transport::Ok;
+  transport_error.clear();
+  error_body.clear();
+  retry_after_ns = connect_ns = -1;
+  truncated = false;
+  parser.Reset();
+}
+
+struct StreamClient::Impl {
+  explicit Impl(OnComplete cb) : on_complete(std::move(cb)) {
+    static GlobalInit init;
+    multi = curl_multi_init();
+    epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (!multi || epoll_fd < 0 || timer_fd < 0) throw std::runtime_error("cannot create the curl event loop");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = timer_fd;
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, timer_fd, &ev);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 100000L);  // keep every idle connection for reuse
+  }
+
+  ~Impl() {
+    for (CURL* e : pool) curl_easy_cleanup(e);
+    curl_multi_cleanup(multi);
+    close(epoll_fd);
+    close(timer_fd);
+  }
+
+  static int OnSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
+    auto* self = static_cast<Impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, s, nullptr);
+      return 0;
+    }
+    epoll_event ev{};
+    ev.data.fd = s;
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    if (epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev) != 0) epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, s, &ev);
+    return 0;
+  }
+
+  static int OnTimer(CURLM*, long timeout_ms, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    itimerspec spec{};
+    self->timeout_due = timeout_ms == 0;
+    if (timeout_ms > 0) {
+      spec.it_value.tv_sec = timeout_ms / 1000;
+      spec.it_value.tv_nsec = (timeout_ms % 1000) * 1'000'000;
+    }
+    timerfd_settime(self->timer_fd, 0, &spec, nullptr);  // all-zero spec disarms
+    return 0;
+  }
+
+  void Action(curl_socket_t socket, int flags) {
+    t_stamp_ns = NowNs();
+    int running = 0;
+    curl_multi_socket_action(multi, socket, flags, &running);
+  }
+
+  void Finish(CURL* easy, CURLcode code);
+  void DrainCompleted() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg == CURLMSG_DONE) Finish(msg->easy_handle, msg->data.result);
+    }
+  }
+
+  OnComplete on_complete;
+  CURLM* multi = nullptr;
+  int epoll_fd = -1;
+  int timer_fd = -1;
+  bool timeout_due = false;
+  std::int64_t in_flight = 0;
+  std::vector<CURL*> pool;
+};
+
+void StreamClient::Impl::Finish(CURL* easy, CURLcode code) {
+  Exchange* x = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, reinterpret_cast<char**>(&x));
+  x->done_ns = t_stamp_ns;
+  x->transport = Classify(code);
+  if (code != CURLE_OK) x->transport_error = curl_easy_strerror(code);
+  curl_off_t connect_us = 0, app_connect_us = 0;
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &app_connect_us);
+  x->connect_ns = std::max(connect_us, app_connect_us) * 1000;
+  if (x->http_status >= 200 && x->http_status < 300) {
+    x->truncated = x->parser.Finish([&](const protocol::SseEvent& e) {
+      if (x->decoder->Decode(e, x->tally) == protocol::EventKind::Text) x->chunk_ns.push_back(x->done_ns);
+    });
+  }
+  curl_multi_remove_handle(multi, easy);
+  curl_slist_free_all(static_cast<curl_slist*>(x->header_list));
+  x->header_list = nullptr;
+  x->handle = nullptr;
+  pool.push_back(easy);
+  --in_flight;
+  on_complete(*x);
+}
+
+StreamClient::StreamClient(OnComplete on_complete) : impl_(std::make_unique<Impl>(std::move(on_complete))) {}
+StreamClient::~StreamClient() = default;
+
+void StreamClient::Start(Exchange& x) {
+  CURL* easy = nullptr;
+  if (impl_->pool.empty()) {
+    easy = curl_easy_init();
+  } else {
+    easy = impl_->pool.back();
+    impl_->pool.pop_back();
+    curl_easy_reset(easy);
+  }
+  curl_slist* headers = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip for long prompts
+  for (const auto& h : x.headers) headers = curl_slist_append(headers, h.c_str());
+  x.header_list = headers;
+  x.handle = easy;
+  curl_easy_setopt(easy, CURLOPT_URL, x.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, x.body->data());
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.body->size()));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, &x);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, x.timeout_ns / 1'000'000)));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
+  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 65536L);
+  x.start_ns = NowNs();
+  curl_multi_add_handle(impl_->multi, easy);
+  ++impl_->in_flight;
+  // Hand the request to the socket now rather than on the next Poll.
+  impl_->timeout_due = false;
+  impl_->Action(CURL_SOCKET_TIMEOUT, 0);
+}
+
+void StreamClient::Poll(Nanoseconds max_wait) {
+  if (impl_->timeout_due) {
+    impl_->timeout_due = false;
+    impl_->Action(CURL_SOCKET_TIMEOUT, 0);
+    impl_->DrainCompleted();
+  }
+  std::array<epoll_event, 256> events;
+  const auto wait_ms = impl_->timeout_due ? 0 : static_cast<int>((max_wait.count() + 999'999) / 1'000'000);
+  const int n = epoll_wait(impl_->epoll_fd, events.data(), static_cast<int>(events.size()), wait_ms);
+  for (int i = 0; i < n; ++i) {
+    const int fd = events[static_cast<std::size_t>(i)].data.fd;
+    const auto flags = events[static_cast<std::size_t>(i)].events;
+    if (fd == impl_->timer_fd) {
+      std::uint64_t expirations = 0;
+      [[maybe_unused]] auto r = read(impl_->timer_fd, &expirations, sizeof expirations);
+      impl_->Action(CURL_SOCKET_TIMEOUT, 0);
+    } else {
+      const int mask = ((flags & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((flags & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+                       ((flags & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+      impl_->Action(fd, mask);
+    }
+  }
+  impl_->DrainCompleted();
+}
+
+std::int64_t StreamClient::in_flight() const noexcept { return impl_->in_flight; }
+
+std::string ProbeConnect(const std::string& url, Nanoseconds timeout) {
+  static GlobalInit init;
+  CURL* easy = curl_easy_init();
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, timeout.count() / 1'000'000)));
+  const CURLcode code = curl_easy_perform(easy);
+  curl_easy_cleanup(easy);
+  return code == CURLE_OK ? std::string() : std::string(curl_easy_strerror(code));
+}
+
+}  // namespace llmbench::client

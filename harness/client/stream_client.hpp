@@ -1,0 +1,44 @@
+// The libcurl multi event loop: many streaming transfers on one thread, no thread per request.
+// curl_multi_socket_action on epoll, with curl's timer on a timerfd. Each socket's readiness is
+// stamped with the monotonic clock right before curl reads it, so a chunk's timestamp is when
+// its bytes were found on the socket, not when the loop got round to parsing them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/clock.hpp"
+#include "client/exchange.hpp"
+
+namespace llmbench::client {
+
+class StreamClient {
+ public:
+  using OnComplete = std::function<void(Exchange&)>;
+
+  /// `on_complete` runs on the loop thread (inside Poll) once per finished exchange.
+  explicit StreamClient(OnComplete on_complete);
+  ~StreamClient();
+  StreamClient(const StreamClient&) = delete;
+  StreamClient& operator=(const StreamClient&) = delete;
+
+  /// Stamps start_ns and starts the transfer. Not thread-safe: call from the loop thread.
+  void Start(Exchange& exchange);
+
+  /// Waits at most `max_wait` for socket activity or a curl timer, handles it, and invokes
+  /// on_complete for each finished exchange. Returns early when anything happened.
+  void Poll(Nanoseconds max_wait);
+
+  std::int64_t in_flight() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Can a TCP (and TLS) connection to `url` be made within `timeout`? "" if so, else why not.
+std::string ProbeConnect(const std::string& url, Nanoseconds timeout);
+
+}  // namespace llmbench::client

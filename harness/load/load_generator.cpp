@@ -1,0 +1,225 @@
+#include "load/load_generator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/clock.hpp"
+#include "client/stream_client.hpp"
+#include "protocol/protocol.hpp"
+
+namespace llmbench::load {
+namespace {
+
+constexpr std::int64_t kMaxBackoffNs = 30'000'000'000;
+constexpr std::int64_t kIdleWaitNs = 100'000'000;  // Poll wakes on socket activity anyway
+
+struct Slot {
+  client::Exchange exchange;
+  std::string body;
+  std::int64_t index = -1;
+  std::int32_t retries = 0;
+  std::int64_t scheduled_ns = 0;
+  std::int64_t retry_due_ns = 0;
+};
+
+// What went wrong, most fundamental first: no connection, timeout, status, broken stream,
+// undecodable events.
+void Classify(const client::Exchange& x, Record& r) {
+  using client::Transport;
+  if (x.transport == Transport::Connect) {
+    r.error = ErrorKind::Connect;
+    r.error_message = x.transport_error;
+  } else if (x.transport == Transport::Timeout) {
+    r.error = ErrorKind::Timeout;
+    r.error_message = x.transport_error;
+  } else if (x.http_status < 200 || x.http_status >= 300) {
+    r.error = ErrorKind::HttpStatus;
+    r.error_message = fmt::format("HTTP {}: {}", x.http_status, x.error_body.substr(0, 200));
+  } else if (x.transport == Transport::Broken) {
+    r.error = ErrorKind::Stream;
+    r.error_message = "connection broken mid-stream: " + x.transport_error;
+  } else if (!x.tally.error.empty()) {
+    r.error = ErrorKind::Stream;
+    r.error_message = "error event in stream: " + x.tally.error.substr(0, 200);
+  } else if (x.tally.malformed_events > 0) {
+    r.error = ErrorKind::Decode;
+    r.error_message = fmt::format("{} undecodable event(s) in stream", x.tally.malformed_events);
+  } else if (!x.tally.done || x.truncated) {
+    r.error = ErrorKind::Stream;
+    r.error_message = "stream ended without its end-of-stream marker";
+  }
+}
+
+Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bool warmup) {
+  client::Exchange& x = s.exchange;
+  Record r;
+  r.index = s.index;
+  r.warmup = warmup;
+  r.concurrency = concurrency;
+  r.scheduled_ns = s.scheduled_ns;
+  r.start_ns = x.start_ns;
+  r.first_byte_ns = x.first_byte_ns;
+  r.done_ns = x.done_ns;
+  r.chunk_ns = std::move(x.chunk_ns);
+  r.target_input_tokens = p.input_tokens;
+  r.max_tokens = p.max_tokens;
+  r.prompt_tokens = x.tally.prompt_tokens;
+  r.completion_tokens = x.tally.completion_tokens;
+  r.token_events = x.tally.token_events;
+  r.text_bytes = x.tally.text_bytes;
+  r.server = x.tally.timings;
+  r.connect_ns = x.connect_ns;
+  r.http_status = x.http_status;
+  r.retries_429 = s.retries;
+  r.finish_reason = x.tally.finish_reason;
+  Classify(x, r);
+  return r;
+}
+
+}  // namespace
+
+std::int64_t BackoffNs(std::int32_t attempt, std::int64_t retry_after_ns) {
+  if (retry_after_ns >= 0) return std::min(retry_after_ns, kMaxBackoffNs);
+  const int shift = std::clamp(attempt - 1, 0, 16);
+  return std::min<std::int64_t>(500'000'000LL << shift, kMaxBackoffNs);
+}
+
+LoadGenerator::LoadGenerator(Target target, scenario::Load load, std::string run_id)
+    : target_(std::move(target)), load_(std::move(load)), run_id_(std::move(run_id)) {}
+
+namespace {
+
+// One level's run: the slots (one per request in flight), the retry list and the phase bounds.
+// Lives on the loop thread; the client's completion callback feeds OnDone.
+class LevelRun {
+ public:
+  LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, std::int64_t concurrency,
+           const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
+           Progress* progress)
+      : target_(target), load_(load), run_id_(run_id), prompts_(prompts), on_record_(on_record),
+        progress_(progress), decoder_(protocol::MakeProtocol(target.protocol)),
+        slots_(static_cast<std::size_t>(concurrency)), client_([this](client::Exchange& x) { OnDone(x); }) {
+    out_.concurrency = concurrency;
+    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+      it->exchange.context = &*it;
+      free_.push_back(&*it);
+    }
+  }
+
+  LevelOutcome Run() {
+    const auto total = static_cast<std::int64_t>(prompts_.size());
+    const std::int64_t warmup = std::min(load_.warmup, total);
+    RunPhase(warmup);  // warm-up completes before measuring starts
+    measuring_ = true;
+    RunPhase(total);
+    out_.cut_short = next_ < total;
+    return std::move(out_);
+  }
+
+ private:
+  // Issues prompts [next_, end) with at most `concurrency` in flight; returns when all are done
+  // or max_duration has passed and the in-flight ones finished.
+  void RunPhase(std::int64_t end) {
+    const std::int64_t stop_issuing_ns = NowNs() + load_.max_duration.count();
+    for (;;) {
+      const std::int64_t now = NowNs();
+      stopped_ = now >= stop_issuing_ns;
+      RelaunchDueRetries(now);
+      while (!free_.empty() && next_ < end && !stopped_) {
+        Slot& s = *free_.back();
+        free_.pop_back();
+        s.index = next_++;
+        s.retries = 0;
+        s.scheduled_ns = 0;
+        Launch(s);
+      }
+      if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
+      std::int64_t wait = kIdleWaitNs;
+      for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
+      client_.Poll(Nanoseconds(wait));
+    }
+  }
+
+  void RelaunchDueRetries(std::int64_t now) {
+    for (std::size_t i = 0; i < retrying_.size();) {
+      if (retrying_[i]->retry_due_ns <= now) {
+        Slot* s = retrying_[i];
+        retrying_.erase(retrying_.begin() + static_cast<std::ptrdiff_t>(i));
+        Launch(*s);
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  void Launch(Slot& s) {
+    const prompt::Prompt& p = prompts_[static_cast<std::size_t>(s.index)];
+    client::Exchange& x = s.exchange;
+    x.ResetResponse();
+    x.chunk_ns.reserve(static_cast<std::size_t>(p.max_tokens) + 4);  // no reallocation while streaming
+    if (s.retries == 0) {
+      const protocol::GenerationRequest request{.model = target_.model, .prompt = p.text, .max_tokens = p.max_tokens,
+                                                .force_length = target_.force_output_length,
+                                                .temperature = target_.temperature,
+                                                .extra_body_json = target_.extra_body_json};
+      s.body = decoder_->BuildRequest(request).body;
+    }
+    x.url = target_.url;
+    x.body = &s.body;
+    x.decoder = decoder_.get();
+    x.timeout_ns = load_.timeout.count();
+    x.headers = target_.headers;
+    x.headers.push_back(fmt::format("X-Request-Id: {}-c{}-{}", run_id_, out_.concurrency, s.index));
+    client_.Start(x);
+    if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
+    if (measuring_ && out_.first_start_ns == 0) out_.first_start_ns = x.start_ns;
+  }
+
+  void OnDone(client::Exchange& x) {
+    Slot& s = *static_cast<Slot*>(x.context);
+    if (x.http_status == 429 && s.retries < load_.max_retries && !stopped_) {
+      ++s.retries;
+      ++out_.retries_429;
+      if (progress_) ++progress_->retries;
+      s.retry_due_ns = x.done_ns + BackoffNs(s.retries, x.retry_after_ns);
+      retrying_.push_back(&s);
+      return;
+    }
+    Record r = MakeRecord(s, prompts_[static_cast<std::size_t>(s.index)], out_.concurrency, !measuring_);
+    r.request_id = fmt::format("{}-c{}-{}", run_id_, out_.concurrency, s.index);
+    if (measuring_) out_.last_done_ns = std::max(out_.last_done_ns, r.done_ns);
+    if (progress_) {
+      ++progress_->done;
+      if (r.error != ErrorKind::None) ++progress_->errors;
+    }
+    on_record_(r);
+    out_.records.push_back(std::move(r));
+    free_.push_back(&s);
+  }
+
+  const Target& target_;
+  const scenario::Load& load_;
+  const std::string& run_id_;
+  const std::vector<prompt::Prompt>& prompts_;
+  const std::function<void(const Record&)>& on_record_;
+  Progress* progress_;
+  std::unique_ptr<protocol::Protocol> decoder_;
+  std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
+  std::vector<Slot*> free_;
+  std::vector<Slot*> retrying_;
+  client::StreamClient client_;
+  LevelOutcome out_;
+  std::int64_t next_ = 0;
+  bool measuring_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+LevelOutcome LoadGenerator::RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
+                                     const std::function<void(const Record&)>& on_record, Progress* progress) {
+  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress).Run();
+}
+
+}  // namespace llmbench::load

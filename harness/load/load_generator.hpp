@@ -1,0 +1,66 @@
+// Closed-loop load: N requests in flight per concurrency level, on one curl-multi loop thread.
+// Warm-up requests run first (same concurrency) and are flagged, 429s are retried with
+// exponential back-off honouring Retry-After, and a level stops issuing at max_duration.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "load/record.hpp"
+#include "prompt/synthesize.hpp"
+#include "scenario/scenario.hpp"
+
+namespace llmbench::load {
+
+/// Where and how to send: the resolved engine (URL with path, headers with the API key).
+struct Target {
+  std::string url;
+  std::vector<std::string> headers;
+  std::string protocol;  ///< protocol::MakeProtocol name
+  std::string model;
+  bool force_output_length = true;
+  std::optional<double> temperature;
+  std::string extra_body_json;
+};
+
+/// Live counters, written by the loop thread, read by a progress display.
+struct Progress {
+  std::atomic<std::int64_t> done{0};
+  std::atomic<std::int64_t> errors{0};
+  std::atomic<std::int64_t> retries{0};
+  std::atomic<std::int64_t> total{0};
+};
+
+struct LevelOutcome {
+  std::int64_t concurrency = 0;
+  std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
+  std::int64_t last_done_ns = 0;    ///< last measured request finished
+  std::int64_t retries_429 = 0;
+  bool cut_short = false;           ///< max_duration stopped it before every request ran
+  std::vector<Record> records;      ///< warm-up and measured, in completion order
+};
+
+class LoadGenerator {
+ public:
+  LoadGenerator(Target target, scenario::Load load, std::string run_id);
+
+  /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests) with
+  /// `concurrency` in flight. on_record runs on the loop thread as each request finishes:
+  /// keep it cheap (hand the record to another thread). Blocks until the level is over.
+  LevelOutcome RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
+                        const std::function<void(const Record&)>& on_record, Progress* progress);
+
+ private:
+  Target target_;
+  scenario::Load load_;
+  std::string run_id_;
+};
+
+/// Back-off before retry `attempt` (1-based) of a 429: Retry-After when the server sent one,
+/// else 500 ms · 2^(attempt−1); both capped at 30 s.
+std::int64_t BackoffNs(std::int32_t attempt, std::int64_t retry_after_ns);
+
+}  // namespace llmbench::load

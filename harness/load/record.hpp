@@ -1,0 +1,69 @@
+// Record: everything measured about one request, as raw monotonic stamps and counts. The
+// metrics module derives TTFT, ITL, TPOT, … from it; nothing here is computed or formatted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/events.hpp"
+
+namespace llmbench::load {
+
+/// Why a request failed; counted by kind, never fatal to the run.
+enum class ErrorKind : std::uint8_t {
+  None,
+  Connect,     ///< no connection (refused, DNS, TLS handshake)
+  Timeout,     ///< the per-request timeout expired
+  HttpStatus,  ///< a non-2xx status (429 only once retries are exhausted)
+  Stream,      ///< the stream broke: disconnect, in-stream error event, no end marker
+  Decode,      ///< the stream carried events the protocol could not decode
+};
+
+inline constexpr std::string_view ToString(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::None: return "none";
+    case ErrorKind::Connect: return "connect";
+    case ErrorKind::Timeout: return "timeout";
+    case ErrorKind::HttpStatus: return "http_status";
+    case ErrorKind::Stream: return "stream";
+    case ErrorKind::Decode: return "decode";
+  }
+  return "?";
+}
+
+inline constexpr ErrorKind kErrorKinds[] = {ErrorKind::Connect, ErrorKind::Timeout, ErrorKind::HttpStatus,
+                                            ErrorKind::Stream, ErrorKind::Decode};
+
+struct Record {
+  std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first)
+  bool warmup = false;
+  std::int64_t concurrency = 0;
+  std::string request_id;  ///< sent as X-Request-Id
+
+  // Monotonic stamps (NowNs). scheduled_ns is when the request was due: the first attempt's
+  // start, so 429 back-off shows up as start_ns − scheduled_ns.
+  std::int64_t scheduled_ns = 0;
+  std::int64_t start_ns = 0;       ///< the final attempt was handed to the socket
+  std::int64_t first_byte_ns = 0;  ///< response status line arrived
+  std::int64_t done_ns = 0;        ///< stream ended
+  std::vector<std::int64_t> chunk_ns;  ///< arrival of each text-carrying chunk
+
+  std::int64_t target_input_tokens = 0;  ///< what the prompt was synthesised for
+  std::int64_t max_tokens = 0;           ///< what was requested
+  std::int64_t prompt_tokens = -1;       ///< server usage; -1 = not reported
+  std::int64_t completion_tokens = -1;   ///< server usage; -1 = not reported
+  std::int64_t token_events = 0;         ///< events that are one token each (TGI)
+  std::int64_t text_bytes = 0;
+  protocol::ServerTimings server;
+  std::int64_t connect_ns = -1;          ///< 0 = reused connection
+
+  ErrorKind error = ErrorKind::None;
+  long http_status = 0;
+  std::string error_message;
+  std::int32_t retries_429 = 0;
+  std::string finish_reason;
+};
+
+}  // namespace llmbench::load

@@ -1,0 +1,75 @@
+#include "metrics/catalog.hpp"
+
+#include <array>
+
+namespace llmbench::metrics {
+namespace {
+
+using D = Direction;
+using S = Scope;
+
+// Stamps: start = just before the request is handed to the socket (curl); chunk = arrival of
+// an event carrying generated text; done = end of the response stream. All monotonic.
+constexpr std::array kCatalog{
+    MetricInfo{"ttft", "ms", "Time to first token", D::LowerIsBetter, S::PerRequest,
+               "first text chunk arrival - request start"},
+    MetricInfo{"itl", "ms", "Inter-token latency (chunk gap)", D::LowerIsBetter, S::PerRequest,
+               "each gap between consecutive text-carrying chunks of a request, pooled over requests"},
+    MetricInfo{"tpot", "ms", "Time per output token", D::LowerIsBetter, S::PerRequest,
+               "(e2e - ttft) / (output_tokens - 1), requests with at least 2 output tokens"},
+    MetricInfo{"e2e", "ms", "End-to-end latency", D::LowerIsBetter, S::PerRequest,
+               "end of response stream - request start"},
+    MetricInfo{"output_tokens", "tok", "Output tokens", D::Neutral, S::PerRequest,
+               "server usage completion_tokens; else tokens counted from the stream (flagged)"},
+    MetricInfo{"input_tokens", "tok", "Input tokens", D::Neutral, S::PerRequest,
+               "server usage prompt_tokens; else the synthesised prompt's target length (flagged)"},
+    MetricInfo{"tokens_per_chunk", "tok", "Tokens per chunk", D::Neutral, S::PerRequest,
+               "output_tokens / text-carrying chunks, per request"},
+    MetricInfo{"request_output_speed", "tok/s", "Output speed per request", D::HigherIsBetter, S::PerRequest,
+               "output_tokens / e2e, per request"},
+    MetricInfo{"connect", "ms", "Connect time", D::LowerIsBetter, S::PerRequest,
+               "TCP (+TLS) connect of the request's connection; 0 when reused"},
+    MetricInfo{"server_queue", "ms", "Server queue time", D::LowerIsBetter, S::PerRequest,
+               "as reported by the server (Cerebras time_info, Groq x_groq, TGI x-queue-time)"},
+    MetricInfo{"server_prompt", "ms", "Server prompt time", D::LowerIsBetter, S::PerRequest,
+               "as reported by the server (prompt_time, llama.cpp timings.prompt_ms)"},
+    MetricInfo{"server_completion", "ms", "Server completion time", D::LowerIsBetter, S::PerRequest,
+               "as reported by the server (completion_time, timings.predicted_ms, x-inference-time)"},
+    MetricInfo{"server_total", "ms", "Server total time", D::LowerIsBetter, S::PerRequest,
+               "as reported by the server (total_time, x-total-time)"},
+    MetricInfo{"network_overhead", "ms", "Network overhead", D::LowerIsBetter, S::PerRequest,
+               "e2e - server_total, requests whose server reports a total"},
+    MetricInfo{"network_overhead_pct", "%", "Network overhead (relative)", D::LowerIsBetter, S::PerRequest,
+               "100 * (e2e - server_total) / server_total"},
+    MetricInfo{"request_throughput", "req/s", "Request throughput", D::HigherIsBetter, S::PerLevel,
+               "successful measured requests / level duration"},
+    MetricInfo{"output_throughput", "tok/s", "Output token throughput", D::HigherIsBetter, S::PerLevel,
+               "output tokens of successful measured requests / level duration"},
+    MetricInfo{"total_throughput", "tok/s", "Total token throughput", D::HigherIsBetter, S::PerLevel,
+               "(input + output tokens) of successful measured requests / level duration"},
+    MetricInfo{"duration", "s", "Level duration", D::Neutral, S::PerLevel,
+               "last measured completion - first measured request start"},
+    MetricInfo{"error_rate", "fraction", "Error rate", D::LowerIsBetter, S::PerLevel,
+               "failed measured requests / measured requests"},
+    MetricInfo{"ttft_over_3s", "fraction", "Overload (TTFT > 3 s)", D::LowerIsBetter, S::PerLevel,
+               "successful measured requests with ttft > 3 s / successful measured requests"},
+    MetricInfo{"retries_429", "count", "HTTP 429 retries", D::LowerIsBetter, S::PerLevel,
+               "429 answers retried (each retry counted once)"},
+    MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter,
+               S::PerLevel,
+               "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
+               "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},
+};
+
+}  // namespace
+
+std::span<const MetricInfo> Catalog() { return kCatalog; }
+
+const MetricInfo* FindMetric(std::string_view id) {
+  for (const auto& m : kCatalog) {
+    if (m.id == id) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace llmbench::metrics

@@ -1,0 +1,49 @@
+#include "metrics/request_metrics.hpp"
+
+#include <limits>
+
+namespace llmbench::metrics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double Ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+double MsOrNaN(std::int64_t ns) { return ns < 0 ? kNaN : Ms(ns); }
+
+}  // namespace
+
+RequestMetrics Measure(const load::Record& r) {
+  RequestMetrics m;
+  const auto chunks = static_cast<std::int64_t>(r.chunk_ns.size());
+  m.e2e = Ms(r.done_ns - r.start_ns);
+  m.ttft = chunks > 0 ? Ms(r.chunk_ns.front() - r.start_ns) : kNaN;
+  m.itl.reserve(r.chunk_ns.size());
+  for (std::size_t i = 1; i < r.chunk_ns.size(); ++i) m.itl.push_back(Ms(r.chunk_ns[i] - r.chunk_ns[i - 1]));
+
+  // Output tokens: the server's usage, else one per token event (TGI), else one per chunk.
+  std::int64_t out = r.completion_tokens;
+  if (out < 0) {
+    m.output_tokens_counted = true;
+    out = r.token_events > 0 ? r.token_events : chunks;
+  }
+  m.output_tokens = static_cast<double>(out);
+  m.input_tokens_counted = r.prompt_tokens < 0;
+  m.input_tokens = static_cast<double>(r.prompt_tokens >= 0 ? r.prompt_tokens : r.target_input_tokens);
+  m.tpot = out >= 2 && chunks > 0 ? (m.e2e - m.ttft) / static_cast<double>(out - 1) : kNaN;
+  m.tokens_per_chunk = chunks > 0 ? static_cast<double>(out) / static_cast<double>(chunks) : kNaN;
+  m.request_output_speed = m.e2e > 0 ? static_cast<double>(out) / (m.e2e / 1e3) : kNaN;
+  m.connect = MsOrNaN(r.connect_ns);
+  m.server_queue = MsOrNaN(r.server.queue_ns);
+  m.server_prompt = MsOrNaN(r.server.prompt_ns);
+  m.server_completion = MsOrNaN(r.server.completion_ns);
+  m.server_total = MsOrNaN(r.server.total_ns);
+  if (r.server.total_ns > 0) {
+    m.network_overhead = m.e2e - m.server_total;
+    m.network_overhead_pct = 100.0 * m.network_overhead / m.server_total;
+  } else {
+    m.network_overhead = m.network_overhead_pct = kNaN;
+  }
+  return m;
+}
+
+}  // namespace llmbench::metrics

@@ -1,0 +1,107 @@
+#include "metrics/summary.hpp"
+
+#include <cmath>
+
+#include "metrics/catalog.hpp"
+#include "metrics/request_metrics.hpp"
+
+namespace llmbench::metrics {
+namespace {
+
+constexpr double kOverloadTtftMs = 3000.0;
+
+// Collects the samples of each per-request metric. NaN (not applicable) is skipped.
+struct Samples {
+  std::map<std::string_view, std::vector<double>> by_id;
+  void Add(std::string_view id, double v) {
+    if (!std::isnan(v)) by_id[id].push_back(v);
+  }
+  void Add(const RequestMetrics& m) {
+    Add("ttft", m.ttft);
+    Add("tpot", m.tpot);
+    Add("e2e", m.e2e);
+    Add("output_tokens", m.output_tokens);
+    Add("input_tokens", m.input_tokens);
+    Add("tokens_per_chunk", m.tokens_per_chunk);
+    Add("request_output_speed", m.request_output_speed);
+    Add("connect", m.connect);
+    Add("server_queue", m.server_queue);
+    Add("server_prompt", m.server_prompt);
+    Add("server_completion", m.server_completion);
+    Add("server_total", m.server_total);
+    Add("network_overhead", m.network_overhead);
+    Add("network_overhead_pct", m.network_overhead_pct);
+    auto& itl = by_id["itl"];
+    itl.insert(itl.end(), m.itl.begin(), m.itl.end());
+  }
+};
+
+std::optional<double> Cost(const Pricing& p, double duration_s, double input_tokens, double output_tokens) {
+  if (output_tokens <= 0) return std::nullopt;
+  if (p.cost_per_hour && duration_s > 0) return *p.cost_per_hour / 3600.0 * duration_s / output_tokens * 1e6;
+  if (p.price_per_million_input || p.price_per_million_output) {
+    const double usd = input_tokens * p.price_per_million_input.value_or(0) / 1e6 +
+                       output_tokens * p.price_per_million_output.value_or(0) / 1e6;
+    return usd / output_tokens * 1e6;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const Stats* Summary::Find(std::string_view id) const {
+  for (const auto& [name, stats] : distributions) {
+    if (name == id) return &stats;
+  }
+  return nullptr;
+}
+
+Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing) {
+  Summary s;
+  s.concurrency = outcome.concurrency;
+  s.cut_short = outcome.cut_short;
+  for (const auto kind : load::kErrorKinds) s.errors[std::string(load::ToString(kind))] = 0;
+  Samples samples;
+  double input_tokens = 0, output_tokens = 0;
+  std::int64_t overloaded = 0;
+  for (const auto& r : outcome.records) {
+    if (r.warmup) {
+      ++s.warmup;
+      continue;
+    }
+    ++s.requests;
+    if (r.error != load::ErrorKind::None) {
+      ++s.errors[std::string(load::ToString(r.error))];
+      continue;
+    }
+    ++s.succeeded;
+    const RequestMetrics m = Measure(r);
+    samples.Add(m);
+    s.output_tokens_counted |= m.output_tokens_counted;
+    s.input_tokens_counted |= m.input_tokens_counted;
+    input_tokens += m.input_tokens;
+    output_tokens += m.output_tokens;
+    if (!std::isnan(m.ttft) && m.ttft > kOverloadTtftMs) ++overloaded;
+  }
+  const double duration_s =
+      outcome.last_done_ns > outcome.first_start_ns ? static_cast<double>(outcome.last_done_ns - outcome.first_start_ns) / 1e9 : 0.0;
+  const auto per_s = [&](double v) { return duration_s > 0 ? v / duration_s : 0.0; };
+  s.level["duration"] = duration_s;
+  s.level["request_throughput"] = per_s(static_cast<double>(s.succeeded));
+  s.level["output_throughput"] = per_s(output_tokens);
+  s.level["total_throughput"] = per_s(input_tokens + output_tokens);
+  s.level["error_rate"] = s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
+  s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
+  s.level["retries_429"] = static_cast<double>(outcome.retries_429);
+  if (auto cost = Cost(pricing, duration_s, input_tokens, output_tokens)) s.level["cost_per_million_output_tokens"] = *cost;
+  for (const auto& info : Catalog()) {
+    if (info.scope != Scope::PerRequest) continue;
+    auto it = samples.by_id.find(info.id);
+    if (it != samples.by_id.end() && !it->second.empty()) {
+      s.distributions.emplace_back(std::string(info.id), Describe(std::move(it->second)));
+    }
+  }
+  return s;
+}
+
+}  // namespace llmbench::metrics

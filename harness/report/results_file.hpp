@@ -1,0 +1,64 @@
+// results.json, written as the run goes: rewritten atomically after every level, so a run cut
+// off half-way keeps every completed level; each finished request is also appended at once to
+// records.jsonl by a writer thread (so even a level cut off keeps its finished requests).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "load/load_generator.hpp"
+#include "metrics/summary.hpp"
+#include "report/provenance.hpp"
+#include "scenario/expand.hpp"
+
+namespace llmbench::report {
+
+inline constexpr const char* kResultsSchema = "llmbench-results/1";
+
+/// Record and Summary as JSON objects (also used by tests and later by baselines).
+nlohmann::json ToJson(const load::Record& r);
+nlohmann::json ToJson(const metrics::Summary& s);
+
+class ResultsFile {
+ public:
+  /// Creates `dir` and writes an initial results.json; throws std::runtime_error when the
+  /// directory or file cannot be written (before anything runs).
+  ResultsFile(std::string dir, const Provenance& provenance, const scenario::Scenario& scenario);
+  ~ResultsFile();
+
+  /// Starts a case entry (status "running") and writes the file.
+  void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol);
+  /// Adds a finished level (summary + every record) to the current case and rewrites the file.
+  void AddLevel(const metrics::Summary& summary, const load::LevelOutcome& outcome);
+  /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
+  void EndCase(const std::string& status, const std::string& message);
+
+  /// Thread-safe and cheap (a copy under a lock): queues `r` for records.jsonl; the writer
+  /// thread formats it, so the load loop never does.
+  void StreamRecord(const std::string& case_id, const load::Record& r);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void Write();
+  void WriterLoop();
+
+  std::string dir_;
+  std::string path_;
+  nlohmann::json doc_;
+  std::ofstream records_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<std::string, load::Record>> queue_;  ///< (case id, record)
+  bool closing_ = false;
+  std::thread writer_;
+};
+
+}  // namespace llmbench::report
