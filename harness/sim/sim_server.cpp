@@ -61,6 +61,7 @@ struct SimServer::Impl {
                              http::status status, std::string body, Fault fault);
   awaitable<bool> Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth, Fault fault);
   awaitable<void> Sleep(Nanoseconds d);
+  awaitable<void> SleepUntil(SteadyClock::time_point deadline);
   awaitable<void> AcquireSlot();
   void ReleaseSlot();
 
@@ -105,6 +106,12 @@ awaitable<void> SimServer::Impl::Session(tcp::socket socket) {
 awaitable<void> SimServer::Impl::Sleep(Nanoseconds d) {
   if (d.count() <= 0) co_return;
   net::steady_timer timer(ioc, d);
+  error_code ec;
+  co_await timer.async_wait(kRedirect(ec));
+}
+
+awaitable<void> SimServer::Impl::SleepUntil(SteadyClock::time_point deadline) {
+  net::steady_timer timer(ioc, deadline);
   error_code ec;
   co_await timer.async_wait(kRedirect(ec));
 }
@@ -230,8 +237,15 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   std::int64_t sent_tokens = 0;
   encoder.Start(out);
   bool ok = true;
+  // Steps run on absolute deadlines, so the loop's own latency (tens of µs per stream when
+  // thousands share this thread) does not add up step after step; only when a whole step
+  // late does the schedule restart from now.
+  auto deadline = SteadyClock::now();
   for (std::int64_t chunk = 0; chunk < chunks && ok;) {
-    if (chunk > 0) co_await Sleep(model.StepTime(active, rng));
+    if (chunk > 0) {
+      deadline = std::max(deadline + model.StepTime(active, rng), SteadyClock::now());
+      co_await SleepUntil(deadline);
+    }
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
       const auto tokens = std::min(per_chunk, request.output_tokens - sent_tokens);
       text.clear();
@@ -253,7 +267,10 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
     out.clear();
     ok = !ec;
     if (ok && chunk > fault_at && chunk - s.events_per_write <= fault_at) {
-      if (fault == Fault::Stall) co_await Sleep(s.faults.stall_for);
+      if (fault == Fault::Stall) {
+        co_await Sleep(s.faults.stall_for);
+        deadline = SteadyClock::now();
+      }
       if (fault == Fault::Disconnect) {
         truth.status = -1;
         ok = false;

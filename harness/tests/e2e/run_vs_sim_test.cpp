@@ -1,0 +1,178 @@
+// End to end: the real llmbench binary against the real simulator (a separate `llmbench sim`
+// process) over loopback sockets, checked against the simulator's truth log.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+#include "e2e/process.hpp"
+
+using namespace llmbench::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string kLlmbench = LLMBENCH_BINARY;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const double h = static_cast<double>(v.size() - 1) * 0.5;
+  const auto lo = static_cast<std::size_t>(h);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[std::min(lo + 1, v.size() - 1)] - v[lo]);
+}
+
+json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+// Every request the simulator served, in order (a retried request appears once per attempt).
+std::vector<json> ReadTruth(const std::string& path) {
+  std::vector<json> truth;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) truth.push_back(json::parse(line));
+  return truth;
+}
+
+std::map<std::string, json> ByRequestId(const std::vector<json>& truth) {
+  std::map<std::string, json> out;
+  for (const auto& t : truth) out[t["request_id"].get<std::string>()] = t;
+  return out;
+}
+
+// Starts `llmbench sim` with settings; returns the port.
+struct Sim {
+  Sim(const TempDir& dir, const std::vector<std::string>& settings)
+      : process([&] {
+          std::vector<std::string> argv{kLlmbench, "sim", "--port", "0", "--port-file", dir / "port",
+                                        "--truth-log", dir / "truth.jsonl"};
+          for (const auto& s : settings) argv.insert(argv.end(), {"--set", s});
+          return argv;
+        }(), dir / "sim.log"),
+        port(WaitForFile(dir / "port")) {}
+  ChildProcess process;
+  std::string port;
+};
+
+void WriteScenario(const std::string& path, const std::string& port, const std::string& load,
+                   const std::string& engine_extra = "") {
+  std::ofstream(path) << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:" << port
+                      << "\"\nmodel = \"m\"\n" << engine_extra
+                      << "[classes.c]\ninput_tokens = 64\noutput_tokens = 8\n[load]\n" << load;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(measured_ttft_and_itl_match_the_truth_at_concurrency_1_and_64) {
+  TempDir dir("timing");
+  // Known timing: TTFT = 20 ms prefill, then one chunk every 10 ms, whatever the batch.
+  Sim sim(dir, {"prefill_base=20ms", "prefill_per_token=0ns", "decode_step=10ms", "decode_per_seq=0ns",
+                "max_batch=1000", "jitter=0"});
+  WriteScenario(dir / "timing.toml", sim.port, "concurrency = [1, 64]\nrequests = 64\nwarmup = 2\nseed = 3\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "timing.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const json results = ReadJson(dir / "out/results.json");
+  const auto truth = ByRequestId(ReadTruth(dir / "truth.jsonl"));
+  const json& levels = results["cases"][0]["levels"];
+  BOOST_TEST_REQUIRE(levels.size() == 2u);
+  for (const json& level : levels) {
+    const auto concurrency = level["summary"]["concurrency"].get<int>();
+    // Truth TTFT is when the simulator really sent the first chunk, from the client's own start
+    // stamp (one CLOCK_MONOTONIC for both processes); so a connect or a burst of 64 requests
+    // counts in both. The simulator's own TTFT (arrival → first chunk) must be the model's.
+    std::vector<double> true_ttft, model_ttft, true_itl, request_delivery;
+    std::int64_t early = 0, chunks = 0, early_arrivals = 0;
+    for (const json& r : level["records"]) {
+      if (r["warmup"].get<bool>()) continue;
+      BOOST_TEST_REQUIRE(r["error"] == "none");
+      const json& t = truth.at(r["request_id"].get<std::string>());
+      const auto measured = r["chunk_ns"].get<std::vector<std::int64_t>>();
+      const auto sent = t["chunk_ns"].get<std::vector<std::int64_t>>();
+      BOOST_TEST_REQUIRE(measured.size() == sent.size());
+      // Causality: a chunk cannot arrive before the simulator handed it to its socket (both
+      // processes stamp CLOCK_MONOTONIC).
+      for (std::size_t i = 0; i < sent.size(); ++i, ++chunks) early += measured[i] < sent[i];
+      const auto start = r["start_ns"].get<std::int64_t>();
+      const auto arrived = t["arrived_ns"].get<std::int64_t>();
+      early_arrivals += arrived < start;
+      request_delivery.push_back((arrived - start) / 1e6);
+      true_ttft.push_back((sent[0] - start) / 1e6);
+      model_ttft.push_back((sent[0] - arrived) / 1e6);
+      for (std::size_t i = 1; i < sent.size(); ++i) true_itl.push_back((sent[i] - sent[i - 1]) / 1e6);
+    }
+    BOOST_TEST(early == 0, early << " of " << chunks << " chunks stamped before they were sent");
+    BOOST_TEST(early_arrivals == 0, early_arrivals << " requests arrived before they were started");
+    const double ttft = level["summary"]["distributions"]["ttft"]["p50"].get<double>();
+    const double itl = level["summary"]["distributions"]["itl"]["p50"].get<double>();
+    BOOST_TEST_MESSAGE("concurrency " << concurrency << ": TTFT p50 measured " << ttft << " ms, truth "
+                                      << Median(true_ttft) << " ms; ITL p50 measured " << itl << " ms, truth "
+                                      << Median(true_itl) << " ms; request start → arrival p50 "
+                                      << Median(request_delivery) << " ms");
+    BOOST_TEST(std::abs(ttft - Median(true_ttft)) <= 0.05 * Median(true_ttft), "c=" << concurrency);
+    BOOST_TEST(std::abs(itl - Median(true_itl)) <= 0.05 * Median(true_itl), "c=" << concurrency);
+    // And the truth is the configured model. 64 prefills starting at once on the simulator's one
+    // thread wake up to ~1 ms late (measured 1.1 ms p50), so the model gets 10 % there.
+    BOOST_TEST(std::abs(Median(model_ttft) - 20.0) <= 2.0);
+    BOOST_TEST(std::abs(Median(true_itl) - 10.0) <= 0.5);
+    BOOST_TEST(level["summary"]["distributions"]["output_tokens"]["p50"].get<double>() == 8.0);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(injected_faults_are_counted_by_kind_and_the_run_finishes) {
+  TempDir dir("faults");
+  Sim sim(dir, {"prefill_base=2ms", "prefill_per_token=0ns", "decode_step=1ms", "faults.http_500=0.06",
+                "faults.http_400=0.04", "faults.http_429=0.08", "faults.retry_after=5ms", "faults.disconnect=0.06",
+                "faults.malformed=0.06", "faults.stall=0.05", "faults.stall_for=30ms", "seed=11"});
+  WriteScenario(dir / "faults.toml", sim.port,
+                "concurrency = [4]\nrequests = 200\nwarmup = 0\nmax_retries = 20\ntimeout = \"10s\"\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "faults.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);  // errors are data, not a failed run
+  const json summary = ReadJson(dir / "out/results.json")["cases"][0]["levels"][0]["summary"];
+  std::map<std::string, int> faults;
+  for (const auto& t : ReadTruth(dir / "truth.jsonl")) ++faults[t["fault"].get<std::string>()];
+  BOOST_TEST_MESSAGE("truth faults: 500=" << faults["http_500"] << " 400=" << faults["http_400"]
+                                          << " 429=" << faults["http_429"] << " disconnect=" << faults["disconnect"]
+                                          << " malformed=" << faults["malformed"] << " stall=" << faults["stall"]);
+  BOOST_TEST(summary["requests"] == 200);
+  BOOST_TEST(summary["errors"]["http_status"].get<int>() == faults["http_500"] + faults["http_400"]);
+  BOOST_TEST(summary["errors"]["stream"].get<int>() == faults["disconnect"]);
+  BOOST_TEST(summary["errors"]["decode"].get<int>() == faults["malformed"]);
+  BOOST_TEST(summary["level"]["retries_429"].get<int>() == faults["http_429"]);
+  BOOST_TEST(summary["errors"]["timeout"] == 0);
+  BOOST_TEST(summary["errors"]["connect"] == 0);
+  BOOST_TEST(faults["http_429"] > 0);
+  BOOST_TEST(faults["stall"] > 0);
+  BOOST_TEST(summary["succeeded"].get<int>() ==
+             200 - faults["http_500"] - faults["http_400"] - faults["disconnect"] - faults["malformed"]);
+}
+
+BOOST_AUTO_TEST_CASE(unreachable_engine_is_skipped_when_optional_and_fails_when_required) {
+  TempDir dir("unreachable");
+  // Port 9 (discard) on loopback: nothing listens there in a test sandbox.
+  WriteScenario(dir / "optional.toml", "9", "concurrency = [1]\nrequests = 1\n", "required = false\n");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "optional.toml" + " --out " + dir / "a");
+  BOOST_TEST(code == 77, output);
+  BOOST_TEST(output.find("unreachable at http://127.0.0.1:9") != std::string::npos, output);
+  const json a = ReadJson(dir / "a/results.json");
+  BOOST_TEST(a["cases"][0]["status"] == "skipped");
+  WriteScenario(dir / "required.toml", "9", "concurrency = [1]\nrequests = 1\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "required.toml" + " --out " + dir / "b");
+  BOOST_TEST(code == 1, output);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_position) {
+  TempDir dir("bad");
+  std::ofstream(dir / "typo.toml") << "schema = 1\n[engines.s]\nprotocol = \"sim\"\n[classes.c]\ninput_tokens = 1\n"
+                                      "output_tokens = 1\n[load]\nconcurency = [1]\n";
+  auto [code, output] = RunCommand(kLlmbench + " validate " + dir / "typo.toml");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("typo.toml:8:1: error: key 'load.concurency': unknown key (did you mean 'concurrency'?)") !=
+                 std::string::npos, output);
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "typo.toml" + " --out " + dir / "o");
+  BOOST_TEST(code == 2);
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "missing.toml");
+  BOOST_TEST(code == 2);
+  BOOST_TEST(output.find("cannot open file") != std::string::npos, output);
+}

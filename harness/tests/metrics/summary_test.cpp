@@ -1,0 +1,112 @@
+// Record → metrics → Summary, with definitions checked on hand-made records.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "metrics/catalog.hpp"
+#include "metrics/request_metrics.hpp"
+#include "metrics/summary.hpp"
+
+using namespace llmbench;
+namespace tt = boost::test_tools;
+
+namespace {
+
+constexpr std::int64_t kMs = 1'000'000;
+
+load::Record Ok(std::int64_t start_ms, std::vector<std::int64_t> chunk_ms, std::int64_t done_ms, std::int64_t tokens) {
+  load::Record r;
+  r.start_ns = start_ms * kMs;
+  for (auto c : chunk_ms) r.chunk_ns.push_back(c * kMs);
+  r.done_ns = done_ms * kMs;
+  r.completion_tokens = tokens;
+  r.prompt_tokens = 100;
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(request_metrics_follow_the_definitions) {
+  load::Record r = Ok(1000, {1100, 1110, 1130, 1160}, 1170, 8);  // 4 chunks of 2 tokens
+  r.server.total_ns = 150 * kMs;
+  const auto m = metrics::Measure(r);
+  BOOST_TEST(m.ttft == 100.0);
+  BOOST_TEST(m.e2e == 170.0);
+  BOOST_TEST((m.itl == std::vector<double>{10, 20, 30}));
+  BOOST_TEST(m.tpot == 70.0 / 7.0, tt::tolerance(1e-12));  // (e2e − ttft) / (tokens − 1)
+  BOOST_TEST(m.tokens_per_chunk == 2.0);
+  BOOST_TEST(m.request_output_speed == 8 / 0.170, tt::tolerance(1e-12));
+  BOOST_TEST(m.network_overhead == 20.0);
+  BOOST_TEST(m.network_overhead_pct == 100.0 * 20 / 150, tt::tolerance(1e-12));
+  BOOST_TEST(!m.output_tokens_counted);
+  BOOST_TEST(std::isnan(m.server_queue));
+}
+
+BOOST_AUTO_TEST_CASE(output_tokens_counted_when_no_usage) {
+  load::Record r = Ok(0, {10, 20, 30}, 40, -1);
+  auto m = metrics::Measure(r);
+  BOOST_TEST(m.output_tokens_counted);
+  BOOST_TEST(m.output_tokens == 3.0);  // one per chunk
+  r.token_events = 5;                  // TGI: one token per event
+  m = metrics::Measure(r);
+  BOOST_TEST(m.output_tokens == 5.0);
+  load::Record one = Ok(0, {10}, 12, 1);
+  BOOST_TEST(std::isnan(metrics::Measure(one).tpot));
+}
+
+BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
+  load::LevelOutcome o;
+  o.concurrency = 2;
+  o.first_start_ns = 0;
+  o.last_done_ns = 2000 * kMs;
+  load::Record warm = Ok(0, {5000}, 6000, 10);  // a huge TTFT that must not count
+  warm.warmup = true;
+  o.records.push_back(warm);
+  o.records.push_back(Ok(0, {100, 110}, 120, 2));
+  o.records.push_back(Ok(0, {3500, 3510}, 3520, 2));  // TTFT > 3 s
+  load::Record timeout;
+  timeout.error = load::ErrorKind::Timeout;
+  o.records.push_back(timeout);
+  load::Record broken;
+  broken.error = load::ErrorKind::Stream;
+  o.records.push_back(broken);
+  o.retries_429 = 3;
+  const auto s = metrics::Summarize(o, {.cost_per_hour = 3.6});
+  BOOST_TEST(s.warmup == 1);
+  BOOST_TEST(s.requests == 4);
+  BOOST_TEST(s.succeeded == 2);
+  BOOST_TEST(s.errors.at("timeout") == 1);
+  BOOST_TEST(s.errors.at("stream") == 1);
+  BOOST_TEST(s.errors.at("connect") == 0);
+  BOOST_TEST(s.level.at("error_rate") == 0.5);
+  BOOST_TEST(s.level.at("ttft_over_3s") == 0.5);
+  BOOST_TEST(s.level.at("duration") == 2.0);
+  BOOST_TEST(s.level.at("request_throughput") == 1.0);
+  BOOST_TEST(s.level.at("output_throughput") == 2.0);
+  BOOST_TEST(s.level.at("retries_429") == 3.0);
+  // $3.60/h for 2 s = $0.002 for 4 output tokens → $500 per million.
+  BOOST_TEST(s.level.at("cost_per_million_output_tokens") == 500.0, tt::tolerance(1e-9));
+  BOOST_TEST_REQUIRE(s.Find("ttft"));
+  BOOST_TEST(s.Find("ttft")->count == 2);
+  BOOST_TEST(s.Find("ttft")->max == 3500.0);
+  BOOST_TEST(!s.Find("server_total"));  // no sample: omitted, not zero
+}
+
+BOOST_AUTO_TEST_CASE(empty_level_summarises_without_dividing_by_zero) {
+  const auto s = metrics::Summarize(load::LevelOutcome{}, {});
+  BOOST_TEST(s.requests == 0);
+  BOOST_TEST(s.level.at("request_throughput") == 0.0);
+  BOOST_TEST(s.distributions.empty());
+}
+
+BOOST_AUTO_TEST_CASE(catalog_ids_are_unique_and_defined) {
+  std::set<std::string_view> ids;
+  for (const auto& m : metrics::Catalog()) {
+    BOOST_TEST(ids.insert(m.id).second, m.id);
+    BOOST_TEST(!m.definition.empty());
+    BOOST_TEST(!m.unit.empty());
+  }
+  BOOST_TEST(metrics::FindMetric("ttft")->unit == "ms");
+  BOOST_TEST(!metrics::FindMetric("nope"));
+}
