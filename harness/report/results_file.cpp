@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "metrics/catalog.hpp"
+#include "scenario/to_toml.hpp"
 
 namespace llmbench::report {
 namespace {
@@ -82,7 +83,8 @@ ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::S
                           {"git_dirty", p.git_dirty}, {"host", p.host}, {"started_utc", p.started_utc},
                           {"command", p.command}}},
           {"definitions", Definitions()},
-          {"scenario", {{"name", scenario.name}, {"file", scenario.file}}},
+          {"scenario", {{"name", scenario.name}, {"file", scenario.file},
+                        {"settings", nlohmann::json::parse(scenario::ToJson(scenario))}}},
           {"cases", nlohmann::json::array()}};
   Write();
   writer_ = std::thread([this] { WriterLoop(); });

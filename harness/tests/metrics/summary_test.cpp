@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   broken.error = load::ErrorKind::Stream;
   o.records.push_back(broken);
   o.retries_429 = 3;
-  const auto s = metrics::Summarize(o, {.cost_per_hour = 3.6});
+  const auto s = metrics::Summarize(o, {.cost_per_hour = 3.6, .price_per_million_input = {}, .price_per_million_output = {}});
   BOOST_TEST(s.warmup == 1);
   BOOST_TEST(s.requests == 4);
   BOOST_TEST(s.succeeded == 2);
