@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "scenario/threshold.hpp"
 
 namespace llmbench::scenario {
 
@@ -84,9 +85,10 @@ struct Load {
   std::int64_t max_retries = 5;       ///< for HTTP 429
 };
 
-/// A threshold rule as written; parsed and type-checked by gate/ (issue 3).
+/// A threshold rule: as written, and parsed (grammar in threshold.hpp). Evaluated by gate/.
 struct ThresholdSpec {
   std::string expression;  ///< e.g. "ttft.p95 < 500ms"
+  ParsedThreshold parsed;
   std::vector<std::int64_t> concurrency;  ///< empty = every level
   int line = 0, column = 0;
 };

@@ -270,7 +270,17 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
       ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency}");
       continue;
     }
-    out.push_back(std::move(t));
+    ThresholdError error;
+    if (auto parsed = ParseThreshold(t.expression, error)) {
+      t.parsed = *parsed;
+      out.push_back(std::move(t));
+    } else {
+      // Point into the string: the literal's opening quote is at the node's column.
+      const auto& where = node.as_table() ? (*node.as_table())["rule"].node()->source() : node.source();
+      ctx.diagnostics->push_back({ctx.file, static_cast<int>(where.begin.line),
+                                  static_cast<int>(where.begin.column + 1 + error.offset), "thresholds[]",
+                                  fmt::format("in \"{}\": {}", t.expression, error.message), error.hint});
+    }
   }
   return out;
 }

@@ -1,0 +1,118 @@
+// Threshold rules: good rules parse to catalogue units; each bad input gives its precise error.
+#include <boost/test/unit_test.hpp>
+
+#include "base/diagnostic.hpp"
+#include "scenario/load_toml.hpp"
+#include "scenario/threshold.hpp"
+
+using namespace llmbench;
+using namespace llmbench::scenario;
+namespace tt = boost::test_tools;
+
+namespace {
+
+ParsedThreshold Good(std::string_view text) {
+  ThresholdError error;
+  auto t = ParseThreshold(text, error);
+  BOOST_TEST_REQUIRE(t.has_value(), text << ": " << error.message);
+  return *t;
+}
+
+ThresholdError Bad(std::string_view text) {
+  ThresholdError error;
+  BOOST_TEST_REQUIRE(!ParseThreshold(text, error).has_value(), text);
+  return error;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rules_parse_into_catalogue_units) {
+  auto t = Good("ttft.p95 < 500ms");
+  BOOST_TEST(t.metric == "ttft");
+  BOOST_TEST(t.statistic == "p95");
+  BOOST_TEST((t.op == Comparison::Less));
+  BOOST_TEST(t.value == 500.0);
+  BOOST_TEST(Good("itl.p50<=0.04s").value == 40.0, tt::tolerance(1e-9));
+  BOOST_TEST(Good("e2e.mean < 250us").value == 0.25, tt::tolerance(1e-12));
+  t = Good("output_throughput > 900 tok/s");
+  BOOST_TEST(t.statistic.empty());
+  BOOST_TEST((t.op == Comparison::Greater));
+  BOOST_TEST(t.value == 900.0);
+  t = Good("errors.rate < 1%");
+  BOOST_TEST(t.metric == "error_rate");
+  BOOST_TEST(t.value == 0.01, tt::tolerance(1e-12));
+  BOOST_TEST(Good("ttft_over_3s <= 5 %").value == 0.05, tt::tolerance(1e-12));
+  BOOST_TEST(Good("request_throughput >= 2.5 req/s").value == 2.5);
+  BOOST_TEST(Good("retries_429 < 10").value == 10.0);
+  BOOST_TEST(Good("cost_per_million_output_tokens < 2 USD").value == 2.0);
+  BOOST_TEST(Good("network_overhead_pct.p50 < 20%").value == 20.0);
+  BOOST_TEST(Good("  tpot.p99   >=   12ms  ").value == 12.0);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_metric_suggests_the_closest) {
+  const auto e = Bad("tfft.p95 < 500ms");
+  BOOST_TEST(e.message == "unknown metric 'tfft'");
+  BOOST_TEST(e.hint == "did you mean 'ttft'?");
+  BOOST_TEST(e.offset == 0u);
+  BOOST_TEST(Bad("zzzzzzzz < 1").hint.find("metrics: errors.rate, ttft") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(missing_and_wrong_units) {
+  auto e = Bad("ttft.p95 < 500");
+  BOOST_TEST(e.message == "missing unit: ttft is a duration");
+  BOOST_TEST(e.hint == "write e.g. 500ms");
+  e = Bad("ttft.p95 < 500 tok/s");
+  BOOST_TEST(e.message == "'tok/s' is not a duration unit for ttft");
+  BOOST_TEST(e.offset == 15u);
+  e = Bad("errors.rate < 0.01");
+  BOOST_TEST(e.message == "missing unit: error_rate is a percentage");
+  e = Bad("output_throughput > 900 req/s");
+  BOOST_TEST(e.message == "'req/s' is not the unit of output_throughput (tok/s)");
+  e = Bad("retries_429 < 10 req");
+  BOOST_TEST(e.message == "retries_429 is a count and takes no unit");
+}
+
+BOOST_AUTO_TEST_CASE(impossible_statistics) {
+  auto e = Bad("output_throughput.p95 > 900 tok/s");
+  BOOST_TEST(e.message == "output_throughput is one number per level and has no statistic 'p95'");
+  BOOST_TEST(e.offset == 18u);
+  e = Bad("ttft < 500ms");
+  BOOST_TEST(e.message == "ttft is a per-request distribution: name a statistic");
+  e = Bad("ttft.p42 < 500ms");
+  BOOST_TEST(e.message == "unknown statistic 'p42'");
+  BOOST_TEST(e.hint == "one of mean, stddev, min, max, p50, p90, p95, p99");
+  e = Bad("errors.count < 3");
+  BOOST_TEST(e.message == "errors has one statistic: rate");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_comparisons) {
+  auto e = Bad("ttft.p95 500ms");
+  BOOST_TEST(e.message == "expected a comparison");
+  BOOST_TEST(e.offset == 9u);
+  e = Bad("ttft.p95 == 500ms");
+  BOOST_TEST(e.message == "'==' is not a comparison");
+  e = Bad("ttft.p95 < fast");
+  BOOST_TEST(e.message == "expected a number");
+  e = Bad("");
+  BOOST_TEST(e.message == "expected a metric name");
+  e = Bad("ttft.p95 < 5e400ms");
+  BOOST_TEST(e.message == "expected a number");
+}
+
+BOOST_AUTO_TEST_CASE(bad_rule_in_a_file_points_into_the_string) {
+  const std::string text =
+      "schema = 1\nthresholds = [\"ttft.p95 < 500ms\", \"itl.p50 < 40\"]\n[engines.s]\nprotocol = \"sim\"\n"
+      "[classes.c]\ninput_tokens = 1\noutput_tokens = 1\n";
+  try {
+    LoadScenarioText(text, "t.toml", [](const std::string&) { return std::nullopt; });
+    BOOST_FAIL("loaded");
+  } catch (const InputError& e) {
+    BOOST_TEST_REQUIRE(e.diagnostics().size() == 1u);
+    const auto& d = e.diagnostics()[0];
+    BOOST_TEST(d.line == 2);
+    BOOST_TEST(d.column == 35 + 1 + 10);  // the string's quote is at column 35; the number at offset 10
+    BOOST_TEST(FormatDiagnostic(d) ==
+               "t.toml:2:46: error: key 'thresholds[]': in \"itl.p50 < 40\": missing unit: itl is a duration "
+               "(write e.g. 40ms)");
+  }
+}
