@@ -1,0 +1,230 @@
+// llmbench-bench: the measurement client's capacity and accuracy, against the simulator running
+// in a child process pinned to the other core. Prints figures; asserts nothing (targets are in
+// README.md "Benchmark", checked by reading this output, never by a timed test).
+//
+//   ingest    SSE events/s the one-thread curl-multi loop takes in, and its CPU time per event,
+//             with 16 events per socket write (a busy server) and with 1 per write
+//   timing    N streams, one event per stream every 20 ms: |measured gap − true gap| against the
+//             simulator's truth log (both stamp CLOCK_MONOTONIC), errors, and backlog (how far
+//             the harness's stamps trail the simulator's sends)
+//   memory    peak RSS of a fresh process that records 10,000 requests of 256 output tokens
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/sim_child.hpp"
+#include "load/load_generator.hpp"
+#include "metrics/statistics.hpp"
+#include "prompt/synthesize.hpp"
+
+namespace llmbench::bench {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kHarnessCpu = 0;
+constexpr int kSimCpu = 1;
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+scenario::SimSettings FastSim(Nanoseconds step, std::int64_t events_per_write) {
+  scenario::SimSettings s;
+  s.prefill_base = 1ms;
+  s.prefill_per_token = 0ns;
+  s.decode_step = step;
+  s.decode_per_seq = 0ns;
+  s.max_batch = 100'000;
+  s.jitter = 0;
+  s.events_per_write = events_per_write;
+  return s;
+}
+
+struct LevelRun {
+  load::LevelOutcome outcome;
+  double wall_s = 0;
+  double cpu_s = 0;
+  std::int64_t events = 0;
+  std::int64_t errors = 0;
+};
+
+// Runs `requests` requests of `tokens` output tokens with `streams` in flight against `port`.
+LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, std::int64_t tokens) {
+  scenario::Load load;
+  load.requests = requests;
+  load.warmup = 0;
+  load.timeout = 300s;
+  load.max_retries = 0;
+  const load::Target target{.url = fmt::format("http://127.0.0.1:{}/v1/chat/completions", port),
+                            .headers = {},
+                            .protocol = "openai-chat",
+                            .model = "bench",
+                            .force_output_length = true,
+                            .temperature = 0.0,
+                            .extra_body_json = ""};
+  const scenario::PromptClass cls{.name = "bench", .input_tokens = 64, .input_stddev = 0, .output_tokens = tokens,
+                                  .output_stddev = 0, .engines = {}, .labels = {}};
+  const auto prompts = prompt::SynthesizePrompts(cls, requests, 7);
+  load::LoadGenerator generator(target, load, fmt::format("b{}", streams));
+  LevelRun run;
+  const double cpu0 = ThreadCpuSeconds();
+  const auto wall0 = SteadyClock::now();
+  run.outcome = generator.RunLevel(streams, prompts, [](const load::Record&) {}, nullptr);
+  run.wall_s = std::chrono::duration<double>(SteadyClock::now() - wall0).count();
+  run.cpu_s = ThreadCpuSeconds() - cpu0;
+  for (const auto& r : run.outcome.records) {
+    run.events += static_cast<std::int64_t>(r.chunk_ns.size());
+    run.errors += r.error != load::ErrorKind::None;
+  }
+  return run;
+}
+
+void Ingest(const std::vector<std::int64_t>& stream_counts, std::int64_t events_per_write, double seconds) {
+  fmt::print("\ningest, {} SSE event(s) per socket write (simulator decode step 50 us)\n", events_per_write);
+  fmt::print("{:>8} {:>12} {:>14} {:>16} {:>18} {:>8}\n", "streams", "events", "events/s", "CPU/event (us)",
+             "events/CPU-second", "errors");
+  for (const std::int64_t streams : stream_counts) {
+    SimChild sim(FastSim(50us, events_per_write), "", kSimCpu);
+    // Size the level for about `seconds` of simulator output at its measured pace (~1 M events/s).
+    const std::int64_t tokens = 512;
+    const std::int64_t requests = std::max<std::int64_t>(streams, static_cast<std::int64_t>(seconds * 1.5e6 / tokens));
+    const LevelRun run = Drive(sim.port(), streams, requests, tokens);
+    fmt::print("{:>8} {:>12} {:>14.0f} {:>16.3f} {:>18.0f} {:>8}\n", streams, run.events, run.events / run.wall_s,
+               run.cpu_s / static_cast<double>(run.events) * 1e6, static_cast<double>(run.events) / run.cpu_s,
+               run.errors);
+  }
+}
+
+std::map<std::string, std::vector<std::int64_t>> ReadTruth(const std::string& path) {
+  std::map<std::string, std::vector<std::int64_t>> truth;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    truth[j["request_id"].get<std::string>()] = j["chunk_ns"].get<std::vector<std::int64_t>>();
+  }
+  return truth;
+}
+
+void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens) {
+  fmt::print("\ntiming, one event per stream every 20 ms ({} tokens per request), against the truth log\n", tokens);
+  fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "streams", "offered/s", "ingested/s",
+             "errors", "|gap err| p50", "|gap err| p99", "lag p50", "lag p99", "CPU/event");
+  fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "", "events", "events", "", "us", "us",
+             "us", "us", "us");
+  const std::string truth_path = (std::filesystem::temp_directory_path() / fmt::format("llmbench-bench-{}.jsonl", getpid())).string();
+  for (const std::int64_t streams : stream_counts) {
+    LevelRun run;
+    {
+      SimChild sim(FastSim(20ms, 1), truth_path, kSimCpu);
+      run = Drive(sim.port(), streams, streams, tokens);
+    }
+    const auto truth = ReadTruth(truth_path);
+    std::vector<double> gap_error_us, lag_us;
+    for (const auto& r : run.outcome.records) {
+      const auto it = truth.find(r.request_id);
+      if (r.error != load::ErrorKind::None || it == truth.end() || it->second.size() != r.chunk_ns.size()) continue;
+      const auto& sent = it->second;
+      for (std::size_t i = 0; i < sent.size(); ++i) {
+        lag_us.push_back(static_cast<double>(r.chunk_ns[i] - sent[i]) / 1e3);
+        if (i > 0) {
+          const auto measured = r.chunk_ns[i] - r.chunk_ns[i - 1];
+          const auto true_gap = sent[i] - sent[i - 1];
+          gap_error_us.push_back(std::abs(static_cast<double>(measured - true_gap)) / 1e3);
+        }
+      }
+    }
+    // Ingest rate over the window where every stream was streaming: from the last first chunk
+    // to the first last chunk (connection set-up and the tail excluded).
+    std::int64_t window_start = 0, window_end = INT64_MAX, window_events = 0;
+    for (const auto& r : run.outcome.records) {
+      if (r.chunk_ns.empty()) continue;
+      window_start = std::max(window_start, r.chunk_ns.front());
+      window_end = std::min(window_end, r.chunk_ns.back());
+    }
+    for (const auto& r : run.outcome.records) {
+      for (const auto t : r.chunk_ns) window_events += t >= window_start && t <= window_end;
+    }
+    const double window_s = static_cast<double>(window_end - window_start) / 1e9;
+    const auto gap = metrics::Describe(gap_error_us);
+    const auto lag = metrics::Describe(lag_us);
+    fmt::print("{:>8} {:>10} {:>12.0f} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams, streams * 50,
+               window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50, gap.p99, lag.p50, lag.p99,
+               run.cpu_s / static_cast<double>(run.events) * 1e6);
+  }
+  std::filesystem::remove(truth_path);
+}
+
+long MaxRssKiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+// The memory workload itself; runs in a freshly exec'd process (see Memory).
+int MemoryChild(std::int64_t requests, std::int64_t tokens) {
+  PinToCpu(kHarnessCpu);
+  const long before = MaxRssKiB();
+  SimChild sim(FastSim(1ms, 16), "", kSimCpu);  // forked from a small process: its own RSS
+  const LevelRun run = Drive(sim.port(), 256, requests, tokens);
+  fmt::print("peak RSS {:.1f} MiB (at process start {:.1f} MiB), {} chunk stamps kept, {} errors\n",
+             MaxRssKiB() / 1024.0, before / 1024.0, run.events, run.errors);
+  return 0;
+}
+
+// Peak memory must be the workload's alone: a forked child would inherit the parent's pages
+// (its heap after the earlier phases), so exec a fresh copy of this binary.
+void Memory(std::int64_t requests, std::int64_t tokens) {
+  fmt::print("\nmemory, {} recorded requests of {} output tokens (256 in flight), fresh process\n", requests, tokens);
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string r = std::to_string(requests), t = std::to_string(tokens);
+    execl("/proc/self/exe", "llmbench-bench", "--memory-child", r.c_str(), t.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fmt::print("memory run failed\n");
+}
+
+}  // namespace
+}  // namespace llmbench::bench
+
+int main(int argc, char** argv) {
+  using namespace llmbench::bench;
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool quick = mode == "--quick";
+  if (mode == "--memory-child" && argc == 4) return MemoryChild(std::stoll(argv[2]), std::stoll(argv[3]));
+  if (mode == "--ingest1") {  // profiling aid: only the one-event-per-write ingest
+    PinToCpu(kHarnessCpu);
+    Ingest({256}, 1, 2.0);
+    return 0;
+  }
+  if (!PinToCpu(kHarnessCpu)) fmt::print("note: could not pin the harness to CPU {}\n", kHarnessCpu);
+  fmt::print("llmbench-bench{}: harness on CPU {}, simulator (child process) on CPU {}\n", quick ? " --quick" : "",
+             kHarnessCpu, kSimCpu);
+  if (quick) {
+    Ingest({16}, 16, 0.3);
+    Timing({16}, 16);
+    Memory(500, 64);
+    return 0;
+  }
+  Ingest({1, 16, 64, 256, 1024}, 16, 2.0);
+  Ingest({16, 256}, 1, 2.0);
+  Timing({1, 64, 256, 1024}, 256);
+  Memory(10'000, 256);
+  return 0;
+}
