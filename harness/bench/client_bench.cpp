@@ -167,10 +167,14 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens)
   std::filesystem::remove(truth_path);
 }
 
+// Peak resident set of this address space (VmHWM). Not getrusage's ru_maxrss: Linux carries
+// that across execve, so a fresh exec would report its parent's peak.
 long MaxRssKiB() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
 }
 
 // The memory workload itself; runs in a freshly exec'd process (see Memory).
@@ -208,6 +212,11 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   const bool quick = mode == "--quick";
   if (mode == "--memory-child" && argc == 4) return MemoryChild(std::stoll(argv[2]), std::stoll(argv[3]));
+  if (mode == "--timing") {  // profiling aid: only the timing phase
+    PinToCpu(kHarnessCpu);
+    Timing({64, 256, 1024}, 256);
+    return 0;
+  }
   if (mode == "--ingest1") {  // profiling aid: only the one-event-per-write ingest
     PinToCpu(kHarnessCpu);
     Ingest({256}, 1, 2.0);
