@@ -78,14 +78,13 @@ ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::S
   if (ec) throw std::runtime_error("cannot create output directory " + dir_ + ": " + ec.message());
   records_.open(dir_ + "/records.jsonl", std::ios::trunc);
   if (!records_) throw std::runtime_error("cannot write " + dir_ + "/records.jsonl");
-  doc_ = {{"schema", kResultsSchema},
-          {"provenance", {{"harness_version", p.harness_version}, {"git_commit", p.git_commit},
-                          {"git_dirty", p.git_dirty}, {"host", p.host}, {"started_utc", p.started_utc},
-                          {"command", p.command}}},
-          {"definitions", Definitions()},
-          {"scenario", {{"name", scenario.name}, {"file", scenario.file},
-                        {"settings", nlohmann::json::parse(scenario::ToJson(scenario))}}},
-          {"cases", nlohmann::json::array()}};
+  header_["schema"] = kResultsSchema;
+  header_["provenance"] = {{"harness_version", p.harness_version}, {"git_commit", p.git_commit},
+                           {"git_dirty", p.git_dirty}, {"host", p.host}, {"started_utc", p.started_utc},
+                           {"command", p.command}};
+  header_["scenario"] = {{"name", scenario.name}, {"file", scenario.file},
+                         {"settings", nlohmann::json::parse(scenario::ToJson(scenario))}};
+  header_["definitions"] = Definitions();
   Write();
   writer_ = std::thread([this] { WriterLoop(); });
 }
@@ -100,7 +99,7 @@ ResultsFile::~ResultsFile() {
 }
 
 void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol) {
-  doc_["cases"].push_back({{"id", c.id},
+  cases_.push_back({{{"id", c.id},
                            {"engine", c.engine.name},
                            {"class", c.prompt_class.name},
                            {"model", c.engine.model},
@@ -108,21 +107,25 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
                            {"protocol", protocol},
                            {"status", "running"},
                            {"message", ""},
-                           {"labels", c.labels},
-                           {"levels", nlohmann::json::array()}});
+                           {"labels", c.labels}},
+                    {}});
   Write();
 }
 
 void ResultsFile::AddLevel(const metrics::Summary& summary, const load::LevelOutcome& outcome) {
-  nlohmann::json records = nlohmann::json::array();
-  for (const auto& r : outcome.records) records.push_back(ToJson(r));
-  doc_["cases"].back()["levels"].push_back({{"summary", ToJson(summary)}, {"records", std::move(records)}});
+  std::string records = "[";
+  for (const auto& r : outcome.records) {
+    if (records.size() > 1) records += ",\n";
+    records += ToJson(r).dump();
+  }
+  records += "]";
+  cases_.back().levels.emplace_back(ToJson(summary), std::move(records));
   Write();
 }
 
 void ResultsFile::EndCase(const std::string& status, const std::string& message) {
-  doc_["cases"].back()["status"] = status;
-  doc_["cases"].back()["message"] = message;
+  cases_.back().fields["status"] = status;
+  cases_.back().fields["message"] = message;
   Write();
 }
 
@@ -131,7 +134,19 @@ void ResultsFile::Write() {
   const std::string tmp = path_ + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << doc_.dump(1) << '\n';
+    // The header object without its closing brace, then the cases written piece by piece.
+    const std::string header = header_.dump(1);
+    out << header.substr(0, header.rfind('}')) << ",\n \"cases\": [";
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+      const std::string fields = cases_[i].fields.dump();
+      out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}')) << ",\"levels\":[";
+      for (std::size_t l = 0; l < cases_[i].levels.size(); ++l) {
+        const auto& [summary, records] = cases_[i].levels[l];
+        out << (l ? ",\n" : "\n") << "{\"summary\":" << summary.dump() << ",\n\"records\":" << records << "}";
+      }
+      out << "]}";
+    }
+    out << "]\n}\n";
     if (!out) throw std::runtime_error("cannot write " + tmp);
   }
   std::filesystem::rename(tmp, path_);

@@ -50,9 +50,17 @@ class ResultsFile {
   void Write();
   void WriterLoop();
 
+  /// One case: its fields, and per level the summary and the records as compact JSON text
+  /// (a DOM of 10,000 records × 256 stamps would cost ~10× the text).
+  struct CaseEntry {
+    nlohmann::json fields;
+    std::vector<std::pair<nlohmann::json, std::string>> levels;  ///< (summary, "[record,...]")
+  };
+
   std::string dir_;
   std::string path_;
-  nlohmann::json doc_;
+  nlohmann::ordered_json header_;  ///< schema, provenance, scenario, definitions (in that order)
+  std::vector<CaseEntry> cases_;
   std::ofstream records_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -240,7 +240,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   // Steps run on absolute deadlines, so the loop's own latency (tens of µs per stream when
   // thousands share this thread) does not add up step after step; only when a whole step
   // late does the schedule restart from now.
-  auto deadline = SteadyClock::now();
+  SteadyClock::time_point deadline;
   for (std::int64_t chunk = 0; chunk < chunks && ok;) {
     if (chunk > 0) {
       deadline = std::max(deadline + model.StepTime(active, rng), SteadyClock::now());
@@ -266,6 +266,9 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
     co_await net::async_write(socket, http::make_chunk(net::buffer(out)), kRedirect(ec));
     out.clear();
     ok = !ec;
+    // Decode steps count from the first chunk's real send: a first chunk delayed by a busy
+    // loop must not make the following steps hurry to catch up.
+    if (chunk <= s.events_per_write) deadline = SteadyClock::now();
     if (ok && chunk > fault_at && chunk - s.events_per_write <= fault_at) {
       if (fault == Fault::Stall) {
         co_await Sleep(s.faults.stall_for);

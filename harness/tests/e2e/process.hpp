@@ -37,11 +37,20 @@ class ChildProcess {
     }
     posix_spawn_file_actions_destroy(&actions);
   }
-  ~ChildProcess() {
-    kill(pid_, SIGTERM);
+  ~ChildProcess() { Stop(SIGTERM); }
+  /// SIGKILL and reap: the process gets no chance to clean up.
+  void Kill() { Stop(SIGKILL); }
+
+ private:
+  void Stop(int signal) {
+    if (pid_ <= 0) return;
+    kill(pid_, signal);
     int status = 0;
     waitpid(pid_, &status, 0);
+    pid_ = 0;
   }
+
+ public:
 
  private:
   pid_t pid_ = 0;

@@ -176,3 +176,64 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_position) {
   BOOST_TEST(code == 2);
   BOOST_TEST(output.find("cannot open file") != std::string::npos, output);
 }
+
+BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks) {
+  TempDir dir("wires");
+  for (const std::string wire : {"openai-chat", "openai-completions", "tgi"}) {
+    std::ofstream(dir / "w.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\nwire = \""
+                                  << wire << "\"\nprefill_base = \"5ms\"\ndecode_step = \"4ms\"\ndecode_per_seq = \"0ns\"\n"
+                                  << "tokens_per_chunk = 4\n[classes.c]\ninput_tokens = 32\noutput_tokens = 16\n"
+                                  << "[load]\nconcurrency = [2]\nrequests = 8\nwarmup = 1\n";
+    const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "w.toml" + " --out " + dir / wire);
+    BOOST_TEST_REQUIRE(code == 0, output);
+    const json c = ReadJson(dir / wire + "/results.json")["cases"][0];
+    BOOST_TEST(c["protocol"] == wire);
+    BOOST_TEST(c["status"] == "passed");
+    const json& d = c["levels"][0]["summary"]["distributions"];
+    BOOST_TEST(d["output_tokens"]["p50"].get<double>() == 16.0, wire);
+    // TGI sends one token per event whatever the setting; OpenAI wires carry 4 per chunk, so the
+    // chunk gap (itl) is about 4 × the per-token time (tpot).
+    const double per_chunk = wire == "tgi" ? 1.0 : 4.0;
+    BOOST_TEST(d["tokens_per_chunk"]["p50"].get<double>() == per_chunk, wire);
+    BOOST_TEST(d["itl"]["p50"].get<double>() == 4.0, boost::test_tools::tolerance(0.1));
+    const double tpot = d["tpot"]["p50"].get<double>();
+    BOOST_TEST(tpot * per_chunk == d["itl"]["p50"].get<double>() * (wire == "tgi" ? 1.0 : 0.8),
+               boost::test_tools::tolerance(0.15));
+    // Server timings travel in time_info on the OpenAI wires; TGI streams carry none.
+    BOOST_TEST(d.contains("server_total") == (wire != "tgi"), wire);
+    if (wire != "tgi") BOOST_TEST(d["server_total"]["count"].get<int>() == 8, wire);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_run_killed_half_way_keeps_what_it_measured) {
+  TempDir dir("killed");
+  // Level 1 finishes in well under a second; level 2 would take about a minute.
+  std::ofstream(dir / "k.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
+                                   "prefill_base = \"1ms\"\ndecode_step = \"2ms\"\n[classes.c]\ninput_tokens = 16\n"
+                                   "output_tokens = 20\n[load]\nconcurrency = [4, 1]\nrequests = 400\nwarmup = 0\n";
+  ChildProcess run({kLlmbench, "run", dir / "k.toml", "--out", dir / "out"}, dir / "run.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::size_t records_seen = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(dir / "out/records.jsonl");
+    records_seen = 0;
+    for (std::string line; std::getline(in, line);) ++records_seen;
+    if (records_seen >= 420) break;  // level 1 (400) done and level 2 under way
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_TEST_REQUIRE(records_seen >= 420u);
+  run.Kill();  // SIGKILL: no chance to clean up
+  const json results = ReadJson(dir / "out/results.json");
+  const json& c = results["cases"][0];
+  BOOST_TEST(c["status"] == "running");
+  BOOST_TEST_REQUIRE(c["levels"].size() == 1u);
+  BOOST_TEST(c["levels"][0]["summary"]["requests"] == 400);
+  BOOST_TEST(c["levels"][0]["records"].size() == 400u);
+  std::ifstream in(dir / "out/records.jsonl");
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) BOOST_TEST_REQUIRE(json::parse(line)["error"] == "none");  // every line complete
+    ++lines;
+  }
+  BOOST_TEST(lines >= records_seen);
+}
