@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/gate_case.hpp"
 #include "app/run_case.hpp"
+#include "gate/json_codec.hpp"
+#include "gate/thresholds.hpp"
 #include "base/diagnostic.hpp"
 #include "scenario/load_toml.hpp"
 
@@ -19,8 +23,37 @@ struct RunOptions {
   std::vector<std::string> engines;
   std::vector<std::string> classes;
   std::string out = "reports/run";
+  std::string baselines;  ///< compare with DIR/<scenario>/<engine>/<class>.json ("" = no comparison)
+  bool bless = false;     ///< write this run's data as the new baselines
+  bool out_given = false; ///< --out was on the command line (then even bad input leaves a verdict)
   std::string command;
 };
+
+// verdicts.json: one verdict per case of this run, rewritten after each case.
+void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/verdicts.json.tmp") << all.dump(1) << '\n';
+  std::filesystem::rename(dir + "/verdicts.json.tmp", dir + "/verdicts.json");
+}
+
+// A scenario that does not load is an error verdict, so the merged report shows it.
+void WriteInvalid(const RunOptions& o, const std::string& errors) {
+  gate::CaseVerdict v;
+  v.case_id = std::filesystem::path(o.file).stem().string() + "/invalid-scenario";
+  v.outcome = gate::Outcome::Error;
+  v.reasons.push_back(errors);
+  v.baseline_state = "not compared";
+  WriteVerdicts(o.out, {v});
+}
+
+void PrintVerdict(const gate::CaseVerdict& v) {
+  fmt::print("  verdict: {}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "");
+  for (const auto& r : v.reasons) fmt::print("    - {}\n", r);
+  if (v.baseline_state == "missing") fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
+  if (v.baseline_state == "mismatch") fmt::print("    - baseline not comparable: {}\n", v.baseline_detail);
+}
 
 // Keeps the cases selected by --engine/--class; an unknown name is bad input.
 std::vector<scenario::Case> Select(const scenario::Scenario& s, const RunOptions& o) {
@@ -51,26 +84,60 @@ std::string RunId() {
   return fmt::format("{:08x}", rd());
 }
 
-int ExitCode(const std::vector<report::CaseRow>& rows) {
-  const auto count = [&](const char* status) {
-    return std::count_if(rows.begin(), rows.end(), [&](const auto& r) { return r.status == status; });
+int ExitCode(const std::vector<gate::CaseVerdict>& verdicts) {
+  const auto count = [&](gate::Outcome o) {
+    return std::count_if(verdicts.begin(), verdicts.end(), [&](const auto& v) { return v.outcome == o; });
   };
-  if (count("failed") > 0) return kExitMeasurementFailed;
-  if (!rows.empty() && count("skipped") == static_cast<long>(rows.size())) return kExitEngineUnreachable;
+  if (count(gate::Outcome::Failed) + count(gate::Outcome::Error) > 0) return kExitMeasurementFailed;
+  if (!verdicts.empty() && count(gate::Outcome::Skipped) == static_cast<long>(verdicts.size())) return kExitEngineUnreachable;
   return kExitOk;
+}
+
+gate::CaseVerdict GateCase(const scenario::Scenario& s, const CaseRun& run, const RunOptions& o,
+                           const report::Provenance& provenance) {
+  const auto thresholds = gate::EvaluateThresholds(s.thresholds, run.row.levels);
+  std::string path;
+  std::optional<gate::CaseData> baseline;
+  if (!o.baselines.empty()) {
+    path = BaselinePath(o.baselines, run.data.case_id);
+    baseline = LoadBaseline(path);
+  }
+  const bool measured = !run.data.levels.empty();
+  auto verdict = gate::Judge(run.data.case_id, run.row.status, run.row.message, thresholds,
+                             measured ? &run.data : nullptr, baseline ? &*baseline : nullptr, path,
+                             GateOptionsFromEnvironment());
+  if ((o.bless || BlessFromEnvironment()) && measured && run.row.status == "passed" && !o.baselines.empty()) {
+    WriteBaseline(path, run.data, provenance);
+    fmt::print("  blessed: wrote baseline {}\n", path);
+  }
+  return verdict;
 }
 
 int Run(const RunOptions& o) {
   const auto env = scenario::ProcessEnvironment();
   std::vector<report::CaseRow> rows;
+  std::vector<gate::CaseVerdict> verdicts;
+  scenario::Scenario s;
   try {
-    const scenario::Scenario s = scenario::LoadScenarioFile(o.file, env);
+    s = scenario::LoadScenarioFile(o.file, env);
+  } catch (const InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    if (o.out_given) WriteInvalid(o, e.what());
+    return kExitBadInput;
+  }
+  try {
     const auto cases = Select(s, o);
     const auto provenance = report::CollectProvenance(std::filesystem::path(o.file).parent_path().string(), o.command);
     report::ResultsFile results(o.out, provenance, s);
     EmbeddedSims sims;
     const std::string run_id = RunId();
-    for (const auto& c : cases) rows.push_back(RunCase(c, env, sims, results, run_id));
+    for (const auto& c : cases) {
+      const CaseRun run = RunCase(c, env, sims, results, run_id);
+      rows.push_back(run.row);
+      verdicts.push_back(GateCase(s, run, o, provenance));
+      PrintVerdict(verdicts.back());
+      WriteVerdicts(o.out, verdicts);
+    }
     fmt::print("\n{}\nresults: {}\n", report::FinalTable(rows), results.path());
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
@@ -79,7 +146,7 @@ int Run(const RunOptions& o) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   }
-  return ExitCode(rows);
+  return ExitCode(verdicts);
 }
 
 }  // namespace
@@ -90,12 +157,14 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("file", o->file, "Scenario TOML file")->required();
   cmd->add_option("--engine", o->engines, "Only these engines (repeatable)");
   cmd->add_option("--class", o->classes, "Only these prompt classes (repeatable)");
-  cmd->add_option("--out", o->out, "Output directory for results.json and records.jsonl")->capture_default_str();
-  return [o, cmd] {
+  auto* out = cmd->add_option("--out", o->out, "Output directory for results.json, records.jsonl, verdicts.json")->capture_default_str();
+  cmd->add_option("--baselines", o->baselines, "Compare each case with DIR/<scenario>/<engine>/<class>.json");
+  cmd->add_flag("--bless", o->bless, "Write this run's results as the baselines (also: LLMBENCH_BLESS=1)");
+  return [o, out] {
+    o->out_given = out->count() > 0;
     o->command = "llmbench run " + o->file + " --out " + o->out;
     for (const auto& e : o->engines) o->command += " --engine " + e;
     for (const auto& c : o->classes) o->command += " --class " + c;
-    (void)cmd;
     return Run(*o);
   };
 }

@@ -13,5 +13,9 @@ using Command = std::function<int()>;
 Command AddRunCommand(CLI::App& app);
 Command AddValidateCommand(CLI::App& app);
 Command AddSimCommand(CLI::App& app);
+Command AddListCommand(CLI::App& app);
+Command AddReportCommand(CLI::App& app);
+Command AddBaselineCommand(CLI::App& app);
+Command AddCompareCommand(CLI::App& app);
 
 }  // namespace llmbench::app

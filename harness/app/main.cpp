@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   add(AddRunCommand);
   add(AddValidateCommand);
   add(AddSimCommand);
+  add(AddListCommand);
+  add(AddReportCommand);
+  add(AddBaselineCommand);
+  add(AddCompareCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

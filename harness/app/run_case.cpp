@@ -4,6 +4,7 @@
 
 #include "base/diagnostic.hpp"
 #include "client/stream_client.hpp"
+#include "gate/json_codec.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
 #include "prompt/synthesize.hpp"
@@ -69,18 +70,21 @@ std::string EmbeddedSims::UrlFor(const scenario::Engine& engine) {
   return fmt::format("http://127.0.0.1:{}", server->port());
 }
 
-report::CaseRow RunCase(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims,
-                        report::ResultsFile& results, const std::string& run_id) {
-  report::CaseRow row{c.id, {}, "passed", ""};
+CaseRun RunCase(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims,
+                report::ResultsFile& results, const std::string& run_id) {
+  CaseRun out{{c.id, {}, "passed", ""}, {}};
+  report::CaseRow& row = out.row;
+  out.data.case_id = c.id;
+  out.data.fingerprint = gate::MakeFingerprint(c);
   const load::Target target = ResolveTarget(c, env, sims);
-  results.BeginCase(c, target.url, target.protocol);
+  results.BeginCase(c, target.url, target.protocol, gate::ToJson(out.data.fingerprint));
   fmt::print("{} ({} at {})\n", c.id, target.protocol, target.url);
   if (const std::string why = client::ProbeConnect(target.url, kProbeTimeout); !why.empty()) {
     row.status = c.engine.required ? "failed" : "skipped";
     row.message = fmt::format("engine '{}' unreachable at {}: {}", c.engine.name, target.url, why);
     fmt::print("  {}: {}\n", row.status, row.message);
     results.EndCase(row.status, row.message);
-    return row;
+    return out;
   }
   load::LoadGenerator generator(target, c.load, run_id);
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
@@ -105,9 +109,10 @@ report::CaseRow RunCase(const scenario::Case& c, const scenario::EnvLookup& env,
       row.message = fmt::format("no request succeeded at concurrency {} ({})", concurrency, FirstError(outcome));
     }
     row.levels.push_back(summary);
+    out.data.levels.push_back(gate::MakeLevelData(summary, outcome.records));
   }
   results.EndCase(row.status, row.message);
-  return row;
+  return out;
 }
 
 }  // namespace llmbench::app

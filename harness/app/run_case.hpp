@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "gate/case_data.hpp"
 #include "report/console.hpp"
 #include "report/results_file.hpp"
 #include "scenario/expand.hpp"
@@ -25,9 +26,15 @@ class EmbeddedSims {
   std::map<std::string, std::unique_ptr<sim::SimServer>> servers_;
 };
 
-/// Runs `c`, writing to `results`; returns the row for the final table. Throws InputError for
-/// configuration problems found only now (an API key variable that is not set).
-report::CaseRow RunCase(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims,
-                        report::ResultsFile& results, const std::string& run_id);
+/// What a case produced: the console row, and the data the gate judges.
+struct CaseRun {
+  report::CaseRow row;
+  gate::CaseData data;  ///< levels with summaries and samples (empty when nothing ran)
+};
+
+/// Runs `c`, writing to `results`. Throws InputError for configuration problems found only now
+/// (an API key variable that is not set).
+CaseRun RunCase(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims,
+                report::ResultsFile& results, const std::string& run_id);
 
 }  // namespace llmbench::app

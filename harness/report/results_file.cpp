@@ -3,13 +3,12 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "gate/json_codec.hpp"
 #include "metrics/catalog.hpp"
 #include "scenario/to_toml.hpp"
 
 namespace llmbench::report {
 namespace {
-
-nlohmann::json Nullable(std::int64_t v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); }
 
 nlohmann::json Definitions() {
   nlohmann::json d = nlohmann::json::object();
@@ -26,50 +25,6 @@ nlohmann::json Definitions() {
 }
 
 }  // namespace
-
-nlohmann::json ToJson(const load::Record& r) {
-  return {{"index", r.index},
-          {"warmup", r.warmup},
-          {"request_id", r.request_id},
-          {"error", load::ToString(r.error)},
-          {"http_status", r.http_status},
-          {"error_message", r.error_message},
-          {"retries_429", r.retries_429},
-          {"scheduled_ns", r.scheduled_ns},
-          {"start_ns", r.start_ns},
-          {"first_byte_ns", r.first_byte_ns},
-          {"done_ns", r.done_ns},
-          {"chunk_ns", r.chunk_ns},
-          {"target_input_tokens", r.target_input_tokens},
-          {"max_tokens", r.max_tokens},
-          {"prompt_tokens", Nullable(r.prompt_tokens)},
-          {"completion_tokens", Nullable(r.completion_tokens)},
-          {"token_events", r.token_events},
-          {"text_bytes", r.text_bytes},
-          {"connect_ns", Nullable(r.connect_ns)},
-          {"server", {{"queue_ns", Nullable(r.server.queue_ns)}, {"prompt_ns", Nullable(r.server.prompt_ns)},
-                      {"completion_ns", Nullable(r.server.completion_ns)}, {"total_ns", Nullable(r.server.total_ns)}}},
-          {"finish_reason", r.finish_reason}};
-}
-
-nlohmann::json ToJson(const metrics::Summary& s) {
-  nlohmann::json distributions = nlohmann::json::object();
-  for (const auto& [id, st] : s.distributions) {
-    distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev}, {"min", st.min},
-                         {"max", st.max},     {"p50", st.p50},   {"p90", st.p90},       {"p95", st.p95},
-                         {"p99", st.p99}};
-  }
-  return {{"concurrency", s.concurrency},
-          {"requests", s.requests},
-          {"succeeded", s.succeeded},
-          {"warmup", s.warmup},
-          {"errors", s.errors},
-          {"cut_short", s.cut_short},
-          {"output_tokens_counted", s.output_tokens_counted},
-          {"input_tokens_counted", s.input_tokens_counted},
-          {"level", s.level},
-          {"distributions", distributions}};
-}
 
 ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::Scenario& scenario)
     : dir_(std::move(dir)), path_(dir_ + "/results.json") {
@@ -98,7 +53,8 @@ ResultsFile::~ResultsFile() {
   writer_.join();
 }
 
-void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol) {
+void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
+                            const nlohmann::json& fingerprint) {
   cases_.push_back({{{"id", c.id},
                            {"engine", c.engine.name},
                            {"class", c.prompt_class.name},
@@ -107,7 +63,8 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
                            {"protocol", protocol},
                            {"status", "running"},
                            {"message", ""},
-                           {"labels", c.labels}},
+                           {"labels", c.labels},
+                           {"fingerprint", fingerprint}},
                     {}});
   Write();
 }
@@ -116,10 +73,10 @@ void ResultsFile::AddLevel(const metrics::Summary& summary, const load::LevelOut
   std::string records = "[";
   for (const auto& r : outcome.records) {
     if (records.size() > 1) records += ",\n";
-    records += ToJson(r).dump();
+    records += gate::ToJson(r).dump();
   }
   records += "]";
-  cases_.back().levels.emplace_back(ToJson(summary), std::move(records));
+  cases_.back().levels.emplace_back(gate::ToJson(summary), std::move(records));
   Write();
 }
 
@@ -168,9 +125,8 @@ void ResultsFile::WriterLoop() {
       auto [case_id, record] = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      nlohmann::json line = ToJson(record);
+      nlohmann::json line = gate::ToJson(record);
       line["case"] = case_id;
-      line["concurrency"] = record.concurrency;
       records_ << line.dump() << '\n';
       records_.flush();
       lock.lock();

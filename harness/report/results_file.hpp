@@ -22,10 +22,6 @@ namespace llmbench::report {
 
 inline constexpr const char* kResultsSchema = "llmbench-results/1";
 
-/// Record and Summary as JSON objects (also used by tests and later by baselines).
-nlohmann::json ToJson(const load::Record& r);
-nlohmann::json ToJson(const metrics::Summary& s);
-
 class ResultsFile {
  public:
   /// Creates `dir` and writes an initial results.json; throws std::runtime_error when the
@@ -34,7 +30,8 @@ class ResultsFile {
   ~ResultsFile();
 
   /// Starts a case entry (status "running") and writes the file.
-  void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol);
+  void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
+                 const nlohmann::json& fingerprint);
   /// Adds a finished level (summary + every record) to the current case and rewrites the file.
   void AddLevel(const metrics::Summary& summary, const load::LevelOutcome& outcome);
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.

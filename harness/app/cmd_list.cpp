@@ -1,0 +1,159 @@
+// `llmbench list [--ctest] PATH...`: the cases of scenario files, parse-only and fast. With
+// --ctest it prints CMake code (add_test / set_tests_properties) that CTest's discovery script
+// (harness/cmake/LLMBenchAddTests.cmake) includes on every ctest run.
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "base/diagnostic.hpp"
+#include "scenario/expand.hpp"
+#include "scenario/load_toml.hpp"
+
+namespace llmbench::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ListOptions {
+  std::vector<std::string> paths;
+  bool ctest = false;
+  bool recurse = false;
+  std::string llmbench;        ///< binary the tests run; default: this one
+  std::string reports = "reports";
+  std::string baselines = "baselines";
+  std::vector<std::string> labels;
+  std::string filter;          ///< RE2 on the case id
+  int shards = 4;
+};
+
+// Scenario files: files as given, directories' *.toml in name order.
+std::vector<std::string> ScenarioFiles(const ListOptions& o) {
+  std::vector<std::string> files;
+  for (const auto& p : o.paths) {
+    if (!fs::is_directory(p)) {
+      files.push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    const auto add = [&](const fs::directory_entry& e) {
+      if (e.is_regular_file() && e.path().extension() == ".toml") found.push_back(e.path().string());
+    };
+    if (o.recurse) {
+      for (const auto& e : fs::recursive_directory_iterator(p)) add(e);
+    } else {
+      for (const auto& e : fs::directory_iterator(p)) add(e);
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+// A CMake bracket argument whose guard does not occur in the text (GoogleTestAddTests.cmake).
+std::string Bracket(const std::string& text) {
+  std::string guard;
+  while (text.find("]" + guard + "]") != std::string::npos) guard += '=';
+  return "[" + guard + "[" + text + "]" + guard + "]";
+}
+
+std::string Absolute(const std::string& p) { return fs::absolute(p).lexically_normal().string(); }
+
+// FNV-1a of the case id: a test's shard never changes when other files come and go.
+int Shard(const std::string& id, int shards) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : id) h = (h ^ c) * 1099511628211ULL;
+  return static_cast<int>(h % static_cast<std::uint64_t>(shards)) + 1;
+}
+
+std::string LabelList(std::vector<std::string> labels) {
+  std::vector<std::string> unique;
+  for (auto& l : labels) {
+    if (!l.empty() && std::find(unique.begin(), unique.end(), l) == unique.end()) unique.push_back(std::move(l));
+  }
+  return Bracket(fmt::format("{}", fmt::join(unique, ";")));
+}
+
+void PrintCase(const scenario::Case& c, const ListOptions& o) {
+  const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, c.id));
+  const std::string name = Bracket(c.id);
+  fmt::print("add_test({} {} run {} --engine {} --class {} --out {} --baselines {})\n", name, Bracket(o.llmbench),
+             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name),
+             Bracket(out), Bracket(Absolute(o.baselines)));
+  std::vector<std::string> labels{"llmbench", c.scenario_name, c.engine.name, c.prompt_class.name,
+                                  fmt::format("shard{}of{}", Shard(c.id, o.shards), o.shards)};
+  labels.insert(labels.end(), o.labels.begin(), o.labels.end());
+  labels.insert(labels.end(), c.labels.begin(), c.labels.end());
+  // One lock per engine endpoint; embedded simulators share one lock (they share the CPU).
+  const std::string lock = c.engine.sim ? "llmbench-embedded-simulator" : "llmbench-engine " + c.engine.url;
+  const auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(scenario::CaseTimeBudget(c)).count();
+  fmt::print("set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
+             "FIXTURES_REQUIRED llmbench_reports)\n",
+             name, LabelList(labels), Bracket(lock), timeout_s, kExitEngineUnreachable);
+}
+
+// A file that does not load becomes one failing test that prints its errors.
+void PrintInvalid(const std::string& file, const ListOptions& o) {
+  const std::string stem = fs::path(file).stem().string();
+  const std::string name = Bracket(stem + "/invalid-scenario");
+  fmt::print("add_test({} {} run {} --out {})\n", name, Bracket(o.llmbench), Bracket(Absolute(file)),
+             Bracket(Absolute(fmt::format("{}/cases/{}/invalid-scenario", o.reports, stem))));
+  fmt::print("set_tests_properties({} PROPERTIES LABELS {} FIXTURES_REQUIRED llmbench_reports)\n", name,
+             LabelList({"llmbench", stem, "invalid"}));
+}
+
+int List(const ListOptions& o) {
+  std::unique_ptr<RE2> filter;
+  if (!o.filter.empty()) {
+    filter = std::make_unique<RE2>(o.filter, RE2::Quiet);
+    if (!filter->ok()) {
+      fmt::print(stderr, "error: --filter '{}': {}\n", o.filter, filter->error());
+      return kExitBadInput;
+    }
+  }
+  const auto env = scenario::ProcessEnvironment();
+  int code = kExitOk;
+  for (const auto& file : ScenarioFiles(o)) {
+    try {
+      const auto s = scenario::LoadScenarioFile(file, env);
+      for (const auto& c : scenario::Expand(s)) {
+        if (filter && !RE2::PartialMatch(c.id, *filter)) continue;
+        if (o.ctest) PrintCase(c, o);
+        else fmt::print("{}\n", c.id);
+      }
+    } catch (const InputError& e) {
+      if (o.ctest) {
+        PrintInvalid(file, o);
+      } else {
+        fmt::print(stderr, "{}\n", e.what());
+        code = kExitBadInput;
+      }
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+Command AddListCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("list", "List the cases of scenario files (parse only); --ctest prints CTest code");
+  auto o = std::make_shared<ListOptions>();
+  cmd->add_option("paths", o->paths, "Scenario files or directories (their *.toml)")->required();
+  cmd->add_flag("--ctest", o->ctest, "Print add_test/set_tests_properties for CTest discovery");
+  cmd->add_flag("--recurse", o->recurse, "Descend into subdirectories");
+  cmd->add_option("--llmbench", o->llmbench, "Binary the tests run (default: this one)");
+  cmd->add_option("--reports", o->reports, "Reports directory (per-case output in REPORTS/cases/)")->capture_default_str();
+  cmd->add_option("--baselines", o->baselines, "Baselines directory")->capture_default_str();
+  cmd->add_option("--label", o->labels, "Extra label for every test (repeatable)");
+  cmd->add_option("--filter", o->filter, "Only cases whose id matches this RE2 regex");
+  cmd->add_option("--shards", o->shards, "Number of shard labels (shard<k>of<N>)")->check(CLI::Range(1, 1000))->capture_default_str();
+  return [o] {
+    if (o->llmbench.empty()) o->llmbench = fs::read_symlink("/proc/self/exe").string();
+    return List(*o);
+  };
+}
+
+}  // namespace llmbench::app

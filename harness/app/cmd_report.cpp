@@ -1,0 +1,75 @@
+// `llmbench report DIR... --out DIR`: merge per-case verdicts and results into junit.xml and
+// summary.md (the CTest fixture's cleanup step runs this after the last case).
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "base/version.hpp"
+#include "report/run_report.hpp"
+
+namespace llmbench::app {
+namespace {
+
+struct ReportOptions {
+  std::vector<std::string> dirs;
+  std::string out = "reports";
+  std::size_t max_chars = 65536;
+  std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
+};
+
+void WriteFile(const std::string& path, const auto& writer) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    writer(out);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+int Report(ReportOptions o) {
+  if (o.generated_utc.empty()) {
+    o.generated_utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+  }
+  if (o.host.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    o.host = host;
+  }
+  if (o.version.empty()) o.version = kVersion;
+  try {
+    report::RunReport r = report::CollectRunReport(o.dirs);
+    r.generated_utc = o.generated_utc;
+    r.host = o.host;
+    r.harness_version = o.version;
+    std::filesystem::create_directories(o.out);
+    WriteFile(o.out + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
+    WriteFile(o.out + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
+    fmt::print("{} cases → {}/junit.xml, {}/summary.md\n", r.cases.size(), o.out, o.out);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddReportCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "Merge per-case results (verdicts.json + results.json) into junit.xml and summary.md");
+  auto o = std::make_shared<ReportOptions>();
+  cmd->add_option("dirs", o->dirs, "Directories searched recursively for verdicts.json (several: merge shards)")->required();
+  cmd->add_option("--out", o->out, "Where junit.xml and summary.md go")->capture_default_str();
+  cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")->capture_default_str();
+  cmd->add_option("--generated-utc", o->generated_utc, "Timestamp to print (default: now)");
+  cmd->add_option("--host", o->host, "Host name to print (default: this host)");
+  cmd->add_option("--harness-version", o->version, "Version to print (default: this build)");
+  return [o] { return Report(*o); };
+}
+
+}  // namespace llmbench::app

@@ -1,0 +1,242 @@
+#include "gate/json_codec.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+
+namespace llmbench::gate {
+namespace {
+
+using nlohmann::json;
+
+json Nullable(std::int64_t v) { return v < 0 ? json(nullptr) : json(v); }
+std::int64_t IntOr(const json& j, const char* key, std::int64_t fallback = -1) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? fallback : it->get<std::int64_t>();
+}
+double NumberOrNaN(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
+
+load::ErrorKind ErrorFromString(const std::string& s) {
+  for (const auto k : load::kErrorKinds) {
+    if (load::ToString(k) == s) return k;
+  }
+  return load::ErrorKind::None;
+}
+
+}  // namespace
+
+json ToJson(const load::Record& r) {
+  return {{"index", r.index},
+          {"warmup", r.warmup},
+          {"concurrency", r.concurrency},
+          {"request_id", r.request_id},
+          {"error", load::ToString(r.error)},
+          {"http_status", r.http_status},
+          {"error_message", r.error_message},
+          {"retries_429", r.retries_429},
+          {"scheduled_ns", r.scheduled_ns},
+          {"start_ns", r.start_ns},
+          {"first_byte_ns", r.first_byte_ns},
+          {"done_ns", r.done_ns},
+          {"chunk_ns", r.chunk_ns},
+          {"target_input_tokens", r.target_input_tokens},
+          {"max_tokens", r.max_tokens},
+          {"prompt_tokens", Nullable(r.prompt_tokens)},
+          {"completion_tokens", Nullable(r.completion_tokens)},
+          {"token_events", r.token_events},
+          {"text_bytes", r.text_bytes},
+          {"connect_ns", Nullable(r.connect_ns)},
+          {"server", {{"queue_ns", Nullable(r.server.queue_ns)}, {"prompt_ns", Nullable(r.server.prompt_ns)},
+                      {"completion_ns", Nullable(r.server.completion_ns)}, {"total_ns", Nullable(r.server.total_ns)}}},
+          {"finish_reason", r.finish_reason}};
+}
+
+load::Record RecordFromJson(const json& j) {
+  load::Record r;
+  r.index = IntOr(j, "index", 0);
+  r.warmup = j.value("warmup", false);
+  r.concurrency = IntOr(j, "concurrency", 0);
+  r.request_id = j.value("request_id", "");
+  r.error = ErrorFromString(j.value("error", "none"));
+  r.http_status = static_cast<long>(IntOr(j, "http_status", 0));
+  r.error_message = j.value("error_message", "");
+  r.retries_429 = static_cast<std::int32_t>(IntOr(j, "retries_429", 0));
+  r.scheduled_ns = IntOr(j, "scheduled_ns", 0);
+  r.start_ns = IntOr(j, "start_ns", 0);
+  r.first_byte_ns = IntOr(j, "first_byte_ns", 0);
+  r.done_ns = IntOr(j, "done_ns", 0);
+  r.chunk_ns = j.value("chunk_ns", std::vector<std::int64_t>{});
+  r.target_input_tokens = IntOr(j, "target_input_tokens", 0);
+  r.max_tokens = IntOr(j, "max_tokens", 0);
+  r.prompt_tokens = IntOr(j, "prompt_tokens");
+  r.completion_tokens = IntOr(j, "completion_tokens");
+  r.token_events = IntOr(j, "token_events", 0);
+  r.text_bytes = IntOr(j, "text_bytes", 0);
+  r.connect_ns = IntOr(j, "connect_ns");
+  if (const auto s = j.find("server"); s != j.end()) {
+    r.server = {IntOr(*s, "queue_ns"), IntOr(*s, "prompt_ns"), IntOr(*s, "completion_ns"), IntOr(*s, "total_ns")};
+  }
+  r.finish_reason = j.value("finish_reason", "");
+  return r;
+}
+
+json ToJson(const metrics::Summary& s) {
+  json distributions = json::object();
+  for (const auto& [id, st] : s.distributions) {
+    distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev}, {"min", st.min},
+                         {"max", st.max},     {"p50", st.p50},   {"p90", st.p90},       {"p95", st.p95},
+                         {"p99", st.p99}};
+  }
+  return {{"concurrency", s.concurrency},
+          {"requests", s.requests},
+          {"succeeded", s.succeeded},
+          {"warmup", s.warmup},
+          {"errors", s.errors},
+          {"cut_short", s.cut_short},
+          {"output_tokens_counted", s.output_tokens_counted},
+          {"input_tokens_counted", s.input_tokens_counted},
+          {"level", s.level},
+          {"distributions", distributions}};
+}
+
+metrics::Summary SummaryFromJson(const json& j) {
+  metrics::Summary s;
+  s.concurrency = IntOr(j, "concurrency", 0);
+  s.requests = IntOr(j, "requests", 0);
+  s.succeeded = IntOr(j, "succeeded", 0);
+  s.warmup = IntOr(j, "warmup", 0);
+  s.errors = j.value("errors", std::map<std::string, std::int64_t>{});
+  s.cut_short = j.value("cut_short", false);
+  s.output_tokens_counted = j.value("output_tokens_counted", false);
+  s.input_tokens_counted = j.value("input_tokens_counted", false);
+  // Bind to locals: items() of a temporary would dangle inside the loop.
+  const json level = j.value("level", json::object());
+  for (const auto& [k, v] : level.items()) s.level[k] = NumberOrNaN(v);
+  const json distributions = j.value("distributions", json::object());
+  for (const auto& [id, d] : distributions.items()) {
+    s.distributions.emplace_back(id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d["mean"]), NumberOrNaN(d["stddev"]),
+                                                    NumberOrNaN(d["min"]), NumberOrNaN(d["max"]), NumberOrNaN(d["p50"]),
+                                                    NumberOrNaN(d["p90"]), NumberOrNaN(d["p95"]), NumberOrNaN(d["p99"])});
+  }
+  return s;
+}
+
+json ToJson(const Fingerprint& f) {
+  return {{"settings", f.settings}, {"engine", f.engine}, {"hardware", f.hardware}, {"harness", f.harness}};
+}
+
+Fingerprint FingerprintFromJson(const json& j) {
+  return {j.value("settings", ""), j.value("engine", ""), j.value("hardware", ""), j.value("harness", "")};
+}
+
+json ToJson(const Comparison& c) {
+  return {{"metric", c.metric},   {"statistic", c.statistic}, {"concurrency", c.concurrency},
+          {"n_base", c.n_base},   {"n_run", c.n_run},         {"base", c.base},
+          {"run", c.run},         {"change", c.change},       {"ci_low", c.ci_low},
+          {"ci_high", c.ci_high}, {"mde", c.mde},             {"tolerance", c.tolerance},
+          {"lower_is_better", c.lower_is_better}, {"gating", c.gating},
+          {"verdict", ToString(c.verdict)}, {"note", c.note}};
+}
+
+Comparison ComparisonFromJson(const json& j) {
+  Comparison c;
+  c.metric = j.value("metric", "");
+  c.statistic = j.value("statistic", "");
+  c.concurrency = IntOr(j, "concurrency", 0);
+  c.n_base = j.value("n_base", std::size_t{0});
+  c.n_run = j.value("n_run", std::size_t{0});
+  c.base = NumberOrNaN(j["base"]);
+  c.run = NumberOrNaN(j["run"]);
+  c.change = NumberOrNaN(j["change"]);
+  c.ci_low = NumberOrNaN(j["ci_low"]);
+  c.ci_high = NumberOrNaN(j["ci_high"]);
+  c.mde = NumberOrNaN(j["mde"]);
+  c.tolerance = NumberOrNaN(j["tolerance"]);
+  c.lower_is_better = j.value("lower_is_better", true);
+  c.gating = j.value("gating", true);
+  const std::string v = j.value("verdict", "unchanged");
+  for (const auto ch : {Change::Regressed, Change::Improved, Change::Warn, Change::Unchanged, Change::Insufficient}) {
+    if (ToString(ch) == v) c.verdict = ch;
+  }
+  c.note = j.value("note", "");
+  return c;
+}
+
+json ToJson(const ThresholdResult& t) {
+  return {{"rule", t.rule}, {"concurrency", t.concurrency}, {"measured", t.measured},
+          {"limit", t.limit}, {"unit", t.unit}, {"passed", t.passed}};
+}
+
+ThresholdResult ThresholdResultFromJson(const json& j) {
+  return {j.value("rule", ""), IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
+          j.value("unit", ""), j.value("passed", false)};
+}
+
+json BaselineToJson(const CaseData& c) {
+  json levels = json::array();
+  for (const auto& l : c.levels) {
+    json samples = json::object();
+    for (const auto& [id, values] : l.samples) samples[id] = values;
+    levels.push_back({{"concurrency", l.summary.concurrency}, {"summary", ToJson(l.summary)}, {"samples", samples}});
+  }
+  return {{"schema", kBaselineSchema}, {"case", c.case_id}, {"fingerprint", ToJson(c.fingerprint)},
+          {"commit", c.commit},        {"date", c.date},    {"host", c.host},
+          {"runs", c.runs},            {"sigma_run", c.sigma_run}, {"levels", levels}};
+}
+
+CaseData BaselineFromJson(const json& j) {
+  if (j.value("schema", "") != kBaselineSchema) {
+    throw std::runtime_error("not an " + std::string(kBaselineSchema) + " file (schema '" + j.value("schema", "") + "')");
+  }
+  CaseData c;
+  c.case_id = j.value("case", "");
+  c.fingerprint = FingerprintFromJson(j.value("fingerprint", json::object()));
+  c.commit = j.value("commit", "");
+  c.date = j.value("date", "");
+  c.host = j.value("host", "");
+  c.runs = j.value("runs", 1);
+  c.sigma_run = j.value("sigma_run", std::map<std::string, double>{});
+  for (const auto& l : j.value("levels", json::array())) {
+    LevelData level{SummaryFromJson(l.at("summary")), {}};
+    const json samples = l.value("samples", json::object());
+    for (const auto& [id, values] : samples.items()) {
+      level.samples[id] = values.get<std::vector<double>>();
+    }
+    c.levels.push_back(std::move(level));
+  }
+  return c;
+}
+
+std::vector<CaseData> CasesFromResults(const json& results) {
+  std::vector<CaseData> out;
+  const json& provenance = results.value("provenance", json::object());
+  for (const auto& entry : results.value("cases", json::array())) {
+    if (entry.value("levels", json::array()).empty()) continue;
+    CaseData c;
+    c.case_id = entry.value("id", "");
+    c.fingerprint = FingerprintFromJson(entry.value("fingerprint", json::object()));
+    c.commit = provenance.value("git_commit", "");
+    c.date = provenance.value("started_utc", "");
+    c.host = provenance.value("host", "");
+    for (const auto& level : entry["levels"]) {
+      std::vector<load::Record> records;
+      for (const auto& r : level.value("records", json::array())) records.push_back(RecordFromJson(r));
+      c.levels.push_back(MakeLevelData(SummaryFromJson(level.at("summary")), records));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+}  // namespace llmbench::gate

@@ -1,0 +1,44 @@
+// JSON for the gate's data, in one place: Record and Summary (results.json), CaseData (baseline
+// files), Comparison and ThresholdResult (verdict.json). Numbers are written shortest
+// round-trip (nlohmann) and read back exactly; NaN is written as null.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "gate/case_data.hpp"
+#include "gate/compare.hpp"
+#include "gate/thresholds.hpp"
+#include "load/record.hpp"
+#include "metrics/summary.hpp"
+
+namespace llmbench::gate {
+
+nlohmann::json ToJson(const load::Record& r);
+load::Record RecordFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const metrics::Summary& s);
+metrics::Summary SummaryFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const Fingerprint& f);
+Fingerprint FingerprintFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const Comparison& c);
+Comparison ComparisonFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const ThresholdResult& t);
+ThresholdResult ThresholdResultFromJson(const nlohmann::json& j);
+
+inline constexpr const char* kBaselineSchema = "llmbench-baseline/1";
+
+/// Baseline file content: provenance, fingerprint, noise, and per level summary + samples.
+nlohmann::json BaselineToJson(const CaseData& c);
+/// Throws std::runtime_error naming what is wrong.
+CaseData BaselineFromJson(const nlohmann::json& j);
+
+/// Every case of a results.json, rebuilt from its raw records (so `compare` and `baseline
+/// update` recompute samples exactly as a live run does). Cases that did not run are left out.
+std::vector<CaseData> CasesFromResults(const nlohmann::json& results);
+
+/// Reads a JSON file; throws std::runtime_error with the path on failure.
+nlohmann::json ReadJsonFile(const std::string& path);
+
+}  // namespace llmbench::gate

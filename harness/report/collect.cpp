@@ -1,0 +1,66 @@
+#include <algorithm>
+#include <filesystem>
+
+#include "gate/json_codec.hpp"
+#include "report/run_report.hpp"
+
+namespace llmbench::report {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void SplitId(CaseReport& c) {
+  const auto a = c.id.find('/');
+  const auto b = c.id.find('/', a == std::string::npos ? a : a + 1);
+  c.scenario = c.id.substr(0, a);
+  if (a != std::string::npos) c.engine = c.id.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  if (b != std::string::npos) c.prompt_class = c.id.substr(b + 1);
+}
+
+void AddDirectory(const fs::path& dir, RunReport& report) {
+  const json verdicts = gate::ReadJsonFile((dir / "verdicts.json").string());
+  json results;
+  if (fs::exists(dir / "results.json")) results = gate::ReadJsonFile((dir / "results.json").string());
+  if (results.is_object()) {
+    const json& p = results["provenance"];
+    const std::string scenario = results["scenario"].value("name", "");
+    report.scenarios[scenario] = {p.value("git_commit", ""), p.value("host", ""), p.value("started_utc", ""),
+                                  p.value("harness_version", ""), ""};
+  }
+  for (const auto& v : verdicts) {
+    CaseReport c;
+    c.verdict = gate::VerdictFromJson(v);
+    c.id = c.verdict.case_id;
+    SplitId(c);
+    if (results.is_object()) {
+      for (const auto& entry : results["cases"]) {
+        if (entry.value("id", "") != c.id) continue;
+        for (const auto& level : entry["levels"]) {
+          c.levels.push_back(gate::SummaryFromJson(level["summary"]));
+          c.duration_s += c.levels.back().level["duration"];
+        }
+      }
+    }
+    report.cases.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+RunReport CollectRunReport(const std::vector<std::string>& dirs) {
+  RunReport report;
+  for (const auto& d : dirs) {
+    if (!fs::exists(d)) continue;
+    if (fs::exists(fs::path(d) / "verdicts.json")) AddDirectory(d, report);
+    for (const auto& e : fs::recursive_directory_iterator(d)) {
+      if (e.is_regular_file() && e.path().filename() == "verdicts.json" && e.path().parent_path() != fs::path(d)) {
+        AddDirectory(e.path().parent_path(), report);
+      }
+    }
+  }
+  std::sort(report.cases.begin(), report.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return report;
+}
+
+}  // namespace llmbench::report

@@ -1,0 +1,34 @@
+// Shared wording of the reporters: values with units, changes with intervals, check names.
+#pragma once
+
+#include <string>
+
+#include "gate/compare.hpp"
+#include "gate/thresholds.hpp"
+#include "metrics/summary.hpp"
+
+namespace llmbench::report {
+
+/// "12.9 ms", "3153 tok/s", "1.5%" (fractions shown as percentages), "-" for NaN.
+std::string FormatValue(double value, const std::string& unit);
+
+/// "ttft.p50", "output_throughput".
+std::string MetricLabel(const gate::Comparison& c);
+
+/// "+4.2% [−1.0%, +9.8%]" (absolute points for error_rate).
+std::string FormatChange(const gate::Comparison& c);
+
+/// "12.90 ms → 13.44 ms, +4.2% [−1.0%, +9.8%], MDE 6.1%, n=64/64: unchanged".
+std::string DescribeComparison(const gate::Comparison& c);
+
+/// "measured 13.7 ms, limit < 2000 ms".
+std::string DescribeThreshold(const gate::ThresholdResult& t);
+
+/// key=value lines of a level's main figures (units in the key names), for <system-out>.
+std::string MetricsLines(const metrics::Summary& s);
+
+/// A per-request statistic of a summary (NaN when absent).
+double Stat(const metrics::Summary& s, const char* metric, double metrics::Stats::*field);
+double LevelMetric(const metrics::Summary& s, const char* metric);
+
+}  // namespace llmbench::report

@@ -1,0 +1,230 @@
+// Markdown summary: verdict line, failures, case tables, charts, folded details; size-bounded.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "report/format.hpp"
+#include "report/run_report.hpp"
+
+namespace llmbench::report {
+namespace {
+
+using gate::Change;
+using gate::Outcome;
+using metrics::Stats;
+
+std::string_view Icon(Outcome o) {
+  switch (o) {
+    case Outcome::Passed: return "✅";
+    case Outcome::Failed: return "❌";
+    case Outcome::Error: return "⚠️";
+    case Outcome::Skipped: return "⏭";
+  }
+  return "?";
+}
+
+// Table cells must not break the table.
+std::string Cell(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::string out;
+  for (const char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string Ms(double v) { return std::isnan(v) ? "-" : fmt::format("{:.1f}", v); }
+
+// The comparison to show in the case table: a regression if any, else TPOT p50 at the highest
+// level, else the first comparison.
+std::string BaselineCell(const CaseReport& c) {
+  if (c.verdict.baseline_state != "compared") return c.verdict.baseline_state;
+  const gate::Comparison* pick = nullptr;
+  for (const auto& cmp : c.verdict.comparisons) {
+    if (cmp.verdict == Change::Regressed) return fmt::format("🔺 {} {}", MetricLabel(cmp), FormatChange(cmp));
+    if (cmp.metric == "tpot" && cmp.verdict != Change::Insufficient) pick = &cmp;
+  }
+  if (!pick) return "insufficient samples";
+  const char* mark = pick->verdict == Change::Improved ? "🟢 " : pick->verdict == Change::Warn ? "⚠️ " : "";
+  return fmt::format("{}{} {}", mark, MetricLabel(*pick), FormatChange(*pick));
+}
+
+std::string CaseTable(const std::vector<const CaseReport*>& cases) {
+  std::string t = "| case | verdict | conc. | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | errors | vs baseline |\n"
+                  "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
+  for (const CaseReport* c : cases) {
+    const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
+    const auto stat = [&](const char* m, double Stats::*f) { return s ? Ms(Stat(*s, m, f)) : "-"; };
+    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", Cell(c->engine + "/" + c->prompt_class),
+                     Icon(c->verdict.outcome), s ? std::to_string(s->concurrency) : "-", stat("ttft", &Stats::p50),
+                     stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
+                     s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
+                     s ? FormatValue(LevelMetric(*s, "error_rate"), "fraction") : "-", Cell(BaselineCell(*c)));
+  }
+  return t;
+}
+
+struct ChartSpec {
+  const char* title;
+  const char* unit;
+  const char* better;
+  double (*value)(const metrics::Summary&);
+};
+
+const ChartSpec kCharts[] = {
+    {"TTFT p50", "ms", "lower is better", [](const metrics::Summary& s) { return Stat(s, "ttft", &Stats::p50); }},
+    {"ITL p50", "ms", "lower is better", [](const metrics::Summary& s) { return Stat(s, "itl", &Stats::p50); }},
+    {"Output throughput", "tok/s", "higher is better",
+     [](const metrics::Summary& s) { return LevelMetric(s, "output_throughput"); }},
+};
+
+// Charts of one scenario × class: engines are the series, concurrency the x axis. Mermaid
+// xychart-beta has no legend, so each chart comes with its table.
+std::string Charts(const std::string& prompt_class, const std::vector<const CaseReport*>& cases) {
+  std::set<std::int64_t> levels;
+  for (const CaseReport* c : cases) {
+    for (const auto& l : c->levels) levels.insert(l.concurrency);
+  }
+  if (levels.size() < 2) return "";
+  std::string out;
+  for (const auto& chart : kCharts) {
+    std::string x, lines, table = "| engine |";
+    for (const auto l : levels) {
+      x += fmt::format("{}\"{}\"", x.empty() ? "" : ", ", l);
+      table += fmt::format(" c={} |", l);
+    }
+    table += "\n|---|" + [&] { std::string s; for (std::size_t i = 0; i < levels.size(); ++i) s += "--:|"; return s; }() + "\n";
+    for (const CaseReport* c : cases) {
+      std::string values, row = "| " + Cell(c->engine) + " |";
+      for (const auto l : levels) {
+        double v = std::nan("");
+        for (const auto& s : c->levels) {
+          if (s.concurrency == l) v = chart.value(s);
+        }
+        values += fmt::format("{}{}", values.empty() ? "" : ", ", std::isnan(v) ? 0.0 : std::round(v * 100) / 100);
+        row += fmt::format(" {} |", Ms(v));
+      }
+      lines += fmt::format("    line [{}]\n", values);
+      table += row + "\n";
+    }
+    out += fmt::format("**{} — {} ({}, {})**\n\n```mermaid\nxychart-beta\n    title \"{} ({})\"\n    x-axis \"concurrency\" [{}]\n"
+                       "    y-axis \"{}\"\n{}```\n\n{}\n",
+                       prompt_class, chart.title, chart.unit, chart.better, chart.title, chart.better, x, chart.unit, lines, table);
+  }
+  return out;
+}
+
+std::string Details(const CaseReport& c) {
+  std::string out = fmt::format("<details><summary>{} {}: per level, checks</summary>\n\n", Icon(c.verdict.outcome), Cell(c.id));
+  if (!c.levels.empty()) {
+    out += "| metric |";
+    for (const auto& l : c.levels) out += fmt::format(" c={} |", l.concurrency);
+    out += "\n|---|";
+    for (std::size_t i = 0; i < c.levels.size(); ++i) out += "--:|";
+    out += "\n";
+    const auto row = [&](const char* name, auto value) {
+      out += fmt::format("| {} |", name);
+      for (const auto& l : c.levels) out += fmt::format(" {} |", value(l));
+      out += "\n";
+    };
+    row("requests (failed)", [](const auto& l) { return fmt::format("{} ({})", l.requests, l.requests - l.succeeded); });
+    for (const auto& [label, metric, field] : {std::tuple{"TTFT p50 (ms)", "ttft", &Stats::p50}, {"TTFT p95 (ms)", "ttft", &Stats::p95},
+                                              {"TTFT p99 (ms)", "ttft", &Stats::p99}, {"ITL p50 (ms)", "itl", &Stats::p50},
+                                              {"ITL p95 (ms)", "itl", &Stats::p95}, {"TPOT p50 (ms)", "tpot", &Stats::p50},
+                                              {"E2E p50 (ms)", "e2e", &Stats::p50}, {"E2E p95 (ms)", "e2e", &Stats::p95}}) {
+      row(label, [&, m = metric, f = field](const auto& l) { return Ms(Stat(l, m, f)); });
+    }
+    row("output (tok/s)", [](const auto& l) { return fmt::format("{:.1f}", LevelMetric(l, "output_throughput")); });
+    row("requests/s", [](const auto& l) { return fmt::format("{:.2f}", LevelMetric(l, "request_throughput")); });
+    row("error rate", [](const auto& l) { return FormatValue(LevelMetric(l, "error_rate"), "fraction"); });
+    row("TTFT > 3 s", [](const auto& l) { return FormatValue(LevelMetric(l, "ttft_over_3s"), "fraction"); });
+    out += "\n";
+  }
+  if (!c.verdict.thresholds.empty()) {
+    out += "| threshold | conc. | measured | result |\n|---|--:|--:|:-:|\n";
+    for (const auto& t : c.verdict.thresholds) {
+      out += fmt::format("| `{}` | {} | {} | {} |\n", Cell(t.rule), t.concurrency, FormatValue(t.measured, t.unit), t.passed ? "✅" : "❌");
+    }
+    out += "\n";
+  }
+  out += fmt::format("Baseline: {} {}\n\n", c.verdict.baseline_state, Cell(c.verdict.baseline_detail));
+  if (!c.verdict.comparisons.empty()) {
+    out += "| check | conc. | baseline → run, change [95% CI], MDE, n | verdict |\n|---|--:|---|:-:|\n";
+    for (const auto& cmp : c.verdict.comparisons) {
+      out += fmt::format("| {} | {} | {} | {} |\n", MetricLabel(cmp), cmp.concurrency, Cell(DescribeComparison(cmp)),
+                         gate::ToString(cmp.verdict));
+    }
+    out += "\n";
+  }
+  return out + "</details>\n\n";
+}
+
+}  // namespace
+
+void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_chars) {
+  std::map<Outcome, int> n;
+  for (const auto& c : report.cases) ++n[c.verdict.outcome];
+  const bool bad = n[Outcome::Failed] + n[Outcome::Error] > 0;
+  std::string text = fmt::format("## {} llmbench: {} passed · {} failed · {} errors · {} skipped ({} cases)\n\n",
+                                 bad ? "❌" : "✅", n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error],
+                                 n[Outcome::Skipped], report.cases.size());
+  text += fmt::format("<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
+                      "changes against the stored baseline with 95% intervals</sub>\n\n",
+                      report.generated_utc, report.host, report.harness_version);
+  // The failures come first and are never cut (each reason is kept short by the gate).
+  if (bad) {
+    text += "### Failures\n\n";
+    for (const auto& c : report.cases) {
+      if (c.verdict.outcome != Outcome::Failed && c.verdict.outcome != Outcome::Error) continue;
+      text += fmt::format("- {} **{}**\n", Icon(c.verdict.outcome), Cell(c.id));
+      for (const auto& r : c.verdict.reasons) text += fmt::format("  - {}\n", Cell(r).substr(0, 600));
+    }
+    text += "\n";
+  }
+  // Then optional blocks in priority order: case tables, charts, details.
+  std::map<std::string, std::vector<const CaseReport*>> by_scenario;
+  for (const auto& c : report.cases) by_scenario[c.scenario].push_back(&c);
+  std::vector<std::pair<int, std::string>> blocks;  // (priority, text), in display order
+  for (const auto& [scenario, cases] : by_scenario) {
+    blocks.emplace_back(1, fmt::format("### {}\n\n{}\n", scenario, CaseTable(cases)));
+    std::map<std::string, std::vector<const CaseReport*>> by_class;
+    for (const CaseReport* c : cases) by_class[c->prompt_class].push_back(c);
+    for (const auto& [cls, class_cases] : by_class) {
+      const std::string charts = Charts(cls, class_cases);
+      if (!charts.empty()) blocks.emplace_back(2, "<details><summary>charts: " + Cell(scenario + " / " + cls) + "</summary>\n\n" + charts + "</details>\n\n");
+    }
+    for (const CaseReport* c : cases) blocks.emplace_back(3, Details(*c));
+  }
+  constexpr std::size_t kNoteReserve = 400;
+  std::vector<bool> keep(blocks.size(), false);
+  std::size_t used = text.size();
+  std::map<int, int> dropped;
+  for (int priority = 1; priority <= 3; ++priority) {
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (blocks[i].first != priority) continue;
+      if (used + blocks[i].second.size() + kNoteReserve <= max_chars) {
+        keep[i] = true;
+        used += blocks[i].second.size();
+      } else {
+        ++dropped[priority];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (keep[i]) text += blocks[i].second;
+  }
+  if (!dropped.empty()) {
+    text += fmt::format("> ✂️ Cut to stay under {} characters: {} scenario tables, {} chart groups, {} case details "
+                        "omitted. Every figure is in junit.xml and the per-case results.json.\n",
+                        max_chars, dropped[1], dropped[2], dropped[3]);
+  }
+  if (text.size() > max_chars) {  // only the failure list can get here: cut it hard, and say so
+    const std::string note = "\n> ✂️ Failure list cut at the size limit; see junit.xml.\n";
+    text.resize(max_chars - note.size());
+    text += note;
+  }
+  out << text;
+}
+
+}  // namespace llmbench::report

@@ -1,0 +1,51 @@
+// RunReport: everything the reporters need, collected from per-case output directories.
+// Reporters are pure functions of it (and of the clock/host/version injected into it), so
+// golden files need no normalising.
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gate/verdict.hpp"
+#include "metrics/summary.hpp"
+
+namespace llmbench::report {
+
+struct CaseReport {
+  std::string id;  ///< scenario/engine/class
+  std::string scenario, engine, prompt_class;
+  gate::CaseVerdict verdict;
+  std::vector<metrics::Summary> levels;
+  double duration_s = 0;  ///< sum of the levels' wall time
+};
+
+struct ScenarioInfo {
+  std::string git_commit, host, started_utc, harness_version, description;
+};
+
+struct RunReport {
+  std::string generated_utc;  ///< injected: the reporters never read a clock
+  std::string host;
+  std::string harness_version;
+  std::vector<CaseReport> cases;  ///< sorted by id
+  std::map<std::string, ScenarioInfo> scenarios;
+};
+
+/// Reads every verdicts.json under `dirs` (recursively) with the results.json beside it.
+/// Throws std::runtime_error for unreadable files.
+RunReport CollectRunReport(const std::vector<std::string>& dirs);
+
+/// JUnit XML (valid against the Jenkins xUnit junit-10.xsd): a testsuite per scenario with
+/// provenance properties, a testcase per case and per check (threshold, baseline comparison),
+/// <failure> for regressions and broken thresholds, <error> for measurement failures,
+/// <skipped> with the reason, key=value metrics in <system-out>.
+void WriteJUnit(const RunReport& report, std::ostream& out);
+
+/// Markdown for a PR comment or a step summary: the verdict line first, then per scenario a
+/// case table, failures, charts (Mermaid xychart-beta, each with its table) and per-level
+/// details folded in <details>. Never longer than `max_chars`; says what it cut.
+void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_chars = 65536);
+
+}  // namespace llmbench::report
