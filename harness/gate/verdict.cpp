@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gate/json_codec.hpp"
@@ -11,7 +12,7 @@ namespace {
 
 double SigmaRun(const CaseData& baseline, const std::string& key) {
   const auto it = baseline.sigma_run.find(key);
-  return it == baseline.sigma_run.end() ? kDefaultSigmaRun : it->second;
+  return it == baseline.sigma_run.end() ? kDefaultSigmaRun : std::max(it->second, kMinSigmaRun);
 }
 
 double LevelValue(const LevelData& l, const char* id) {

@@ -44,6 +44,9 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
     case Outcome::Passed: break;
   }
   for (const auto& l : c.levels) main.out += MetricsLines(l);
+  if (c.verdict.outcome == Outcome::Passed) {
+    for (const auto& r : c.verdict.reasons) main.out += "note=" + r + "\n";  // e.g. acknowledged regressions
+  }
   main.out += fmt::format("baseline={} {}\n", c.verdict.baseline_state, c.verdict.baseline_detail);
   checks.push_back(std::move(main));
   for (const auto& t : c.verdict.thresholds) {

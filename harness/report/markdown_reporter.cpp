@@ -96,6 +96,7 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
     }
     table += "\n|---|" + [&] { std::string s; for (std::size_t i = 0; i < levels.size(); ++i) s += "--:|"; return s; }() + "\n";
     for (const CaseReport* c : cases) {
+      if (c->levels.empty()) continue;  // nothing measured (skipped): no line of zeros
       std::string values, row = "| " + Cell(c->engine) + " |";
       for (const auto l : levels) {
         double v = std::nan("");

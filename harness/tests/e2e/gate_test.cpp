@@ -1,0 +1,138 @@
+// End to end, the regression gate: CTest discovery in a separate CMake project that include()s
+// harness/cmake/LLMBench.cmake, and gate quality against the simulator.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <regex>
+
+#include "e2e/process.hpp"
+
+using namespace llmbench::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string kLlmbench = LLMBENCH_BINARY;
+const std::string kSource = LLMBENCH_SOURCE_DIR;
+
+void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string SimScenario(const std::string& decode_step) {
+  return "schema = 1\nthresholds = [\"errors.rate < 1%\"]\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
+         "prefill_base = \"5ms\"\nprefill_per_token = \"0ns\"\ndecode_step = \"" + decode_step +
+         "\"\ndecode_per_seq = \"0ns\"\njitter = \"5%\"\n[classes.c]\ninput_tokens = 32\noutput_tokens = 16\n"
+         "[load]\nconcurrency = [4]\nrequests = 80\nwarmup = 4\n";
+}
+
+int CountTests(const std::string& listing) {
+  std::smatch m;
+  return std::regex_search(listing, m, std::regex("Total Tests: (\\d+)")) ? std::stoi(m[1]) : -1;
+}
+
+json Verdict(const std::string& dir) {
+  std::ifstream in(dir + "/verdicts.json");
+  return json::parse(in)[0];
+}
+
+const json* FindComparison(const json& verdict, const std::string& metric, const std::string& statistic) {
+  for (const auto& c : verdict["comparisons"]) {
+    if (c["metric"] == metric && c["statistic"] == statistic) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ctest_discovers_scenarios_on_every_run_without_reconfiguring) {
+  TempDir dir("discovery");
+  std::filesystem::create_directories(dir / "scenarios");
+  Write(dir / "CMakeLists.txt", "cmake_minimum_required(VERSION 3.25)\nproject(consumer NONE)\nenable_testing()\n"
+                                "include(" + kSource + "/harness/cmake/LLMBench.cmake)\n"
+                                "llmbench_add_scenarios(DIR scenarios LLMBENCH " + kLlmbench + " SHARDS 3 LABELS consumer)\n");
+  Write(dir / "scenarios/a.toml", SimScenario("1ms"));
+  auto [code, out] = RunCommand("cmake -S " + dir / "" + " -B " + dir / "build");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " -N");
+  BOOST_TEST(CountTests(out) == 3, out);  // a/sim/c + prepare + report
+  BOOST_TEST(out.find("a/sim/c") != std::string::npos, out);
+
+  // A new file: listed on the next ctest, no cmake run.
+  std::string second = SimScenario("1ms");
+  second.replace(second.find("[classes.c]"), 11, "[classes.x]\ninput_tokens = 8\noutput_tokens = 4\n[classes.c]");
+  Write(dir / "scenarios/b.toml", second);
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " -N");
+  BOOST_TEST(CountTests(out) == 5, out);
+  BOOST_TEST(out.find("b/sim/x") != std::string::npos, out);
+
+  // Labels: llmbench, scenario, engine, class, shard, and the LABELS given.
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " -N -L '^consumer$'");
+  BOOST_TEST(CountTests(out) == 5, out);  // 3 cases + the fixture tests they pull in
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " -N -L '^shard[123]of3$'");
+  BOOST_TEST(out.find("a/sim/c") != std::string::npos, out);
+
+  // A broken file: one failing test that prints the error; the others still run.
+  Write(dir / "scenarios/c.toml", "schema = 1\n[load]\nconcurency = [1]\n");
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure -R 'c/invalid-scenario'");
+  BOOST_TEST(code != 0);
+  BOOST_TEST(out.find("unknown key (did you mean 'concurrency'?)") != std::string::npos, out);
+
+  // Removing files removes tests; the whole run then writes the merged reports.
+  std::filesystem::remove(dir / "scenarios/b.toml");
+  std::filesystem::remove(dir / "scenarios/c.toml");
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure");
+  BOOST_TEST(code == 0, out);
+  BOOST_TEST(CountTests(RunCommand("ctest --test-dir " + dir / "build" + " -N").second) == 3);
+  std::tie(code, out) = RunCommand("xmllint --noout --schema " + kSource + "/harness/tests/data/junit-10.xsd " + dir / "reports/junit.xml");
+  BOOST_TEST(code == 0, out);
+  std::ifstream summary(dir / "reports/summary.md");
+  std::string first_line;
+  std::getline(summary, first_line);
+  BOOST_TEST(first_line.find("✅ llmbench: 1 passed") != std::string::npos, first_line);
+}
+
+BOOST_AUTO_TEST_CASE(gate_passes_unchanged_fails_20_percent_slower_reports_20_percent_faster) {
+  TempDir dir("gate");
+  const std::string run = kLlmbench + " run " + dir / "g.toml" + " --baselines " + dir / "baselines";
+  Write(dir / "g.toml", SimScenario("2ms"));
+  auto [code, out] = RunCommand(run + " --out " + dir / "bless" + " --bless");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("blessed: wrote baseline") != std::string::npos, out);
+  BOOST_TEST(std::filesystem::exists(dir / "baselines/g/sim/c.json"));
+
+  std::tie(code, out) = RunCommand(run + " --out " + dir / "same");
+  BOOST_TEST(code == 0, out);
+  json v = Verdict(dir / "same");
+  BOOST_TEST(v["outcome"] == "passed");
+  BOOST_TEST(v["baseline"]["state"] == "compared");
+
+  Write(dir / "g.toml", SimScenario("2.4ms"));  // decode step 20 % slower
+  std::tie(code, out) = RunCommand(run + " --out " + dir / "slow");
+  BOOST_TEST(code == 1, out);
+  v = Verdict(dir / "slow");
+  BOOST_TEST(v["outcome"] == "failed");
+  const json* tpot = FindComparison(v, "tpot", "p50");
+  BOOST_TEST_REQUIRE(tpot);
+  BOOST_TEST((*tpot)["verdict"] == "regressed");
+  BOOST_TEST((*tpot)["change"].get<double>() == 0.2, boost::test_tools::tolerance(0.25));
+  BOOST_TEST(v["reasons"].dump().find("tpot.p50 at concurrency 4 regressed +") != std::string::npos, v["reasons"].dump());
+
+  // Acknowledged (e.g. a PR label): the same regression only warns.
+  std::tie(code, out) = RunCommand("LLMBENCH_ACCEPT_REGRESSIONS=1 " + run + " --out " + dir / "ack");
+  BOOST_TEST(code == 0, out);
+  BOOST_TEST(Verdict(dir / "ack")["acknowledged"] == true);
+
+  Write(dir / "g.toml", SimScenario("1.6ms"));  // 20 % faster
+  std::tie(code, out) = RunCommand(run + " --out " + dir / "fast");
+  BOOST_TEST(code == 0, out);
+  v = Verdict(dir / "fast");
+  BOOST_TEST(v["outcome"] == "passed");
+  tpot = FindComparison(v, "tpot", "p50");
+  BOOST_TEST_REQUIRE(tpot);
+  BOOST_TEST((*tpot)["verdict"] == "improved");
+
+  // compare A B takes the same code path.
+  std::tie(code, out) = RunCommand(kLlmbench + " compare " + dir / "same/results.json" + " " + dir / "slow/results.json");
+  BOOST_TEST(code == 1, out);
+  BOOST_TEST(out.find("regressed") != std::string::npos, out);
+}

@@ -1,0 +1,161 @@
+// Reporters against golden files, from a fixed RunReport (clock, host and version injected, so
+// nothing needs normalising). Update the golden files with:
+//   build/harness/tests/test_report -- --update-golden
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "report/run_report.hpp"
+#include "test_support.hpp"
+
+using namespace llmbench;
+using namespace llmbench::report;
+
+namespace {
+
+bool UpdateGolden() {
+  const auto& suite = boost::unit_test::framework::master_test_suite();
+  for (int i = 1; i < suite.argc; ++i) {
+    if (std::string(suite.argv[i]) == "--update-golden") return true;
+  }
+  return false;
+}
+
+metrics::Summary Level(std::int64_t concurrency, double ttft, double itl, double throughput, std::int64_t failed = 0) {
+  metrics::Summary s;
+  s.concurrency = concurrency;
+  s.requests = 64;
+  s.succeeded = 64 - failed;
+  s.errors = {{"connect", 0}, {"decode", 0}, {"http_status", failed}, {"stream", 0}, {"timeout", 0}};
+  s.level = {{"duration", 2.5}, {"output_throughput", throughput}, {"request_throughput", throughput / 128},
+             {"error_rate", failed / 64.0}, {"ttft_over_3s", 0}, {"retries_429", 0}};
+  s.distributions = {{"ttft", {64, ttft, 1, ttft * 0.8, ttft * 1.5, ttft, ttft * 1.1, ttft * 1.2, ttft * 1.4}},
+                     {"itl", {4032, itl, 0.1, itl * 0.9, itl * 2, itl, itl * 1.05, itl * 1.1, itl * 1.3}},
+                     {"tpot", {64, itl, 0.1, itl * 0.9, itl * 1.2, itl, itl * 1.02, itl * 1.05, itl * 1.1}},
+                     {"e2e", {64, ttft + 127 * itl, 5, 0, 0, ttft + 127 * itl, 0, 0, 0}}};
+  return s;
+}
+
+gate::Comparison Cmp(const char* metric, const char* stat, std::int64_t c, double base, double run, gate::Change v) {
+  gate::Comparison x;
+  x.metric = metric;
+  x.statistic = stat;
+  x.concurrency = c;
+  x.n_base = x.n_run = 64;
+  x.base = base;
+  x.run = run;
+  x.change = run / base - 1;
+  x.ci_low = x.change - 0.04;
+  x.ci_high = x.change + 0.04;
+  x.mde = 0.04;
+  x.tolerance = 0.05;
+  x.verdict = v;
+  return x;
+}
+
+RunReport Fixture() {
+  RunReport r;
+  r.generated_utc = "2026-11-22T12:00:00Z";
+  r.host = "ci-runner";
+  r.harness_version = "0.1.0";
+  r.scenarios["chat"] = {"0123456789abcdef0123456789abcdef01234567", "gpu-host-1", "2026-11-22T11:50:00Z", "0.1.0", ""};
+  CaseReport pass{"chat/vllm/short", "chat", "vllm", "short", {}, {Level(1, 40, 12, 80), Level(8, 55, 14, 560)}, 5.0};
+  pass.verdict.case_id = pass.id;
+  pass.verdict.baseline_state = "compared";
+  pass.verdict.baseline_detail = "baselines/chat/vllm/short.json (commit 0123456789ab, 2026-11-01T10:00:00Z)";
+  pass.verdict.thresholds = {{"ttft.p95 < 500ms", 1, 48, 500, "ms", true}, {"ttft.p95 < 500ms", 8, 66, 500, "ms", true}};
+  pass.verdict.comparisons = {Cmp("ttft", "p50", 8, 54, 55, gate::Change::Unchanged),
+                              Cmp("tpot", "p50", 8, 15, 14, gate::Change::Improved)};
+  CaseReport slow{"chat/vllm/long", "chat", "vllm", "long", {}, {Level(1, 400, 12, 80), Level(8, 620, 18, 430)}, 9.0};
+  slow.verdict.case_id = slow.id;
+  slow.verdict.outcome = gate::Outcome::Failed;
+  slow.verdict.baseline_state = "compared";
+  slow.verdict.comparisons = {Cmp("tpot", "p50", 8, 15, 18, gate::Change::Regressed),
+                              Cmp("ttft", "p95", 8, 600, 700, gate::Change::Insufficient)};
+  slow.verdict.comparisons.back().note = "p95 needs 60 samples per side (baseline 40, run 40): raise requests per level";
+  slow.verdict.thresholds = {{"ttft.p95 < 500ms", 8, 744, 500, "ms", false}};
+  slow.verdict.reasons = {"threshold 'ttft.p95 < 500ms' broken at concurrency 8: measured 744 ms",
+                          "tpot.p50 at concurrency 8 regressed +20.0% (15 → 18, 95% CI +16.0% … +24.0%)"};
+  CaseReport down{"chat/tgi/short", "chat", "tgi", "short", {}, {}, 0};
+  down.verdict.case_id = down.id;
+  down.verdict.outcome = gate::Outcome::Skipped;
+  down.verdict.reasons = {"engine 'tgi' unreachable at http://127.0.0.1:8080/generate_stream: Couldn't connect to server"};
+  down.verdict.baseline_state = "not compared";
+  CaseReport broken{"typo/invalid-scenario", "typo", "invalid-scenario", "", {}, {}, 0};
+  broken.verdict.case_id = broken.id;
+  broken.verdict.outcome = gate::Outcome::Error;
+  broken.verdict.reasons = {"typo.toml:8:1: error: key 'load.concurency': unknown key (did you mean 'concurrency'?)"};
+  CaseReport fresh{"chat/sim/short", "chat", "sim", "short", {}, {Level(1, 13, 1, 900, 2), Level(8, 14, 1.1, 7000)}, 1.0};
+  fresh.verdict.case_id = fresh.id;
+  fresh.verdict.baseline_state = "missing";
+  fresh.verdict.baseline_detail = "baselines/chat/sim/short.json";
+  r.cases = {broken, down, slow, pass, fresh};
+  std::sort(r.cases.begin(), r.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return r;
+}
+
+void CheckGolden(const std::string& name, const std::string& actual) {
+  const std::string path = testing::DataPath("../golden/" + name);
+  if (UpdateGolden()) {
+    std::ofstream(path, std::ios::binary) << actual;
+    BOOST_TEST_MESSAGE("updated " << path);
+    return;
+  }
+  const std::string expected = testing::ReadTestData("../golden/" + name);
+  BOOST_TEST(actual == expected, name << " differs from " << path << "; if intended, rerun with -- --update-golden");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(junit_matches_golden_and_validates_against_the_xsd) {
+  std::ostringstream out;
+  WriteJUnit(Fixture(), out);
+  CheckGolden("junit.xml", out.str());
+  const std::string file = (std::filesystem::temp_directory_path() / "llmbench-junit-golden.xml").string();
+  std::ofstream(file) << out.str();
+  const std::string cmd = "xmllint --noout --schema " + std::string(LLMBENCH_JUNIT_XSD) + " " + file + " 2>&1";
+  BOOST_TEST(std::system(cmd.c_str()) == 0, cmd);
+}
+
+BOOST_AUTO_TEST_CASE(markdown_matches_golden) {
+  std::ostringstream out;
+  WriteMarkdown(Fixture(), out);
+  CheckGolden("summary.md", out.str());
+}
+
+BOOST_AUTO_TEST_CASE(markdown_stays_under_the_limit_with_500_cases_and_says_what_it_cut) {
+  RunReport r = Fixture();
+  const auto templates = r.cases;
+  r.cases.clear();
+  for (int i = 0; i < 500; ++i) {
+    CaseReport c = templates[static_cast<std::size_t>(i) % templates.size()];
+    c.scenario = "scenario" + std::to_string(i % 7);
+    c.engine = "engine" + std::to_string(i % 5);
+    c.prompt_class = "class" + std::to_string(i);
+    c.id = c.scenario + "/" + c.engine + "/" + c.prompt_class;
+    c.verdict.case_id = c.id;
+    r.cases.push_back(c);
+  }
+  std::ostringstream out;
+  WriteMarkdown(r, out);
+  const std::string md = out.str();
+  BOOST_TEST(md.size() <= 65536u);
+  BOOST_TEST(md.rfind("## ❌ llmbench:", 0) == 0u);  // the verdict line first
+  BOOST_TEST(md.find("Cut to stay under 65536 characters") != std::string::npos);
+  std::ostringstream tiny;
+  WriteMarkdown(r, tiny, 4000);
+  BOOST_TEST(tiny.str().size() <= 4000u);
+}
+
+BOOST_AUTO_TEST_CASE(xml_escaping_of_hostile_text) {
+  RunReport r = Fixture();
+  for (auto& c : r.cases) {
+    if (c.verdict.outcome == gate::Outcome::Error) c.verdict.reasons = {"<script>&\"quoted\" 'single' \x01\x02 ]]> end"};
+  }
+  std::ostringstream out;
+  WriteJUnit(r, out);
+  BOOST_TEST(out.str().find("&lt;script&gt;&amp;&quot;quoted&quot; &apos;single&apos;  ]]&gt; end") != std::string::npos);
+}
