@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Fresh machine → bundled scenarios against the built-in simulator: installs dependencies, builds,
-# runs scenarios/quickstart.toml and writes reports/quickstart/results.json.
+# Fresh machine → the bundled scenarios against the built-in simulator, as the regression gate:
+# installs dependencies, builds, runs `ctest -L llmbench` (every scenario × engine × class
+# compared with baselines/), and writes reports/summary.md, reports/junit.xml and
+# reports/cases/<scenario>/<engine>/<class>/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/install-deps.sh
 ci/build.sh
-build/harness/llmbench run scenarios/quickstart.toml --out reports/quickstart "$@"
+status=0
+ctest --test-dir build -L llmbench --output-on-failure "$@" || status=$?
+echo
+echo "reports: reports/summary.md, reports/junit.xml, reports/cases/"
+exit $status

@@ -100,7 +100,7 @@ CaseRun RunCase(const scenario::Case& c, const scenario::EnvLookup& env, Embedde
       outcome = generator.RunLevel(concurrency, prompts, [&](const load::Record& r) { results.StreamRecord(c.id, r); },
                                    &progress);
     }
-    const metrics::Summary summary = metrics::Summarize(outcome, pricing);
+    const metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
     results.AddLevel(summary, outcome);
     fmt::print("{}\n", report::LevelLine(summary));
     std::fflush(stdout);

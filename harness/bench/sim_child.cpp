@@ -1,6 +1,7 @@
 #include "bench/sim_child.hpp"
 
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ SimChild::SimChild(const scenario::SimSettings& settings, const std::string& tru
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     close(fds[0]);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the benchmark, however it ends
     PinToCpu(cpu);
     sim::SimServerOptions options;
     options.settings = settings;

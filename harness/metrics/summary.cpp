@@ -56,14 +56,26 @@ const Stats* Summary::Find(std::string_view id) const {
   return nullptr;
 }
 
-Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing) {
+namespace {
+
+// Every objective that is set holds (limits in ms; NaN metric values fail an objective).
+bool MeetsSlo(const RequestMetrics& m, const scenario::Slo& slo) {
+  const auto within = [](double value_ms, const std::optional<Nanoseconds>& limit) {
+    return !limit || (!std::isnan(value_ms) && value_ms <= static_cast<double>(limit->count()) / 1e6);
+  };
+  return within(m.ttft, slo.ttft) && within(m.tpot, slo.tpot) && within(m.e2e, slo.e2e);
+}
+
+}  // namespace
+
+Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo) {
   Summary s;
   s.concurrency = outcome.concurrency;
   s.cut_short = outcome.cut_short;
   for (const auto kind : load::kErrorKinds) s.errors[std::string(load::ToString(kind))] = 0;
   Samples samples;
-  double input_tokens = 0, output_tokens = 0;
-  std::int64_t overloaded = 0;
+  double input_tokens = 0, output_tokens = 0, good_tokens = 0;
+  std::int64_t overloaded = 0, good = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
@@ -82,6 +94,10 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing) {
     input_tokens += m.input_tokens;
     output_tokens += m.output_tokens;
     if (!std::isnan(m.ttft) && m.ttft > kOverloadTtftMs) ++overloaded;
+    if (MeetsSlo(m, slo)) {
+      ++good;
+      good_tokens += m.output_tokens;
+    }
   }
   const double duration_s =
       outcome.last_done_ns > outcome.first_start_ns ? static_cast<double>(outcome.last_done_ns - outcome.first_start_ns) / 1e9 : 0.0;
@@ -93,6 +109,11 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing) {
   s.level["error_rate"] = s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
+  if (!slo.empty()) {
+    s.level["goodput"] = per_s(static_cast<double>(good));
+    s.level["goodput_throughput"] = per_s(good_tokens);
+    s.level["slo_attainment"] = s.requests > 0 ? static_cast<double>(good) / static_cast<double>(s.requests) : 0.0;
+  }
   if (auto cost = Cost(pricing, duration_s, input_tokens, output_tokens)) s.level["cost_per_million_output_tokens"] = *cost;
   for (const auto& info : Catalog()) {
     if (info.scope != Scope::PerRequest) continue;

@@ -11,6 +11,7 @@
 
 #include "load/load_generator.hpp"
 #include "metrics/statistics.hpp"
+#include "scenario/scenario.hpp"
 
 namespace llmbench::metrics {
 
@@ -38,6 +39,7 @@ struct Summary {
   const Stats* Find(std::string_view id) const;
 };
 
-Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing);
+/// `slo` empty: no goodput metrics (they would only repeat the throughput).
+Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {});
 
 }  // namespace llmbench::metrics

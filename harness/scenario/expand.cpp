@@ -37,6 +37,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
       c.engine = engine;
       c.prompt_class = cls;
       c.load = scenario.load;
+      c.slo = scenario.slo;
       AddLabels(c.labels, scenario.labels);
       AddLabels(c.labels, engine.labels);
       AddLabels(c.labels, cls.labels);

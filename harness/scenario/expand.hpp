@@ -16,6 +16,7 @@ struct Case {
   Engine engine;
   PromptClass prompt_class;
   Load load;
+  Slo slo;
   std::vector<std::string> labels;  ///< scenario + engine + class labels, deduplicated
   std::uint64_t prompt_seed = 0;    ///< derived from load.seed and the class name
 };

@@ -41,7 +41,8 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
   else ctx.Error(root.source(), "engines", "missing required table", "add [engines.<name>] with a protocol");
   if (const auto* classes = r.Table("classes")) s.classes = ReadClasses(*classes, ctx, s.engines);
   else ctx.Error(root.source(), "classes", "missing required table", "add [classes.<name>] with input_tokens and output_tokens");
-  if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load);
+  if (const auto* slo = r.Table("slo")) s.slo = ReadSlo(TableReader(*slo, "slo", ctx));
+  if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo);
   r.RejectUnknownKeys();
   return s;
 }

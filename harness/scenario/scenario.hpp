@@ -85,6 +85,15 @@ struct Load {
   std::int64_t max_retries = 5;       ///< for HTTP 429
 };
 
+/// Per-request service-level objectives: a request counts for goodput when it succeeded and
+/// meets every one that is set.
+struct Slo {
+  std::optional<Nanoseconds> ttft;
+  std::optional<Nanoseconds> tpot;
+  std::optional<Nanoseconds> e2e;
+  bool empty() const { return !ttft && !tpot && !e2e; }
+};
+
 /// A threshold rule: as written, and parsed (grammar in threshold.hpp). Evaluated by gate/.
 struct ThresholdSpec {
   std::string expression;  ///< e.g. "ttft.p95 < 500ms"
@@ -101,6 +110,7 @@ struct Scenario {
   std::vector<Engine> engines;       ///< in file order
   std::vector<PromptClass> classes;  ///< in file order
   Load load;
+  Slo slo;
   std::vector<ThresholdSpec> thresholds;
 };
 

@@ -245,7 +245,15 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
   return out;
 }
 
-std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load) {
+Slo ReadSlo(TableReader r) {
+  Slo s{r.Duration("ttft"), r.Duration("tpot"), r.Duration("e2e")};
+  if (s.empty()) r.context().Error(r.table().source(), "slo", "an empty [slo] table", "set ttft, tpot and/or e2e");
+  r.RejectUnknownKeys();
+  return s;
+}
+
+std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
+                                          const Slo& slo) {
   std::vector<ThresholdSpec> out;
   for (const auto& node : rules) {
     ThresholdSpec t;
@@ -271,7 +279,14 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
       continue;
     }
     ThresholdError error;
-    if (auto parsed = ParseThreshold(t.expression, error)) {
+    auto parsed = ParseThreshold(t.expression, error);
+    if (parsed && slo.empty() &&
+        (parsed->metric == "goodput" || parsed->metric == "goodput_throughput" || parsed->metric == "slo_attainment")) {
+      error = {"goodput counts requests that meet the SLOs, and no [slo] table declares any",
+               "add [slo] with ttft, tpot and/or e2e (e.g. ttft = \"500ms\")", 0};
+      parsed.reset();
+    }
+    if (parsed) {
       t.parsed = *parsed;
       out.push_back(std::move(t));
     } else {

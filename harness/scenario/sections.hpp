@@ -12,11 +12,12 @@ namespace llmbench::scenario {
 bool ValidName(std::string_view name);
 
 Load ReadLoad(TableReader r);
+Slo ReadSlo(TableReader r);
 std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& ctx);
 SimSettings ReadSimSettings(TableReader r);
 std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
                                      const std::vector<Engine>& engines);
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx,
-                                          const Load& load);
+                                          const Load& load, const Slo& slo);
 
 }  // namespace llmbench::scenario

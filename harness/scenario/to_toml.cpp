@@ -94,6 +94,13 @@ toml::table ScenarioTable(const Scenario& s) {
   root.insert("engines", std::move(engines));
   root.insert("classes", std::move(classes));
   root.insert("load", std::move(load));
+  if (!s.slo.empty()) {
+    toml::table slo;
+    if (s.slo.ttft) slo.insert("ttft", Dur(*s.slo.ttft));
+    if (s.slo.tpot) slo.insert("tpot", Dur(*s.slo.tpot));
+    if (s.slo.e2e) slo.insert("e2e", Dur(*s.slo.e2e));
+    root.insert("slo", std::move(slo));
+  }
   return root;
 }
 

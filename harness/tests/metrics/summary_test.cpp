@@ -93,6 +93,27 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   BOOST_TEST(!s.Find("server_total"));  // no sample: omitted, not zero
 }
 
+BOOST_AUTO_TEST_CASE(goodput_counts_requests_meeting_every_slo) {
+  load::LevelOutcome o;
+  o.first_start_ns = 0;
+  o.last_done_ns = 1000 * kMs;
+  o.records.push_back(Ok(0, {100, 110}, 120, 2));    // ttft 100, tpot 20, e2e 120: good
+  o.records.push_back(Ok(0, {600, 610}, 620, 2));    // ttft 600: misses the TTFT objective
+  o.records.push_back(Ok(0, {100, 300}, 320, 2));    // tpot 220: misses the TPOT objective
+  load::Record failed;
+  failed.error = load::ErrorKind::Timeout;
+  o.records.push_back(failed);                       // failed: never good
+  scenario::Slo slo;
+  slo.ttft = std::chrono::milliseconds(500);
+  slo.tpot = std::chrono::milliseconds(50);
+  const auto s = metrics::Summarize(o, {}, slo);
+  BOOST_TEST(s.level.at("goodput") == 1.0);
+  BOOST_TEST(s.level.at("goodput_throughput") == 2.0);
+  BOOST_TEST(s.level.at("slo_attainment") == 0.25);
+  BOOST_TEST(s.level.at("request_throughput") == 3.0);
+  BOOST_TEST(!metrics::Summarize(o, {}).level.count("goodput"));  // no SLO: no goodput
+}
+
 BOOST_AUTO_TEST_CASE(empty_level_summarises_without_dividing_by_zero) {
   const auto s = metrics::Summarize(load::LevelOutcome{}, {});
   BOOST_TEST(s.requests == 0);
