@@ -10,6 +10,7 @@
 #include "app/exit_codes.hpp"
 #include "app/gate_case.hpp"
 #include "gate/json_codec.hpp"
+#include "metrics/statistics.hpp"
 
 namespace llmbench::app {
 namespace {
@@ -65,9 +66,7 @@ std::map<std::string, double> RunToRunNoise(const std::vector<gate::CaseData>& r
         } else if (auto it = l->samples.find(g.metric); it != l->samples.end() && !it->second.empty()) {
           auto sorted = it->second;
           std::sort(sorted.begin(), sorted.end());
-          const double h = static_cast<double>(sorted.size() - 1) * g.q;
-          const auto lo = static_cast<std::size_t>(h);
-          v = sorted[lo] + (h - static_cast<double>(lo)) * (sorted[std::min(lo + 1, sorted.size() - 1)] - sorted[lo]);
+          v = metrics::Percentile(sorted, g.q);
         }
         if (v > 0) logs.push_back(std::log(v));
       }

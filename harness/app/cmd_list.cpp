@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "base/diagnostic.hpp"
+#include "base/hash.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/load_toml.hpp"
 
@@ -64,9 +65,7 @@ std::string Absolute(const std::string& p) { return fs::absolute(p).lexically_no
 
 // FNV-1a of the case id: a test's shard never changes when other files come and go.
 int Shard(const std::string& id, int shards) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : id) h = (h ^ c) * 1099511628211ULL;
-  return static_cast<int>(h % static_cast<std::uint64_t>(shards)) + 1;
+  return static_cast<int>(Fnv1a(id) % static_cast<std::uint64_t>(shards)) + 1;
 }
 
 std::string LabelList(std::vector<std::string> labels) {

@@ -1,15 +1,15 @@
 // `llmbench report DIR... --out DIR`: merge per-case verdicts and results into junit.xml and
 // summary.md (the CTest fixture's cleanup step runs this after the last case).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "base/atomic_file.hpp"
 #include "base/version.hpp"
+#include "report/provenance.hpp"
 #include "report/run_report.hpp"
 
 namespace llmbench::app {
@@ -22,25 +22,9 @@ struct ReportOptions {
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
 };
 
-void WriteFile(const std::string& path, const auto& writer) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    writer(out);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 int Report(ReportOptions o) {
-  if (o.generated_utc.empty()) {
-    o.generated_utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
-  }
-  if (o.host.empty()) {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    o.host = host;
-  }
+  if (o.generated_utc.empty()) o.generated_utc = report::UtcNow();
+  if (o.host.empty()) o.host = report::HostName();
   if (o.version.empty()) o.version = kVersion;
   try {
     report::RunReport r = report::CollectRunReport(o.dirs);
@@ -48,8 +32,8 @@ int Report(ReportOptions o) {
     r.host = o.host;
     r.harness_version = o.version;
     std::filesystem::create_directories(o.out);
-    WriteFile(o.out + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
-    WriteFile(o.out + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
+    WriteFileAtomically(o.out + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
+    WriteFileAtomically(o.out + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
     fmt::print("{} cases → {}/junit.xml, {}/summary.md\n", r.cases.size(), o.out, o.out);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -12,6 +12,7 @@
 #include "app/run_case.hpp"
 #include "gate/json_codec.hpp"
 #include "gate/thresholds.hpp"
+#include "base/atomic_file.hpp"
 #include "base/diagnostic.hpp"
 #include "scenario/load_toml.hpp"
 
@@ -33,9 +34,7 @@ struct RunOptions {
 void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/verdicts.json.tmp") << all.dump(1) << '\n';
-  std::filesystem::rename(dir + "/verdicts.json.tmp", dir + "/verdicts.json");
+  WriteFileAtomically(dir + "/verdicts.json", [&](std::ostream& out) { out << all.dump(1) << '\n'; });
 }
 
 // A scenario that does not load is an error verdict, so the merged report shows it.

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/atomic_file.hpp"
 #include "gate/json_codec.hpp"
 
 namespace llmbench::app {
@@ -33,15 +34,8 @@ void WriteBaseline(const std::string& path, gate::CaseData data, const report::P
   data.commit = provenance.git_commit;
   data.date = provenance.started_utc;
   data.host = provenance.host;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    // Indented, one sample per line: a reviewable diff when a baseline is blessed.
-    out << gate::BaselineToJson(data).dump(1) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
+  // Indented, one sample per line: a reviewable diff when a baseline is blessed.
+  WriteFileAtomically(path, [&](std::ostream& out) { out << gate::BaselineToJson(data).dump(1) << '\n'; });
 }
 
 gate::GateOptions GateOptionsFromEnvironment() {

@@ -6,17 +6,14 @@
 #include <fstream>
 #include <thread>
 
+#include "base/hash.hpp"
 #include "base/version.hpp"
 #include "metrics/request_metrics.hpp"
 
 namespace llmbench::gate {
 namespace {
 
-std::string Hash(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-  return fmt::format("{:016x}", h);
-}
+std::string Hash(const std::string& text) { return fmt::format("{:016x}", Fnv1a(text)); }
 
 std::string MajorMinor(std::string_view version) {
   const auto second_dot = version.find('.', version.find('.') + 1);

@@ -1,5 +1,7 @@
 #include "gate/compare.hpp"
 
+#include "base/hash.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,12 +24,6 @@ double Quantile(std::vector<double>& v, double q) {
   if (lo + 1 >= v.size()) return x_lo;
   const double x_hi = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
   return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
-}
-
-std::uint64_t SeedFor(const std::string& name) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
-  return h;
 }
 
 // Applies the two conditions of the rule to Δ (sign: positive = worse).
@@ -89,7 +85,7 @@ Comparison CompareQuantile(const std::string& metric, double q, const std::vecto
     return c;
   }
   const double delta = std::log(c.run / c.base);
-  std::mt19937_64 rng(SeedFor(metric + c.statistic));
+  std::mt19937_64 rng(Fnv1a(metric + c.statistic));
   std::vector<double> bs(b.size()), rs(r.size());
   double sum = 0, sum_sq = 0;
   for (int i = 0; i < kBootstrapResamples; ++i) {

@@ -32,13 +32,21 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
+std::string HostName() {
+  std::array<char, 256> host{};
+  return gethostname(host.data(), host.size() - 1) == 0 ? std::string(host.data()) : std::string();
+}
+
+std::string UtcNow() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
 Provenance CollectProvenance(const std::string& dir, const std::string& command) {
   Provenance p;
   p.harness_version = kVersion;
   p.command = command;
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) == 0) p.host = host.data();
-  p.started_utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  p.host = HostName();
+  p.started_utc = UtcNow();
   const std::string git = "git -C " + Quote(dir.empty() ? "." : dir);
   p.git_commit = Capture(git + " rev-parse HEAD 2>/dev/null");
   if (!p.git_commit.empty()) p.git_dirty = !Capture(git + " status --porcelain --untracked-files=no 2>/dev/null").empty();

@@ -14,6 +14,12 @@ struct Provenance {
   std::string command;      ///< the command line that produced the results
 };
 
+/// This machine's host name.
+std::string HostName();
+
+/// Now, in UTC, ISO 8601 to the second ("2026-11-22T09:30:00Z").
+std::string UtcNow();
+
 /// Reads the clock, the host name and `git -C dir rev-parse HEAD` (no git → empty commit).
 Provenance CollectProvenance(const std::string& dir, const std::string& command);
 

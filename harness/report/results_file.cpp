@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/atomic_file.hpp"
 #include "gate/json_codec.hpp"
 #include "metrics/catalog.hpp"
 #include "scenario/to_toml.hpp"
@@ -86,11 +87,8 @@ void ResultsFile::EndCase(const std::string& status, const std::string& message)
   Write();
 }
 
-// Write to a temporary file and rename: readers never see a half-written results.json.
 void ResultsFile::Write() {
-  const std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
+  WriteFileAtomically(path_, [&](std::ostream& out) {
     // The header object without its closing brace, then the cases written piece by piece.
     const std::string header = header_.dump(1);
     out << header.substr(0, header.rfind('}')) << ",\n \"cases\": [";
@@ -104,9 +102,7 @@ void ResultsFile::Write() {
       out << "]}";
     }
     out << "]\n}\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path_);
+  });
 }
 
 void ResultsFile::StreamRecord(const std::string& case_id, const load::Record& r) {

@@ -2,17 +2,10 @@
 
 #include <algorithm>
 
+#include "base/hash.hpp"
+
 namespace llmbench::scenario {
 namespace {
-
-// FNV-1a, 64 bit: a stable hash (std::hash is not stable across implementations).
-std::uint64_t Fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
-  for (const unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 void AddLabels(std::vector<std::string>& out, const std::vector<std::string>& labels) {
   for (const auto& l : labels) {
