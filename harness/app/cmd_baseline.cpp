@@ -70,7 +70,8 @@ std::map<std::string, double> RunToRunNoise(const std::vector<gate::CaseData>& r
         }
         if (v > 0) logs.push_back(std::log(v));
       }
-      const std::string key = g.q < 0 ? g.metric : fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
+      const std::string key =
+          g.q < 0 ? g.metric : fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
       if (logs.size() >= 2) sigmas[key].push_back(SampleStddev(logs));
     }
   }
@@ -112,7 +113,8 @@ int Update(const std::vector<std::string>& paths, const std::string& baselines) 
 Command AddBaselineCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("baseline", "Manage stored baselines");
   cmd->require_subcommand(1);
-  auto* update = cmd->add_subcommand("update", "Bless results as baselines (several runs of a case: σ_run measured too)");
+  auto* update =
+      cmd->add_subcommand("update", "Bless results as baselines (several runs of a case: σ_run measured too)");
   auto paths = std::make_shared<std::vector<std::string>>();
   auto dir = std::make_shared<std::string>("baselines");
   update->add_option("results", *paths, "results.json files or directories containing them")->required();

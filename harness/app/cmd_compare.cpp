@@ -47,7 +47,8 @@ int Compare(const std::string& a_path, const std::string& b_path) {
 }  // namespace
 
 Command AddCompareCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("compare", "Compare results B with results A (A as the baseline); exit 1 on a regression");
+  auto* cmd =
+      app.add_subcommand("compare", "Compare results B with results A (A as the baseline); exit 1 on a regression");
   auto a = std::make_shared<std::string>();
   auto b = std::make_shared<std::string>();
   cmd->add_option("a", *a, "Baseline results.json")->required();

@@ -23,11 +23,11 @@ struct ListOptions {
   std::vector<std::string> paths;
   bool ctest = false;
   bool recurse = false;
-  std::string llmbench;        ///< binary the tests run; default: this one
+  std::string llmbench;  ///< binary the tests run; default: this one
   std::string reports = "reports";
   std::string baselines = "baselines";
   std::vector<std::string> labels;
-  std::string filter;          ///< RE2 on the case id
+  std::string filter;  ///< RE2 on the case id
   int shards = 4;
 };
 
@@ -80,8 +80,8 @@ void PrintCase(const scenario::Case& c, const ListOptions& o) {
   const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, c.id));
   const std::string name = Bracket(c.id);
   fmt::print("add_test({} {} run {} --engine {} --class {} --out {} --baselines {})\n", name, Bracket(o.llmbench),
-             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name),
-             Bracket(out), Bracket(Absolute(o.baselines)));
+             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name), Bracket(out),
+             Bracket(Absolute(o.baselines)));
   std::vector<std::string> labels{"llmbench", c.scenario_name, c.engine.name, c.prompt_class.name,
                                   fmt::format("shard{}of{}", Shard(c.id, o.shards), o.shards)};
   labels.insert(labels.end(), o.labels.begin(), o.labels.end());
@@ -89,9 +89,10 @@ void PrintCase(const scenario::Case& c, const ListOptions& o) {
   // One lock per engine endpoint; embedded simulators share one lock (they share the CPU).
   const std::string lock = c.engine.sim ? "llmbench-embedded-simulator" : "llmbench-engine " + c.engine.url;
   const auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(scenario::CaseTimeBudget(c)).count();
-  fmt::print("set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
-             "FIXTURES_REQUIRED llmbench_reports)\n",
-             name, LabelList(labels), Bracket(lock), timeout_s, kExitEngineUnreachable);
+  fmt::print(
+      "set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
+      "FIXTURES_REQUIRED llmbench_reports)\n",
+      name, LabelList(labels), Bracket(lock), timeout_s, kExitEngineUnreachable);
 }
 
 // A file that does not load becomes one failing test that prints its errors.
@@ -120,8 +121,10 @@ int List(const ListOptions& o) {
       const auto s = scenario::LoadScenarioFile(file, env);
       for (const auto& c : scenario::Expand(s)) {
         if (filter && !RE2::PartialMatch(c.id, *filter)) continue;
-        if (o.ctest) PrintCase(c, o);
-        else fmt::print("{}\n", c.id);
+        if (o.ctest)
+          PrintCase(c, o);
+        else
+          fmt::print("{}\n", c.id);
       }
     } catch (const InputError& e) {
       if (o.ctest) {
@@ -144,11 +147,14 @@ Command AddListCommand(CLI::App& app) {
   cmd->add_flag("--ctest", o->ctest, "Print add_test/set_tests_properties for CTest discovery");
   cmd->add_flag("--recurse", o->recurse, "Descend into subdirectories");
   cmd->add_option("--llmbench", o->llmbench, "Binary the tests run (default: this one)");
-  cmd->add_option("--reports", o->reports, "Reports directory (per-case output in REPORTS/cases/)")->capture_default_str();
+  cmd->add_option("--reports", o->reports, "Reports directory (per-case output in REPORTS/cases/)")
+      ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Baselines directory")->capture_default_str();
   cmd->add_option("--label", o->labels, "Extra label for every test (repeatable)");
   cmd->add_option("--filter", o->filter, "Only cases whose id matches this RE2 regex");
-  cmd->add_option("--shards", o->shards, "Number of shard labels (shard<k>of<N>)")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--shards", o->shards, "Number of shard labels (shard<k>of<N>)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   return [o] {
     if (o->llmbench.empty()) o->llmbench = fs::read_symlink("/proc/self/exe").string();
     return List(*o);

@@ -45,11 +45,14 @@ int Report(ReportOptions o) {
 }  // namespace
 
 Command AddReportCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "Merge per-case results (verdicts.json + results.json) into junit.xml and summary.md");
+  auto* cmd = app.add_subcommand("report",
+                                 "Merge per-case results (verdicts.json + results.json) into junit.xml and summary.md");
   auto o = std::make_shared<ReportOptions>();
-  cmd->add_option("dirs", o->dirs, "Directories searched recursively for verdicts.json (several: merge shards)")->required();
+  cmd->add_option("dirs", o->dirs, "Directories searched recursively for verdicts.json (several: merge shards)")
+      ->required();
   cmd->add_option("--out", o->out, "Where junit.xml and summary.md go")->capture_default_str();
-  cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")->capture_default_str();
+  cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")
+      ->capture_default_str();
   cmd->add_option("--generated-utc", o->generated_utc, "Timestamp to print (default: now)");
   cmd->add_option("--host", o->host, "Host name to print (default: this host)");
   cmd->add_option("--harness-version", o->version, "Version to print (default: this build)");

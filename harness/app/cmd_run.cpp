@@ -10,10 +10,10 @@
 #include "app/exit_codes.hpp"
 #include "app/gate_case.hpp"
 #include "app/run_case.hpp"
-#include "gate/json_codec.hpp"
-#include "gate/thresholds.hpp"
 #include "base/atomic_file.hpp"
 #include "base/diagnostic.hpp"
+#include "gate/json_codec.hpp"
+#include "gate/thresholds.hpp"
 #include "scenario/load_toml.hpp"
 
 namespace llmbench::app {
@@ -24,9 +24,9 @@ struct RunOptions {
   std::vector<std::string> engines;
   std::vector<std::string> classes;
   std::string out = "reports/run";
-  std::string baselines;  ///< compare with DIR/<scenario>/<engine>/<class>.json ("" = no comparison)
-  bool bless = false;     ///< write this run's data as the new baselines
-  bool out_given = false; ///< --out was on the command line (then even bad input leaves a verdict)
+  std::string baselines;   ///< compare with DIR/<scenario>/<engine>/<class>.json ("" = no comparison)
+  bool bless = false;      ///< write this run's data as the new baselines
+  bool out_given = false;  ///< --out was on the command line (then even bad input leaves a verdict)
   std::string command;
 };
 
@@ -50,13 +50,15 @@ void WriteInvalid(const RunOptions& o, const std::string& errors) {
 void PrintVerdict(const gate::CaseVerdict& v) {
   fmt::print("  verdict: {}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "");
   for (const auto& r : v.reasons) fmt::print("    - {}\n", r);
-  if (v.baseline_state == "missing") fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
+  if (v.baseline_state == "missing")
+    fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
   if (v.baseline_state == "mismatch") fmt::print("    - baseline not comparable: {}\n", v.baseline_detail);
 }
 
 // Keeps the cases selected by --engine/--class; an unknown name is bad input.
 std::vector<scenario::Case> Select(const scenario::Scenario& s, const RunOptions& o) {
-  const auto check = [&](const std::vector<std::string>& wanted, const std::vector<std::string>& known, const char* what) {
+  const auto check = [&](const std::vector<std::string>& wanted, const std::vector<std::string>& known,
+                         const char* what) {
     for (const auto& w : wanted) {
       if (std::find(known.begin(), known.end(), w) == known.end()) {
         throw InputError({{s.file, 0, 0, "", fmt::format("no {} named '{}'", what, w),
@@ -88,7 +90,8 @@ int ExitCode(const std::vector<gate::CaseVerdict>& verdicts) {
     return std::count_if(verdicts.begin(), verdicts.end(), [&](const auto& v) { return v.outcome == o; });
   };
   if (count(gate::Outcome::Failed) + count(gate::Outcome::Error) > 0) return kExitMeasurementFailed;
-  if (!verdicts.empty() && count(gate::Outcome::Skipped) == static_cast<long>(verdicts.size())) return kExitEngineUnreachable;
+  if (!verdicts.empty() && count(gate::Outcome::Skipped) == static_cast<long>(verdicts.size()))
+    return kExitEngineUnreachable;
   return kExitOk;
 }
 
@@ -102,9 +105,9 @@ gate::CaseVerdict GateCase(const scenario::Scenario& s, const CaseRun& run, cons
     baseline = LoadBaseline(path);
   }
   const bool measured = !run.data.levels.empty();
-  auto verdict = gate::Judge(run.data.case_id, run.row.status, run.row.message, thresholds,
-                             measured ? &run.data : nullptr, baseline ? &*baseline : nullptr, path,
-                             GateOptionsFromEnvironment());
+  auto verdict =
+      gate::Judge(run.data.case_id, run.row.status, run.row.message, thresholds, measured ? &run.data : nullptr,
+                  baseline ? &*baseline : nullptr, path, GateOptionsFromEnvironment());
   if ((o.bless || BlessFromEnvironment()) && measured && run.row.status == "passed" && !o.baselines.empty()) {
     WriteBaseline(path, run.data, provenance);
     fmt::print("  blessed: wrote baseline {}\n", path);
@@ -156,7 +159,8 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("file", o->file, "Scenario TOML file")->required();
   cmd->add_option("--engine", o->engines, "Only these engines (repeatable)");
   cmd->add_option("--class", o->classes, "Only these prompt classes (repeatable)");
-  auto* out = cmd->add_option("--out", o->out, "Output directory for results.json, records.jsonl, verdicts.json")->capture_default_str();
+  auto* out = cmd->add_option("--out", o->out, "Output directory for results.json, records.jsonl, verdicts.json")
+                  ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Compare each case with DIR/<scenario>/<engine>/<class>.json");
   cmd->add_flag("--bless", o->bless, "Write this run's results as the baselines (also: LLMBENCH_BLESS=1)");
   return [o, out] {

@@ -1,7 +1,7 @@
 // llmbench: parse the command line, dispatch to a subcommand, map its outcome to an exit code.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <CLI/CLI.hpp>
 
 #include <map>
 

@@ -36,9 +36,9 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
   if (!e.api_key_env.empty()) {
     const auto key = env(e.api_key_env);
     if (!key || key->empty()) {
-      throw InputError({{c.scenario_file, 0, 0, "engines." + e.name + ".api_key_env",
-                         fmt::format("environment variable {} is not set", e.api_key_env),
-                         "export it or add it to .env"}});
+      throw InputError(
+          {{c.scenario_file, 0, 0, "engines." + e.name + ".api_key_env",
+            fmt::format("environment variable {} is not set", e.api_key_env), "export it or add it to .env"}});
     }
     t.headers.push_back("Authorization: Bearer " + *key);
   }
@@ -52,7 +52,8 @@ std::uint64_t LevelSeed(std::uint64_t case_seed, std::int64_t concurrency) {
 
 std::string FirstError(const load::LevelOutcome& outcome) {
   for (const auto& r : outcome.records) {
-    if (!r.warmup && r.error != load::ErrorKind::None) return fmt::format("{}: {}", load::ToString(r.error), r.error_message);
+    if (!r.warmup && r.error != load::ErrorKind::None)
+      return fmt::format("{}: {}", load::ToString(r.error), r.error_message);
   }
   return "";
 }
@@ -97,8 +98,8 @@ CaseRun RunCase(const scenario::Case& c, const scenario::EnvLookup& env, Embedde
     load::LevelOutcome outcome;
     {
       report::ProgressLine line(fmt::format("  concurrency {}", concurrency), progress);
-      outcome = generator.RunLevel(concurrency, prompts, [&](const load::Record& r) { results.StreamRecord(c.id, r); },
-                                   &progress);
+      outcome = generator.RunLevel(
+          concurrency, prompts, [&](const load::Record& r) { results.StreamRecord(c.id, r); }, &progress);
     }
     const metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
     results.AddLevel(summary, outcome);

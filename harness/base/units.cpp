@@ -15,8 +15,8 @@ struct DurationUnit {
   double ns;
 };
 // Longest suffixes first so "ms" is not read as "m" + garbage.
-constexpr std::array<DurationUnit, 6> kDurationUnits{{
-    {"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}}};
+constexpr std::array<DurationUnit, 6> kDurationUnits{
+    {{"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}}};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

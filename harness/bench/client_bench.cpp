@@ -9,11 +9,11 @@
 //             the harness's stamps trail the simulator's sends)
 //   memory    peak RSS of a fresh process that records 10,000 requests of 256 output tokens
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -75,14 +75,20 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
                             .force_output_length = true,
                             .temperature = 0.0,
                             .extra_body_json = ""};
-  const scenario::PromptClass cls{.name = "bench", .input_tokens = 64, .input_stddev = 0, .output_tokens = tokens,
-                                  .output_stddev = 0, .engines = {}, .labels = {}};
+  const scenario::PromptClass cls{.name = "bench",
+                                  .input_tokens = 64,
+                                  .input_stddev = 0,
+                                  .output_tokens = tokens,
+                                  .output_stddev = 0,
+                                  .engines = {},
+                                  .labels = {}};
   const auto prompts = prompt::SynthesizePrompts(cls, requests, 7);
   load::LoadGenerator generator(target, load, fmt::format("b{}", streams));
   LevelRun run;
   const double cpu0 = ThreadCpuSeconds();
   const auto wall0 = SteadyClock::now();
-  run.outcome = generator.RunLevel(streams, prompts, [](const load::Record&) {}, nullptr);
+  run.outcome = generator.RunLevel(
+      streams, prompts, [](const load::Record&) {}, nullptr);
   run.wall_s = std::chrono::duration<double>(SteadyClock::now() - wall0).count();
   run.cpu_s = ThreadCpuSeconds() - cpu0;
   for (const auto& r : run.outcome.records) {
@@ -124,7 +130,8 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens)
              "errors", "|gap err| p50", "|gap err| p99", "lag p50", "lag p99", "CPU/event");
   fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "", "events", "events", "", "us", "us",
              "us", "us", "us");
-  const std::string truth_path = (std::filesystem::temp_directory_path() / fmt::format("llmbench-bench-{}.jsonl", getpid())).string();
+  const std::string truth_path =
+      (std::filesystem::temp_directory_path() / fmt::format("llmbench-bench-{}.jsonl", getpid())).string();
   for (const std::int64_t streams : stream_counts) {
     LevelRun run;
     {
@@ -160,9 +167,9 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens)
     const double window_s = static_cast<double>(window_end - window_start) / 1e9;
     const auto gap = metrics::Describe(gap_error_us);
     const auto lag = metrics::Describe(lag_us);
-    fmt::print("{:>8} {:>10} {:>12.0f} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams, streams * 50,
-               window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50, gap.p99, lag.p50, lag.p99,
-               run.cpu_s / static_cast<double>(run.events) * 1e6);
+    fmt::print("{:>8} {:>10} {:>12.0f} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams,
+               streams * 50, window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50,
+               gap.p99, lag.p50, lag.p99, run.cpu_s / static_cast<double>(run.events) * 1e6);
   }
   std::filesystem::remove(truth_path);
 }

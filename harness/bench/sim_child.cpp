@@ -1,8 +1,8 @@
 #include "bench/sim_child.hpp"
 
 #include <sched.h>
-#include <sys/prctl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -19,25 +19,25 @@ enum class Transport : std::uint8_t { Ok, Connect, Timeout, Broken };
 struct Exchange {
   // --- request (set by the caller)
   std::string url;
-  const std::string* body = nullptr;  ///< not owned
-  std::vector<std::string> headers;   ///< "Name: value"
+  const std::string* body = nullptr;      ///< not owned
+  std::vector<std::string> headers;       ///< "Name: value"
   protocol::Protocol* decoder = nullptr;  ///< shared by the exchanges of one client thread
   std::int64_t timeout_ns = 0;
   void* context = nullptr;  ///< the caller's
 
   // --- response (set by the client)
-  std::int64_t start_ns = 0;       ///< just before the request was handed to curl/the socket
-  std::int64_t first_byte_ns = 0;  ///< first response byte (the status line)
-  std::int64_t done_ns = 0;        ///< the transfer completed (last byte or error)
+  std::int64_t start_ns = 0;           ///< just before the request was handed to curl/the socket
+  std::int64_t first_byte_ns = 0;      ///< first response byte (the status line)
+  std::int64_t done_ns = 0;            ///< the transfer completed (last byte or error)
   std::vector<std::int64_t> chunk_ns;  ///< arrival of each text-carrying event
   protocol::StreamTally tally;
   long http_status = 0;
   Transport transport = Transport::Ok;
-  std::string transport_error;     ///< curl's message when transport != Ok
-  std::string error_body;          ///< start of a non-2xx response body (≤ 1 KiB)
+  std::string transport_error;       ///< curl's message when transport != Ok
+  std::string error_body;            ///< start of a non-2xx response body (≤ 1 KiB)
   std::int64_t retry_after_ns = -1;  ///< from retry-after-ms or Retry-After; -1 = none
-  std::int64_t connect_ns = -1;    ///< TCP (+TLS) connect time; 0 when the connection was reused
-  bool truncated = false;          ///< the stream ended inside an SSE event
+  std::int64_t connect_ns = -1;      ///< TCP (+TLS) connect time; 0 when the connection was reused
+  bool truncated = false;            ///< the stream ended inside an SSE event
 
   // --- client state
   protocol::SseParser parser;

@@ -90,13 +90,17 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 Transport Classify(CURLcode code) {
   switch (code) {
-    case CURLE_OK: return Transport::Ok;
+    case CURLE_OK:
+      return Transport::Ok;
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_SSL_CONNECT_ERROR: return Transport::Connect;
-    case CURLE_OPERATION_TIMEDOUT: return Transport::Timeout;
-    default: return Transport::Broken;
+    case CURLE_SSL_CONNECT_ERROR:
+      return Transport::Connect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Transport::Timeout;
+    default:
+      return Transport::Broken;
   }
 }
 
@@ -284,7 +288,8 @@ std::string ProbeConnect(const std::string& url, Nanoseconds timeout) {
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, timeout.count() / 1'000'000)));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::max<std::int64_t>(1, timeout.count() / 1'000'000)));
   const CURLcode code = curl_easy_perform(easy);
   curl_easy_cleanup(easy);
   return code == CURLE_OK ? std::string() : std::string(curl_easy_strerror(code));

@@ -44,11 +44,16 @@ std::string StatName(double q) { return fmt::format("p{}", static_cast<int>(std:
 
 std::string_view ToString(Change c) {
   switch (c) {
-    case Change::Regressed: return "regressed";
-    case Change::Improved: return "improved";
-    case Change::Warn: return "warn";
-    case Change::Unchanged: return "unchanged";
-    case Change::Insufficient: return "insufficient";
+    case Change::Regressed:
+      return "regressed";
+    case Change::Improved:
+      return "improved";
+    case Change::Warn:
+      return "warn";
+    case Change::Unchanged:
+      return "unchanged";
+    case Change::Insufficient:
+      return "insufficient";
   }
   return "?";
 }
@@ -106,8 +111,8 @@ Comparison CompareQuantile(const std::string& metric, double q, const std::vecto
   const double sign = lower_is_better ? 1.0 : -1.0;
   c.verdict = Decide(sign * delta, sign * c.change, se, tolerance);
   if (c.mde > tolerance) {
-    c.note = fmt::format("cannot resolve changes of ±{:.0f}% at n={}/{} (minimum detectable {:.1f}%)",
-                         tolerance * 100, c.n_base, c.n_run, c.mde * 100);
+    c.note = fmt::format("cannot resolve changes of ±{:.0f}% at n={}/{} (minimum detectable {:.1f}%)", tolerance * 100,
+                         c.n_base, c.n_run, c.mde * 100);
   }
   return c;
 }
@@ -153,17 +158,19 @@ Comparison CompareErrorRate(std::int64_t base_errors, std::int64_t base_requests
   c.base = static_cast<double>(base_errors) / static_cast<double>(base_requests);
   c.run = static_cast<double>(run_errors) / static_cast<double>(run_requests);
   c.change = c.run - c.base;  // absolute, in fraction points
-  const double pooled = static_cast<double>(base_errors + run_errors) / static_cast<double>(base_requests + run_requests);
-  const double se = std::sqrt(pooled * (1 - pooled) * (1.0 / static_cast<double>(base_requests) + 1.0 / static_cast<double>(run_requests)));
+  const double pooled =
+      static_cast<double>(base_errors + run_errors) / static_cast<double>(base_requests + run_requests);
+  const double se = std::sqrt(pooled * (1 - pooled) *
+                              (1.0 / static_cast<double>(base_requests) + 1.0 / static_cast<double>(run_requests)));
   c.ci_low = c.change - kZ * se;
   c.ci_high = c.change + kZ * se;
   c.mde = kZ * se;
   const bool big = c.change > tolerance, sig = se > 0 ? c.change / se > kZ : c.change > 0;
   const bool big_better = -c.change > tolerance, sig_better = se > 0 && -c.change / se > kZ;
-  c.verdict = big && sig ? Change::Regressed
+  c.verdict = big && sig                 ? Change::Regressed
               : big_better && sig_better ? Change::Improved
-              : big || sig ? Change::Warn
-                           : Change::Unchanged;
+              : big || sig               ? Change::Warn
+                                         : Change::Unchanged;
   c.note = "absolute change in error rate; two-proportion z-test";
   return c;
 }

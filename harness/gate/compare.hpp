@@ -25,9 +25,9 @@ struct Comparison {
   double mde = 0;                     ///< minimum detectable change (relative, ≈ e^{1.96·SE} − 1)
   double tolerance = 0;               ///< relative (absolute for error_rate)
   bool lower_is_better = true;
-  bool gating = true;                 ///< false: report-only, never Regressed (at most Warn)
+  bool gating = true;  ///< false: report-only, never Regressed (at most Warn)
   Change verdict = Change::Unchanged;
-  std::string note;                   ///< why insufficient, or "cannot resolve ±5 % at n=…"
+  std::string note;  ///< why insufficient, or "cannot resolve ±5 % at n=…"
 };
 
 /// Minimum samples per side for a distribution-free 95 % statement about quantile q

@@ -47,8 +47,11 @@ json ToJson(const load::Record& r) {
           {"token_events", r.token_events},
           {"text_bytes", r.text_bytes},
           {"connect_ns", Nullable(r.connect_ns)},
-          {"server", {{"queue_ns", Nullable(r.server.queue_ns)}, {"prompt_ns", Nullable(r.server.prompt_ns)},
-                      {"completion_ns", Nullable(r.server.completion_ns)}, {"total_ns", Nullable(r.server.total_ns)}}},
+          {"server",
+           {{"queue_ns", Nullable(r.server.queue_ns)},
+            {"prompt_ns", Nullable(r.server.prompt_ns)},
+            {"completion_ns", Nullable(r.server.completion_ns)},
+            {"total_ns", Nullable(r.server.total_ns)}}},
           {"finish_reason", r.finish_reason}};
 }
 
@@ -84,9 +87,9 @@ load::Record RecordFromJson(const json& j) {
 json ToJson(const metrics::Summary& s) {
   json distributions = json::object();
   for (const auto& [id, st] : s.distributions) {
-    distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev}, {"min", st.min},
-                         {"max", st.max},     {"p50", st.p50},   {"p90", st.p90},       {"p95", st.p95},
-                         {"p99", st.p99}};
+    distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev},
+                         {"min", st.min},     {"max", st.max},   {"p50", st.p50},
+                         {"p90", st.p90},     {"p95", st.p95},   {"p99", st.p99}};
   }
   return {{"concurrency", s.concurrency},
           {"requests", s.requests},
@@ -115,9 +118,10 @@ metrics::Summary SummaryFromJson(const json& j) {
   for (const auto& [k, v] : level.items()) s.level[k] = NumberOrNaN(v);
   const json distributions = j.value("distributions", json::object());
   for (const auto& [id, d] : distributions.items()) {
-    s.distributions.emplace_back(id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d["mean"]), NumberOrNaN(d["stddev"]),
-                                                    NumberOrNaN(d["min"]), NumberOrNaN(d["max"]), NumberOrNaN(d["p50"]),
-                                                    NumberOrNaN(d["p90"]), NumberOrNaN(d["p95"]), NumberOrNaN(d["p99"])});
+    s.distributions.emplace_back(
+        id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d["mean"]), NumberOrNaN(d["stddev"]),
+                           NumberOrNaN(d["min"]), NumberOrNaN(d["max"]), NumberOrNaN(d["p50"]), NumberOrNaN(d["p90"]),
+                           NumberOrNaN(d["p95"]), NumberOrNaN(d["p99"])});
   }
   return s;
 }
@@ -131,12 +135,22 @@ Fingerprint FingerprintFromJson(const json& j) {
 }
 
 json ToJson(const Comparison& c) {
-  return {{"metric", c.metric},   {"statistic", c.statistic}, {"concurrency", c.concurrency},
-          {"n_base", c.n_base},   {"n_run", c.n_run},         {"base", c.base},
-          {"run", c.run},         {"change", c.change},       {"ci_low", c.ci_low},
-          {"ci_high", c.ci_high}, {"mde", c.mde},             {"tolerance", c.tolerance},
-          {"lower_is_better", c.lower_is_better}, {"gating", c.gating},
-          {"verdict", ToString(c.verdict)}, {"note", c.note}};
+  return {{"metric", c.metric},
+          {"statistic", c.statistic},
+          {"concurrency", c.concurrency},
+          {"n_base", c.n_base},
+          {"n_run", c.n_run},
+          {"base", c.base},
+          {"run", c.run},
+          {"change", c.change},
+          {"ci_low", c.ci_low},
+          {"ci_high", c.ci_high},
+          {"mde", c.mde},
+          {"tolerance", c.tolerance},
+          {"lower_is_better", c.lower_is_better},
+          {"gating", c.gating},
+          {"verdict", ToString(c.verdict)},
+          {"note", c.note}};
 }
 
 Comparison ComparisonFromJson(const json& j) {
@@ -164,13 +178,14 @@ Comparison ComparisonFromJson(const json& j) {
 }
 
 json ToJson(const ThresholdResult& t) {
-  return {{"rule", t.rule}, {"concurrency", t.concurrency}, {"measured", t.measured},
-          {"limit", t.limit}, {"unit", t.unit}, {"passed", t.passed}};
+  return {{"rule", t.rule},         {"concurrency", t.concurrency},
+          {"measured", t.measured}, {"limit", t.limit},
+          {"unit", t.unit},         {"passed", t.passed}};
 }
 
 ThresholdResult ThresholdResultFromJson(const json& j) {
-  return {j.value("rule", ""), IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
-          j.value("unit", ""), j.value("passed", false)};
+  return {j.value("rule", ""),     IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]),
+          NumberOrNaN(j["limit"]), j.value("unit", ""),        j.value("passed", false)};
 }
 
 json BaselineToJson(const CaseData& c) {
@@ -180,14 +195,21 @@ json BaselineToJson(const CaseData& c) {
     for (const auto& [id, values] : l.samples) samples[id] = values;
     levels.push_back({{"concurrency", l.summary.concurrency}, {"summary", ToJson(l.summary)}, {"samples", samples}});
   }
-  return {{"schema", kBaselineSchema}, {"case", c.case_id}, {"fingerprint", ToJson(c.fingerprint)},
-          {"commit", c.commit},        {"date", c.date},    {"host", c.host},
-          {"runs", c.runs},            {"sigma_run", c.sigma_run}, {"levels", levels}};
+  return {{"schema", kBaselineSchema},
+          {"case", c.case_id},
+          {"fingerprint", ToJson(c.fingerprint)},
+          {"commit", c.commit},
+          {"date", c.date},
+          {"host", c.host},
+          {"runs", c.runs},
+          {"sigma_run", c.sigma_run},
+          {"levels", levels}};
 }
 
 CaseData BaselineFromJson(const json& j) {
   if (j.value("schema", "") != kBaselineSchema) {
-    throw std::runtime_error("not an " + std::string(kBaselineSchema) + " file (schema '" + j.value("schema", "") + "')");
+    throw std::runtime_error("not an " + std::string(kBaselineSchema) + " file (schema '" + j.value("schema", "") +
+                             "')");
   }
   CaseData c;
   c.case_id = j.value("case", "");

@@ -38,14 +38,26 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
           std::find(rule.concurrency.begin(), rule.concurrency.end(), level.concurrency) == rule.concurrency.end()) {
         continue;
       }
-      ThresholdResult r{rule.expression, level.concurrency, MeasuredValue(rule.parsed, level), rule.parsed.value,
-                        info ? std::string(info->unit) : "", false};
+      ThresholdResult r{rule.expression,
+                        level.concurrency,
+                        MeasuredValue(rule.parsed, level),
+                        rule.parsed.value,
+                        info ? std::string(info->unit) : "",
+                        false};
       if (!std::isnan(r.measured)) {
         switch (rule.parsed.op) {
-          case scenario::Comparison::Less: r.passed = r.measured < r.limit; break;
-          case scenario::Comparison::LessEqual: r.passed = r.measured <= r.limit; break;
-          case scenario::Comparison::Greater: r.passed = r.measured > r.limit; break;
-          case scenario::Comparison::GreaterEqual: r.passed = r.measured >= r.limit; break;
+          case scenario::Comparison::Less:
+            r.passed = r.measured < r.limit;
+            break;
+          case scenario::Comparison::LessEqual:
+            r.passed = r.measured <= r.limit;
+            break;
+          case scenario::Comparison::Greater:
+            r.passed = r.measured > r.limit;
+            break;
+          case scenario::Comparison::GreaterEqual:
+            r.passed = r.measured >= r.limit;
+            break;
         }
       }
       out.push_back(std::move(r));

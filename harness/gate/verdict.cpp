@@ -26,10 +26,14 @@ std::string Percent(double x) { return fmt::format("{:+.1f}%", x * 100); }
 
 std::string_view ToString(Outcome o) {
   switch (o) {
-    case Outcome::Passed: return "passed";
-    case Outcome::Failed: return "failed";
-    case Outcome::Error: return "error";
-    case Outcome::Skipped: return "skipped";
+    case Outcome::Passed:
+      return "passed";
+    case Outcome::Failed:
+      return "failed";
+    case Outcome::Error:
+      return "error";
+    case Outcome::Skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -112,12 +116,13 @@ CaseVerdict Judge(const std::string& case_id, const std::string& run_status, con
     v.baseline_detail = why;
   } else {
     v.baseline_state = "compared";
-    v.baseline_detail = fmt::format("{} (commit {}, {})", baseline_path, baseline->commit.substr(0, 12), baseline->date);
+    v.baseline_detail =
+        fmt::format("{} (commit {}, {})", baseline_path, baseline->commit.substr(0, 12), baseline->date);
     v.comparisons = CompareCases(*baseline, *run);
     for (auto& c : v.comparisons) {
       if (c.verdict != Change::Regressed) continue;
-      const std::string what = fmt::format("{}{} at concurrency {} regressed {} ({:.4g} → {:.4g}, 95% CI {} … {})", c.metric,
-                                           c.statistic.empty() ? "" : "." + c.statistic, c.concurrency,
+      const std::string what = fmt::format("{}{} at concurrency {} regressed {} ({:.4g} → {:.4g}, 95% CI {} … {})",
+                                           c.metric, c.statistic.empty() ? "" : "." + c.statistic, c.concurrency,
                                            Percent(c.change), c.base, c.run, Percent(c.ci_low), Percent(c.ci_high));
       if (options.accept_regressions) {
         c.verdict = Change::Warn;
@@ -153,7 +158,8 @@ CaseVerdict VerdictFromJson(const nlohmann::json& j) {
     if (ToString(o) == outcome) v.outcome = o;
   }
   v.reasons = j.value("reasons", std::vector<std::string>{});
-  for (const auto& t : j.value("thresholds", nlohmann::json::array())) v.thresholds.push_back(ThresholdResultFromJson(t));
+  for (const auto& t : j.value("thresholds", nlohmann::json::array()))
+    v.thresholds.push_back(ThresholdResultFromJson(t));
   v.baseline_state = j["baseline"].value("state", "");
   v.baseline_detail = j["baseline"].value("detail", "");
   for (const auto& c : j.value("comparisons", nlohmann::json::array())) v.comparisons.push_back(ComparisonFromJson(c));

@@ -60,7 +60,7 @@ struct CaseVerdict {
   std::string baseline_state;   ///< "compared" | "missing" | "mismatch" | "not requested"
   std::string baseline_detail;  ///< path, commit/date, or the mismatch
   std::vector<Comparison> comparisons;
-  bool acknowledged = false;    ///< a regression turned into a warning by GateOptions
+  bool acknowledged = false;  ///< a regression turned into a warning by GateOptions
 };
 
 /// `run_status`: "passed" (measured), "failed" (measurement failed), "skipped".

@@ -97,9 +97,15 @@ class LevelRun {
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, std::int64_t concurrency,
            const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
            Progress* progress)
-      : target_(target), load_(load), run_id_(run_id), prompts_(prompts), on_record_(on_record),
-        progress_(progress), decoder_(protocol::MakeProtocol(target.protocol)),
-        slots_(static_cast<std::size_t>(concurrency)), client_([this](client::Exchange& x) { OnDone(x); }) {
+      : target_(target),
+        load_(load),
+        run_id_(run_id),
+        prompts_(prompts),
+        on_record_(on_record),
+        progress_(progress),
+        decoder_(protocol::MakeProtocol(target.protocol)),
+        slots_(static_cast<std::size_t>(concurrency)),
+        client_([this](client::Exchange& x) { OnDone(x); }) {
     out_.concurrency = concurrency;
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
       it->exchange.context = &*it;
@@ -159,7 +165,9 @@ class LevelRun {
     x.ResetResponse();
     x.chunk_ns.reserve(static_cast<std::size_t>(p.max_tokens) + 4);  // no reallocation while streaming
     if (s.retries == 0) {
-      const protocol::GenerationRequest request{.model = target_.model, .prompt = p.text, .max_tokens = p.max_tokens,
+      const protocol::GenerationRequest request{.model = target_.model,
+                                                .prompt = p.text,
+                                                .max_tokens = p.max_tokens,
                                                 .force_length = target_.force_output_length,
                                                 .temperature = target_.temperature,
                                                 .extra_body_json = target_.extra_body_json};

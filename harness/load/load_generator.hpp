@@ -39,8 +39,8 @@ struct LevelOutcome {
   std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
   std::int64_t last_done_ns = 0;    ///< last measured request finished
   std::int64_t retries_429 = 0;
-  bool cut_short = false;           ///< max_duration stopped it before every request ran
-  std::vector<Record> records;      ///< warm-up and measured, in completion order
+  bool cut_short = false;       ///< max_duration stopped it before every request ran
+  std::vector<Record> records;  ///< warm-up and measured, in completion order
 };
 
 class LoadGenerator {

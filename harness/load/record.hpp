@@ -23,12 +23,18 @@ enum class ErrorKind : std::uint8_t {
 
 inline constexpr std::string_view ToString(ErrorKind k) {
   switch (k) {
-    case ErrorKind::None: return "none";
-    case ErrorKind::Connect: return "connect";
-    case ErrorKind::Timeout: return "timeout";
-    case ErrorKind::HttpStatus: return "http_status";
-    case ErrorKind::Stream: return "stream";
-    case ErrorKind::Decode: return "decode";
+    case ErrorKind::None:
+      return "none";
+    case ErrorKind::Connect:
+      return "connect";
+    case ErrorKind::Timeout:
+      return "timeout";
+    case ErrorKind::HttpStatus:
+      return "http_status";
+    case ErrorKind::Stream:
+      return "stream";
+    case ErrorKind::Decode:
+      return "decode";
   }
   return "?";
 }
@@ -45,9 +51,9 @@ struct Record {
   // Monotonic stamps (NowNs). scheduled_ns is when the request was due: the first attempt's
   // start, so 429 back-off shows up as start_ns − scheduled_ns.
   std::int64_t scheduled_ns = 0;
-  std::int64_t start_ns = 0;       ///< the final attempt was handed to the socket
-  std::int64_t first_byte_ns = 0;  ///< response status line arrived
-  std::int64_t done_ns = 0;        ///< stream ended
+  std::int64_t start_ns = 0;           ///< the final attempt was handed to the socket
+  std::int64_t first_byte_ns = 0;      ///< response status line arrived
+  std::int64_t done_ns = 0;            ///< stream ended
   std::vector<std::int64_t> chunk_ns;  ///< arrival of each text-carrying chunk
 
   std::int64_t target_input_tokens = 0;  ///< what the prompt was synthesised for
@@ -57,7 +63,7 @@ struct Record {
   std::int64_t token_events = 0;         ///< events that are one token each (TGI)
   std::int64_t text_bytes = 0;
   protocol::ServerTimings server;
-  std::int64_t connect_ns = -1;          ///< 0 = reused connection
+  std::int64_t connect_ns = -1;  ///< 0 = reused connection
 
   ErrorKind error = ErrorKind::None;
   long http_status = 0;

@@ -61,8 +61,7 @@ constexpr std::array kCatalog{
                "successful measured requests with ttft > 3 s / successful measured requests"},
     MetricInfo{"retries_429", "count", "HTTP 429 retries", D::LowerIsBetter, S::PerLevel,
                "429 answers retried (each retry counted once)"},
-    MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter,
-               S::PerLevel,
+    MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,
                "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
                "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},
 };

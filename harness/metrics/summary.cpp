@@ -99,14 +99,16 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       good_tokens += m.output_tokens;
     }
   }
-  const double duration_s =
-      outcome.last_done_ns > outcome.first_start_ns ? static_cast<double>(outcome.last_done_ns - outcome.first_start_ns) / 1e9 : 0.0;
+  const double duration_s = outcome.last_done_ns > outcome.first_start_ns
+                                ? static_cast<double>(outcome.last_done_ns - outcome.first_start_ns) / 1e9
+                                : 0.0;
   const auto per_s = [&](double v) { return duration_s > 0 ? v / duration_s : 0.0; };
   s.level["duration"] = duration_s;
   s.level["request_throughput"] = per_s(static_cast<double>(s.succeeded));
   s.level["output_throughput"] = per_s(output_tokens);
   s.level["total_throughput"] = per_s(input_tokens + output_tokens);
-  s.level["error_rate"] = s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
+  s.level["error_rate"] =
+      s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
   if (!slo.empty()) {
@@ -114,7 +116,8 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     s.level["goodput_throughput"] = per_s(good_tokens);
     s.level["slo_attainment"] = s.requests > 0 ? static_cast<double>(good) / static_cast<double>(s.requests) : 0.0;
   }
-  if (auto cost = Cost(pricing, duration_s, input_tokens, output_tokens)) s.level["cost_per_million_output_tokens"] = *cost;
+  if (auto cost = Cost(pricing, duration_s, input_tokens, output_tokens))
+    s.level["cost_per_million_output_tokens"] = *cost;
   for (const auto& info : Catalog()) {
     if (info.scope != Scope::PerRequest) continue;
     auto it = samples.by_id.find(info.id);

@@ -24,7 +24,7 @@ struct Pricing {
 
 struct Summary {
   std::int64_t concurrency = 0;
-  std::int64_t requests = 0;   ///< measured (warm-up excluded)
+  std::int64_t requests = 0;  ///< measured (warm-up excluded)
   std::int64_t succeeded = 0;
   std::int64_t warmup = 0;
   std::map<std::string, std::int64_t> errors;  ///< by ErrorKind name, measured requests only

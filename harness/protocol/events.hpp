@@ -8,20 +8,25 @@ namespace llmbench::protocol {
 
 /// What one SSE event turned out to be, for the caller's timestamp bookkeeping.
 enum class EventKind : std::uint8_t {
-  Text,     ///< carries generated text (or reasoning text): a chunk for TTFT/ITL
-  Meta,     ///< role-only delta, usage, timings, special token: no text
-  Done,     ///< end-of-stream marker ([DONE], TGI's final event)
-  Error,    ///< the server reported an error inside the stream
-  Malformed ///< not the JSON the protocol expects
+  Text,      ///< carries generated text (or reasoning text): a chunk for TTFT/ITL
+  Meta,      ///< role-only delta, usage, timings, special token: no text
+  Done,      ///< end-of-stream marker ([DONE], TGI's final event)
+  Error,     ///< the server reported an error inside the stream
+  Malformed  ///< not the JSON the protocol expects
 };
 
 inline const char* ToString(EventKind k) {
   switch (k) {
-    case EventKind::Text: return "text";
-    case EventKind::Meta: return "meta";
-    case EventKind::Done: return "done";
-    case EventKind::Error: return "error";
-    case EventKind::Malformed: return "malformed";
+    case EventKind::Text:
+      return "text";
+    case EventKind::Meta:
+      return "meta";
+    case EventKind::Done:
+      return "done";
+    case EventKind::Error:
+      return "error";
+    case EventKind::Malformed:
+      return "malformed";
   }
   return "?";
 }
@@ -37,15 +42,15 @@ struct ServerTimings {
 /// Running totals for one response stream. Decoders add to it event by event; the client owns
 /// one per request. Counts only: no payload text is kept.
 struct StreamTally {
-  std::int64_t text_chunks = 0;        ///< events that carried generated text
-  std::int64_t text_bytes = 0;         ///< UTF-8 bytes of generated text
-  std::int64_t token_events = 0;       ///< events the protocol identifies as one token each (TGI)
-  std::int64_t prompt_tokens = -1;     ///< server usage; -1 when the server sent none
-  std::int64_t completion_tokens = -1; ///< server usage; -1 when the server sent none
+  std::int64_t text_chunks = 0;         ///< events that carried generated text
+  std::int64_t text_bytes = 0;          ///< UTF-8 bytes of generated text
+  std::int64_t token_events = 0;        ///< events the protocol identifies as one token each (TGI)
+  std::int64_t prompt_tokens = -1;      ///< server usage; -1 when the server sent none
+  std::int64_t completion_tokens = -1;  ///< server usage; -1 when the server sent none
   ServerTimings timings;
-  bool done = false;                   ///< the protocol's end-of-stream marker arrived
+  bool done = false;  ///< the protocol's end-of-stream marker arrived
   std::int64_t malformed_events = 0;
-  std::string error;                   ///< first in-stream error message; empty when none
+  std::string error;  ///< first in-stream error message; empty when none
   std::string finish_reason;
 };
 

@@ -20,8 +20,10 @@ void ReadUsage(value v, StreamTally& tally) {
   for (auto field : usage) {
     std::string_view key;
     if (field.unescaped_key().get(key) != SUCCESS) return;
-    if (key == "prompt_tokens") tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
-    else if (key == "completion_tokens") tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+    if (key == "prompt_tokens")
+      tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+    else if (key == "completion_tokens")
+      tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
   }
 }
 
@@ -32,10 +34,14 @@ void ReadSecondsTimings(object timings, StreamTally& tally) {
     if (field.unescaped_key().get(key) != SUCCESS) return;
     const double s = NumberOr(field.value(), -1);
     if (s < 0) continue;
-    if (key == "queue_time") tally.timings.queue_ns = SecondsToNs(s);
-    else if (key == "prompt_time") tally.timings.prompt_ns = SecondsToNs(s);
-    else if (key == "completion_time") tally.timings.completion_ns = SecondsToNs(s);
-    else if (key == "total_time") tally.timings.total_ns = SecondsToNs(s);
+    if (key == "queue_time")
+      tally.timings.queue_ns = SecondsToNs(s);
+    else if (key == "prompt_time")
+      tally.timings.prompt_ns = SecondsToNs(s);
+    else if (key == "completion_time")
+      tally.timings.completion_ns = SecondsToNs(s);
+    else if (key == "total_time")
+      tally.timings.total_ns = SecondsToNs(s);
   }
 }
 
@@ -46,8 +52,10 @@ void ReadLlamaCppTimings(object timings, StreamTally& tally) {
     if (field.unescaped_key().get(key) != SUCCESS) return;
     const double ms = NumberOr(field.value(), -1);
     if (ms < 0) continue;
-    if (key == "prompt_ms") tally.timings.prompt_ns = SecondsToNs(ms / 1e3);
-    else if (key == "predicted_ms") tally.timings.completion_ns = SecondsToNs(ms / 1e3);
+    if (key == "prompt_ms")
+      tally.timings.prompt_ns = SecondsToNs(ms / 1e3);
+    else if (key == "predicted_ms")
+      tally.timings.completion_ns = SecondsToNs(ms / 1e3);
   }
   if (tally.timings.prompt_ns >= 0 && tally.timings.completion_ns >= 0) {
     tally.timings.total_ns = tally.timings.prompt_ns + tally.timings.completion_ns;
@@ -115,12 +123,12 @@ class OpenAi final : public Protocol {
  public:
   explicit OpenAi(bool chat) : chat_(chat) {}
   std::string_view name() const override { return chat_ ? kOpenAiChat : kOpenAiCompletions; }
-  std::string_view default_path() const override {
-    return chat_ ? "/v1/chat/completions" : "/v1/completions";
-  }
+  std::string_view default_path() const override { return chat_ ? "/v1/chat/completions" : "/v1/completions"; }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
-    nlohmann::json body{{"model", r.model}, {"stream", true}, {"max_tokens", r.max_tokens},
+    nlohmann::json body{{"model", r.model},
+                        {"stream", true},
+                        {"max_tokens", r.max_tokens},
                         {"stream_options", {{"include_usage", true}}}};
     if (chat_) {
       body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}});
@@ -133,8 +141,7 @@ class OpenAi final : public Protocol {
       body["min_tokens"] = r.max_tokens;
     }
     MergeExtraBody(r.extra_body_json, body);
-    return {std::string(default_path()), body.dump(), {"Content-Type: application/json",
-                                                       "Accept: text/event-stream"}};
+    return {std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: text/event-stream"}};
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {

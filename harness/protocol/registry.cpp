@@ -6,8 +6,8 @@ namespace llmbench::protocol {
 void Protocol::OnHeader(std::string_view, std::string_view, StreamTally&) const {}
 
 const std::vector<std::string>& ProtocolNames() {
-  static const std::vector<std::string> names{std::string(kOpenAiChat),
-                                              std::string(kOpenAiCompletions), std::string(kTgi)};
+  static const std::vector<std::string> names{std::string(kOpenAiChat), std::string(kOpenAiCompletions),
+                                              std::string(kTgi)};
   return names;
 }
 

@@ -74,8 +74,10 @@ void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
     }
     p = eol + 1;
     if (*eol == '\r') {
-      if (p == end) skip_lf_ = true;
-      else if (*p == '\n') ++p;
+      if (p == end)
+        skip_lf_ = true;
+      else if (*p == '\n')
+        ++p;
     }
     const bool ready = Line(line);
     partial_.clear();

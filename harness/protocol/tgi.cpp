@@ -46,8 +46,7 @@ class Tgi final : public Protocol {
     nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
     if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it
     MergeExtraBody(r.extra_body_json, body);
-    return {std::string(default_path()), body.dump(),
-            {"Content-Type: application/json", "Accept: text/event-stream"}};
+    return {std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: text/event-stream"}};
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
@@ -83,11 +82,16 @@ class Tgi final : public Protocol {
 
   void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const override {
     const auto ms = [&] { return ParseInt(value) * 1'000'000; };
-    if (EqualsIgnoreCase(name, "x-queue-time")) tally.timings.queue_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-inference-time")) tally.timings.completion_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-total-time")) tally.timings.total_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-prompt-tokens")) tally.prompt_tokens = ParseInt(value);
-    else if (EqualsIgnoreCase(name, "x-generated-tokens")) tally.completion_tokens = ParseInt(value);
+    if (EqualsIgnoreCase(name, "x-queue-time"))
+      tally.timings.queue_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-inference-time"))
+      tally.timings.completion_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-total-time"))
+      tally.timings.total_ns = ms();
+    else if (EqualsIgnoreCase(name, "x-prompt-tokens"))
+      tally.prompt_tokens = ParseInt(value);
+    else if (EqualsIgnoreCase(name, "x-generated-tokens"))
+      tally.completion_tokens = ParseInt(value);
   }
 
  private:
@@ -100,8 +104,10 @@ class Tgi final : public Protocol {
     for (auto field : token) {
       std::string_view key;
       if (field.unescaped_key().get(key) != SUCCESS) break;
-      if (key == "text" && field.value().get_string().get(text) != SUCCESS) text = {};
-      else if (key == "special" && field.value().get_bool().get(special) != SUCCESS) special = false;
+      if (key == "text" && field.value().get_string().get(text) != SUCCESS)
+        text = {};
+      else if (key == "special" && field.value().get_bool().get(special) != SUCCESS)
+        special = false;
     }
     if (special) return EventKind::Meta;
     ++tally.token_events;

@@ -27,8 +27,8 @@ ProgressLine::ProgressLine(std::string label, const load::Progress& progress)
   if (!isatty(STDERR_FILENO)) return;
   thread_ = std::thread([this] {
     while (!stop_.load()) {
-      fmt::print(stderr, "\r\033[K{}: {}/{} requests done, {} errors, {} retries (429)", label_,
-                 progress_.done.load(), progress_.total.load(), progress_.errors.load(), progress_.retries.load());
+      fmt::print(stderr, "\r\033[K{}: {}/{} requests done, {} errors, {} retries (429)", label_, progress_.done.load(),
+                 progress_.total.load(), progress_.errors.load(), progress_.retries.load());
       std::fflush(stderr);
       for (int i = 0; i < 25 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -47,22 +47,22 @@ std::string LevelLine(const metrics::Summary& s) {
       "  concurrency {:>4}: {} requests ({} failed), TTFT p50 {} ms p95 {} ms, ITL p50 {} ms, TPOT p50 {} ms, "
       "E2E p50 {} ms, {:.1f} output tok/s, {:.2f} req/s",
       s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95),
-      Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50),
-      Level(s, "output_throughput"), Level(s, "request_throughput"));
+      Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50), Level(s, "output_throughput"),
+      Level(s, "request_throughput"));
 }
 
 std::string FinalTable(const std::vector<CaseRow>& rows) {
   using metrics::Stats;
-  std::string out = fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case",
-                                "conc", "req", "fail", "TTFT p50", "TTFT p95", "ITL p50", "TPOT p50", "E2E p50",
-                                "out tok/s", "req/s");
-  out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", "", "",
-                     "ms", "ms", "ms", "ms", "ms", "", "");
+  std::string out =
+      fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case", "conc", "req",
+                  "fail", "TTFT p50", "TTFT p95", "ITL p50", "TPOT p50", "E2E p50", "out tok/s", "req/s");
+  out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", "", "", "ms",
+                     "ms", "ms", "ms", "ms", "", "");
   for (const auto& row : rows) {
     if (row.levels.empty()) out += fmt::format("{:<40} {}: {}\n", row.case_id, row.status, row.message);
     for (const auto& s : row.levels) {
-      out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n", row.case_id,
-                         s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50),
+      out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
+                         row.case_id, s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50),
                          Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50),
                          Ms(s, "e2e", &Stats::p50), Level(s, "output_throughput"), Level(s, "request_throughput"));
     }

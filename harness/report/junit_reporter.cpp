@@ -20,7 +20,9 @@ struct Counts {
 
 std::string Seconds(double s) { return fmt::format("{:.3f}", s); }  // JUnit time: seconds, 3 decimals
 
-std::string Join(const std::vector<std::string>& lines, const char* sep) { return fmt::format("{}", fmt::join(lines, sep)); }
+std::string Join(const std::vector<std::string>& lines, const char* sep) {
+  return fmt::format("{}", fmt::join(lines, sep));
+}
 
 // A check: one testcase with its outcome element, if any, and its numbers in system-out.
 struct Check {
@@ -38,10 +40,22 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
   Check main{prefix, "", "", "", "", c.duration_s};
   const std::string reasons = Join(c.verdict.reasons, "; ");
   switch (c.verdict.outcome) {
-    case Outcome::Failed: main.element = "failure"; main.type = "regression"; main.message = reasons; break;
-    case Outcome::Error: main.element = "error"; main.type = "measurement"; main.message = reasons; break;
-    case Outcome::Skipped: main.element = "skipped"; main.message = reasons; break;
-    case Outcome::Passed: break;
+    case Outcome::Failed:
+      main.element = "failure";
+      main.type = "regression";
+      main.message = reasons;
+      break;
+    case Outcome::Error:
+      main.element = "error";
+      main.type = "measurement";
+      main.message = reasons;
+      break;
+    case Outcome::Skipped:
+      main.element = "skipped";
+      main.message = reasons;
+      break;
+    case Outcome::Passed:
+      break;
   }
   for (const auto& l : c.levels) main.out += MetricsLines(l);
   if (c.verdict.outcome == Outcome::Passed) {
@@ -66,9 +80,10 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
                       "", 0});
   }
   for (const auto& cmp : c.verdict.comparisons) {
-    Check k{fmt::format("{} baseline: {} @ concurrency {}", prefix, MetricLabel(cmp), cmp.concurrency), "", "", "", "", 0};
-    k.out = fmt::format("base={} run={} change={} ci_low={} ci_high={} mde={} n_base={} n_run={} verdict={}\n", cmp.base,
-                        cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.n_base, cmp.n_run,
+    Check k{
+        fmt::format("{} baseline: {} @ concurrency {}", prefix, MetricLabel(cmp), cmp.concurrency), "", "", "", "", 0};
+    k.out = fmt::format("base={} run={} change={} ci_low={} ci_high={} mde={} n_base={} n_run={} verdict={}\n",
+                        cmp.base, cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.n_base, cmp.n_run,
                         gate::ToString(cmp.verdict));
     if (cmp.verdict == Change::Regressed) {
       k.element = "failure";
@@ -109,19 +124,26 @@ void WriteJUnit(const RunReport& report, std::ostream& out) {
     }
   }
   XmlWriter xml(out);
-  xml.Open("testsuites", {{"name", "llmbench"}, {"tests", std::to_string(total.tests)},
-                          {"failures", std::to_string(total.failures)}, {"errors", std::to_string(total.errors)},
+  xml.Open("testsuites", {{"name", "llmbench"},
+                          {"tests", std::to_string(total.tests)},
+                          {"failures", std::to_string(total.failures)},
+                          {"errors", std::to_string(total.errors)},
                           {"time", Seconds(total.time)}});
   for (const auto& [name, checks] : suites) {
     const Counts& n = counts[name];
     const auto info = report.scenarios.count(name) ? report.scenarios.at(name) : ScenarioInfo{};
-    xml.Open("testsuite", {{"name", name}, {"tests", std::to_string(n.tests)}, {"failures", std::to_string(n.failures)},
-                           {"errors", std::to_string(n.errors)}, {"skipped", std::to_string(n.skipped)},
-                           {"time", Seconds(n.time)}, {"timestamp", info.started_utc.empty() ? report.generated_utc : info.started_utc},
+    xml.Open("testsuite", {{"name", name},
+                           {"tests", std::to_string(n.tests)},
+                           {"failures", std::to_string(n.failures)},
+                           {"errors", std::to_string(n.errors)},
+                           {"skipped", std::to_string(n.skipped)},
+                           {"time", Seconds(n.time)},
+                           {"timestamp", info.started_utc.empty() ? report.generated_utc : info.started_utc},
                            {"hostname", info.host.empty() ? report.host : info.host}});
     xml.Open("properties");
     xml.Leaf("property", {{"name", "git_commit"}, {"value", info.git_commit}});
-    xml.Leaf("property", {{"name", "harness_version"}, {"value", info.harness_version.empty() ? report.harness_version : info.harness_version}});
+    xml.Leaf("property", {{"name", "harness_version"},
+                          {"value", info.harness_version.empty() ? report.harness_version : info.harness_version}});
     xml.Leaf("property", {{"name", "report_generated"}, {"value", report.generated_utc}});
     xml.Close();
     for (const auto& k : checks) {

@@ -18,10 +18,14 @@ using metrics::Stats;
 
 std::string_view Icon(Outcome o) {
   switch (o) {
-    case Outcome::Passed: return "✅";
-    case Outcome::Failed: return "❌";
-    case Outcome::Error: return "⚠️";
-    case Outcome::Skipped: return "⏭";
+    case Outcome::Passed:
+      return "✅";
+    case Outcome::Failed:
+      return "❌";
+    case Outcome::Error:
+      return "⚠️";
+    case Outcome::Skipped:
+      return "⏭";
   }
   return "?";
 }
@@ -51,8 +55,10 @@ std::string BaselineCell(const CaseReport& c) {
 }
 
 std::string CaseTable(const std::vector<const CaseReport*>& cases) {
-  std::string t = "| case | verdict | conc. | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | errors | vs baseline |\n"
-                  "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
+  std::string t =
+      "| case | verdict | conc. | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | "
+      "errors | vs baseline |\n"
+      "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
   for (const CaseReport* c : cases) {
     const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
     const auto stat = [&](const char* m, double Stats::*f) { return s ? Ms(Stat(*s, m, f)) : "-"; };
@@ -94,7 +100,11 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
       x += fmt::format("{}\"{}\"", x.empty() ? "" : ", ", l);
       table += fmt::format(" c={} |", l);
     }
-    table += "\n|---|" + [&] { std::string s; for (std::size_t i = 0; i < levels.size(); ++i) s += "--:|"; return s; }() + "\n";
+    table += "\n|---|" + [&] {
+      std::string s;
+      for (std::size_t i = 0; i < levels.size(); ++i) s += "--:|";
+      return s;
+    }() + "\n";
     for (const CaseReport* c : cases) {
       if (c->levels.empty()) continue;  // nothing measured (skipped): no line of zeros
       std::string values, row = "| " + Cell(c->engine) + " |";
@@ -109,15 +119,17 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
       lines += fmt::format("    line [{}]\n", values);
       table += row + "\n";
     }
-    out += fmt::format("**{} — {} ({}, {})**\n\n```mermaid\nxychart-beta\n    title \"{} ({})\"\n    x-axis \"concurrency\" [{}]\n"
-                       "    y-axis \"{}\"\n{}```\n\n{}\n",
-                       prompt_class, chart.title, chart.unit, chart.better, chart.title, chart.better, x, chart.unit, lines, table);
+    out += fmt::format(
+        "**{} — {} ({}, {})**\n\n```mermaid\nxychart-beta\n    title \"{} ({})\"\n    x-axis \"concurrency\" [{}]\n"
+        "    y-axis \"{}\"\n{}```\n\n{}\n",
+        prompt_class, chart.title, chart.unit, chart.better, chart.title, chart.better, x, chart.unit, lines, table);
   }
   return out;
 }
 
 std::string Details(const CaseReport& c) {
-  std::string out = fmt::format("<details><summary>{} {}: per level, checks</summary>\n\n", Icon(c.verdict.outcome), Cell(c.id));
+  std::string out =
+      fmt::format("<details><summary>{} {}: per level, checks</summary>\n\n", Icon(c.verdict.outcome), Cell(c.id));
   if (!c.levels.empty()) {
     out += "| metric |";
     for (const auto& l : c.levels) out += fmt::format(" c={} |", l.concurrency);
@@ -129,11 +141,16 @@ std::string Details(const CaseReport& c) {
       for (const auto& l : c.levels) out += fmt::format(" {} |", value(l));
       out += "\n";
     };
-    row("requests (failed)", [](const auto& l) { return fmt::format("{} ({})", l.requests, l.requests - l.succeeded); });
-    for (const auto& [label, metric, field] : {std::tuple{"TTFT p50 (ms)", "ttft", &Stats::p50}, {"TTFT p95 (ms)", "ttft", &Stats::p95},
-                                              {"TTFT p99 (ms)", "ttft", &Stats::p99}, {"ITL p50 (ms)", "itl", &Stats::p50},
-                                              {"ITL p95 (ms)", "itl", &Stats::p95}, {"TPOT p50 (ms)", "tpot", &Stats::p50},
-                                              {"E2E p50 (ms)", "e2e", &Stats::p50}, {"E2E p95 (ms)", "e2e", &Stats::p95}}) {
+    row("requests (failed)",
+        [](const auto& l) { return fmt::format("{} ({})", l.requests, l.requests - l.succeeded); });
+    for (const auto& [label, metric, field] : {std::tuple{"TTFT p50 (ms)", "ttft", &Stats::p50},
+                                               {"TTFT p95 (ms)", "ttft", &Stats::p95},
+                                               {"TTFT p99 (ms)", "ttft", &Stats::p99},
+                                               {"ITL p50 (ms)", "itl", &Stats::p50},
+                                               {"ITL p95 (ms)", "itl", &Stats::p95},
+                                               {"TPOT p50 (ms)", "tpot", &Stats::p50},
+                                               {"E2E p50 (ms)", "e2e", &Stats::p50},
+                                               {"E2E p95 (ms)", "e2e", &Stats::p95}}) {
       row(label, [&, m = metric, f = field](const auto& l) { return Ms(Stat(l, m, f)); });
     }
     row("output (tok/s)", [](const auto& l) { return fmt::format("{:.1f}", LevelMetric(l, "output_throughput")); });
@@ -145,7 +162,8 @@ std::string Details(const CaseReport& c) {
   if (!c.verdict.thresholds.empty()) {
     out += "| threshold | conc. | measured | result |\n|---|--:|--:|:-:|\n";
     for (const auto& t : c.verdict.thresholds) {
-      out += fmt::format("| `{}` | {} | {} | {} |\n", Cell(t.rule), t.concurrency, FormatValue(t.measured, t.unit), t.passed ? "✅" : "❌");
+      out += fmt::format("| `{}` | {} | {} | {} |\n", Cell(t.rule), t.concurrency, FormatValue(t.measured, t.unit),
+                         t.passed ? "✅" : "❌");
     }
     out += "\n";
   }
@@ -167,12 +185,13 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
   std::map<Outcome, int> n;
   for (const auto& c : report.cases) ++n[c.verdict.outcome];
   const bool bad = n[Outcome::Failed] + n[Outcome::Error] > 0;
-  std::string text = fmt::format("## {} llmbench: {} passed · {} failed · {} errors · {} skipped ({} cases)\n\n",
-                                 bad ? "❌" : "✅", n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error],
-                                 n[Outcome::Skipped], report.cases.size());
-  text += fmt::format("<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
-                      "changes against the stored baseline with 95% intervals</sub>\n\n",
-                      report.generated_utc, report.host, report.harness_version);
+  std::string text =
+      fmt::format("## {} llmbench: {} passed · {} failed · {} errors · {} skipped ({} cases)\n\n", bad ? "❌" : "✅",
+                  n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error], n[Outcome::Skipped], report.cases.size());
+  text += fmt::format(
+      "<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
+      "changes against the stored baseline with 95% intervals</sub>\n\n",
+      report.generated_utc, report.host, report.harness_version);
   // The failures come first and are never cut (each reason is kept short by the gate).
   if (bad) {
     text += "### Failures\n\n";
@@ -193,7 +212,9 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
     for (const CaseReport* c : cases) by_class[c->prompt_class].push_back(c);
     for (const auto& [cls, class_cases] : by_class) {
       const std::string charts = Charts(cls, class_cases);
-      if (!charts.empty()) blocks.emplace_back(2, "<details><summary>charts: " + Cell(scenario + " / " + cls) + "</summary>\n\n" + charts + "</details>\n\n");
+      if (!charts.empty())
+        blocks.emplace_back(2, "<details><summary>charts: " + Cell(scenario + " / " + cls) + "</summary>\n\n" + charts +
+                                   "</details>\n\n");
     }
     for (const CaseReport* c : cases) blocks.emplace_back(3, Details(*c));
   }
@@ -216,9 +237,10 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
     if (keep[i]) text += blocks[i].second;
   }
   if (!dropped.empty()) {
-    text += fmt::format("> ✂️ Cut to stay under {} characters: {} scenario tables, {} chart groups, {} case details "
-                        "omitted. Every figure is in junit.xml and the per-case results.json.\n",
-                        max_chars, dropped[1], dropped[2], dropped[3]);
+    text += fmt::format(
+        "> ✂️ Cut to stay under {} characters: {} scenario tables, {} chart groups, {} case details "
+        "omitted. Every figure is in junit.xml and the per-case results.json.\n",
+        max_chars, dropped[1], dropped[2], dropped[3]);
   }
   if (text.size() > max_chars) {  // only the failure list can get here: cut it hard, and say so
     const std::string note = "\n> ✂️ Failure list cut at the size limit; see junit.xml.\n";

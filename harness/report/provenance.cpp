@@ -38,7 +38,8 @@ std::string HostName() {
 }
 
 std::string UtcNow() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 Provenance CollectProvenance(const std::string& dir, const std::string& command) {
@@ -49,7 +50,8 @@ Provenance CollectProvenance(const std::string& dir, const std::string& command)
   p.started_utc = UtcNow();
   const std::string git = "git -C " + Quote(dir.empty() ? "." : dir);
   p.git_commit = Capture(git + " rev-parse HEAD 2>/dev/null");
-  if (!p.git_commit.empty()) p.git_dirty = !Capture(git + " status --porcelain --untracked-files=no 2>/dev/null").empty();
+  if (!p.git_commit.empty())
+    p.git_dirty = !Capture(git + " status --porcelain --untracked-files=no 2>/dev/null").empty();
   return p;
 }
 

@@ -14,14 +14,17 @@ namespace {
 nlohmann::json Definitions() {
   nlohmann::json d = nlohmann::json::object();
   for (const auto& m : metrics::Catalog()) {
-    d[std::string(m.id)] = {{"unit", m.unit}, {"name", m.name}, {"definition", m.definition},
+    d[std::string(m.id)] = {{"unit", m.unit},
+                            {"name", m.name},
+                            {"definition", m.definition},
                             {"scope", m.scope == metrics::Scope::PerRequest ? "request" : "level"},
                             {"better", m.direction == metrics::Direction::LowerIsBetter    ? "lower"
                                        : m.direction == metrics::Direction::HigherIsBetter ? "higher"
-                                                                                          : "neutral"}};
+                                                                                           : "neutral"}};
   }
-  d["_clock"] = "all *_ns stamps are CLOCK_MONOTONIC nanoseconds; start = just before the request is handed "
-                "to the socket, chunk = arrival of an event carrying generated text, done = end of stream";
+  d["_clock"] =
+      "all *_ns stamps are CLOCK_MONOTONIC nanoseconds; start = just before the request is handed "
+      "to the socket, chunk = arrival of an event carrying generated text, done = end of stream";
   return d;
 }
 
@@ -35,10 +38,14 @@ ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::S
   records_.open(dir_ + "/records.jsonl", std::ios::trunc);
   if (!records_) throw std::runtime_error("cannot write " + dir_ + "/records.jsonl");
   header_["schema"] = kResultsSchema;
-  header_["provenance"] = {{"harness_version", p.harness_version}, {"git_commit", p.git_commit},
-                           {"git_dirty", p.git_dirty}, {"host", p.host}, {"started_utc", p.started_utc},
+  header_["provenance"] = {{"harness_version", p.harness_version},
+                           {"git_commit", p.git_commit},
+                           {"git_dirty", p.git_dirty},
+                           {"host", p.host},
+                           {"started_utc", p.started_utc},
                            {"command", p.command}};
-  header_["scenario"] = {{"name", scenario.name}, {"file", scenario.file},
+  header_["scenario"] = {{"name", scenario.name},
+                         {"file", scenario.file},
                          {"settings", nlohmann::json::parse(scenario::ToJson(scenario))}};
   header_["definitions"] = Definitions();
   Write();
@@ -57,15 +64,15 @@ ResultsFile::~ResultsFile() {
 void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
                             const nlohmann::json& fingerprint) {
   cases_.push_back({{{"id", c.id},
-                           {"engine", c.engine.name},
-                           {"class", c.prompt_class.name},
-                           {"model", c.engine.model},
-                           {"url", url},
-                           {"protocol", protocol},
-                           {"status", "running"},
-                           {"message", ""},
-                           {"labels", c.labels},
-                           {"fingerprint", fingerprint}},
+                     {"engine", c.engine.name},
+                     {"class", c.prompt_class.name},
+                     {"model", c.engine.model},
+                     {"url", url},
+                     {"protocol", protocol},
+                     {"status", "running"},
+                     {"message", ""},
+                     {"labels", c.labels},
+                     {"fingerprint", fingerprint}},
                     {}});
   Write();
 }

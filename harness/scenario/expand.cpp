@@ -19,8 +19,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
   std::vector<Case> cases;
   for (const auto& engine : scenario.engines) {
     for (const auto& cls : scenario.classes) {
-      if (!cls.engines.empty() &&
-          std::find(cls.engines.begin(), cls.engines.end(), engine.name) == cls.engines.end()) {
+      if (!cls.engines.empty() && std::find(cls.engines.begin(), cls.engines.end(), engine.name) == cls.engines.end()) {
         continue;
       }
       Case c;

@@ -21,14 +21,17 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
   TableReader r(root, "", ctx);
   const auto schema = r.Int("schema", 0, 1'000'000);
   if (!schema) {
-    ctx.Error(root.source(), "schema", "missing required key", fmt::format("add `schema = {}` at the top", kSchemaVersion));
+    ctx.Error(root.source(), "schema", "missing required key",
+              fmt::format("add `schema = {}` at the top", kSchemaVersion));
   } else if (*schema != kSchemaVersion) {
     r.Error("schema", fmt::format("unsupported schema version {}", *schema),
             fmt::format("this llmbench reads schema {}", kSchemaVersion));
   }
   if (auto name = r.String("name")) {
-    if (ValidName(*name)) s.name = *name;
-    else r.Error("name", fmt::format("'{}' is not a valid scenario name", *name), "use letters, digits, '_', '-', '.'");
+    if (ValidName(*name))
+      s.name = *name;
+    else
+      r.Error("name", fmt::format("'{}' is not a valid scenario name", *name), "use letters, digits, '_', '-', '.'");
   }
   if (!ValidName(s.name)) {
     ctx.Error(root.source(), "name", fmt::format("file stem '{}' is not a valid scenario name", s.name),
@@ -37,10 +40,15 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
   s.description = r.String("description").value_or("");
   s.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
   if (const auto* load = r.Table("load")) s.load = ReadLoad(TableReader(*load, "load", ctx));
-  if (const auto* engines = r.Table("engines")) s.engines = ReadEngines(*engines, ctx);
-  else ctx.Error(root.source(), "engines", "missing required table", "add [engines.<name>] with a protocol");
-  if (const auto* classes = r.Table("classes")) s.classes = ReadClasses(*classes, ctx, s.engines);
-  else ctx.Error(root.source(), "classes", "missing required table", "add [classes.<name>] with input_tokens and output_tokens");
+  if (const auto* engines = r.Table("engines"))
+    s.engines = ReadEngines(*engines, ctx);
+  else
+    ctx.Error(root.source(), "engines", "missing required table", "add [engines.<name>] with a protocol");
+  if (const auto* classes = r.Table("classes"))
+    s.classes = ReadClasses(*classes, ctx, s.engines);
+  else
+    ctx.Error(root.source(), "classes", "missing required table",
+              "add [classes.<name>] with input_tokens and output_tokens");
   if (const auto* slo = r.Table("slo")) s.slo = ReadSlo(TableReader(*slo, "slo", ctx));
   if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo);
   r.RejectUnknownKeys();
@@ -55,8 +63,7 @@ Scenario LoadScenarioText(std::string_view text, const std::string& file, const 
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    diagnostics.push_back({file, static_cast<int>(e.source().begin.line),
-                           static_cast<int>(e.source().begin.column), "",
+    diagnostics.push_back({file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
                            std::string(e.description()), "TOML syntax"});
     throw InputError(std::move(diagnostics));
   }
@@ -72,8 +79,8 @@ SimSettings LoadSimSettingsText(std::string_view text, const std::string& origin
   try {
     root = toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    throw InputError({{origin, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
-                       "", std::string(e.description()), "TOML syntax"}});
+    throw InputError({{origin, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
+                       std::string(e.description()), "TOML syntax"}});
   }
   const LoadContext ctx{origin, &diagnostics, [](const std::string&) { return std::nullopt; }};
   SimSettings s = ReadSimSettings(TableReader(root, "simulator", ctx));

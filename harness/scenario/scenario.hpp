@@ -17,25 +17,25 @@ inline constexpr int kSchemaVersion = 1;
 
 /// Fault injection rates of the built-in simulator; each a probability per request in [0, 1].
 struct SimFaults {
-  double http_500 = 0;       ///< answer 500 before streaming
-  double http_400 = 0;       ///< answer 400 before streaming
-  double http_429 = 0;       ///< answer 429 with Retry-After
+  double http_500 = 0;  ///< answer 500 before streaming
+  double http_400 = 0;  ///< answer 400 before streaming
+  double http_429 = 0;  ///< answer 429 with Retry-After
   Nanoseconds retry_after{std::chrono::seconds(1)};
-  double stall = 0;          ///< stop sending mid-stream for `stall_for`, then continue
+  double stall = 0;  ///< stop sending mid-stream for `stall_for`, then continue
   Nanoseconds stall_for{std::chrono::seconds(2)};
-  double disconnect = 0;     ///< close the connection mid-stream
-  double malformed = 0;      ///< send one non-JSON event mid-stream
+  double disconnect = 0;  ///< close the connection mid-stream
+  double malformed = 0;   ///< send one non-JSON event mid-stream
 };
 
 /// The simulator's continuous-batching timing model (see sim/batching_model.hpp).
 struct SimSettings {
-  std::string wire = "openai-chat";           ///< protocol it speaks to the harness
+  std::string wire = "openai-chat";  ///< protocol it speaks to the harness
   Nanoseconds prefill_base{std::chrono::milliseconds(20)};
   Nanoseconds prefill_per_token{std::chrono::microseconds(50)};
   Nanoseconds decode_step{std::chrono::milliseconds(10)};     ///< step time with batch of 1
   Nanoseconds decode_per_seq{std::chrono::microseconds(50)};  ///< added per extra sequence in batch
-  std::int64_t max_batch = 256;  ///< beyond it requests queue
-  double jitter = 0;             ///< relative stddev of every delay (0.05 = 5 %)
+  std::int64_t max_batch = 256;                               ///< beyond it requests queue
+  double jitter = 0;                                          ///< relative stddev of every delay (0.05 = 5 %)
   std::int64_t tokens_per_chunk = 1;
   std::int64_t events_per_write = 1;  ///< SSE events coalesced per socket write (batched delivery)
   SimFaults faults;
@@ -51,14 +51,14 @@ struct Engine {
   std::string model;
   std::string api_key_env;  ///< environment variable holding the key; never the key itself
   std::map<std::string, std::string> headers;
-  std::string extra_body_json;  ///< JSON object merged into every request body
-  std::string extra_body_toml;  ///< TOML text `extra_body = {...}` (effective settings)
-  bool force_output_length = true;  ///< send ignore_eos + min_tokens
-  bool required = true;  ///< unreachable and not required → skipped, not failed
-  std::optional<double> cost_per_hour;            ///< USD per hour of the serving hardware
-  std::optional<double> price_per_million_input;  ///< USD per 1M input tokens (hosted APIs)
-  std::optional<double> price_per_million_output; ///< USD per 1M output tokens
-  std::optional<SimSettings> sim;  ///< set when protocol == "sim"
+  std::string extra_body_json;                     ///< JSON object merged into every request body
+  std::string extra_body_toml;                     ///< TOML text `extra_body = {...}` (effective settings)
+  bool force_output_length = true;                 ///< send ignore_eos + min_tokens
+  bool required = true;                            ///< unreachable and not required → skipped, not failed
+  std::optional<double> cost_per_hour;             ///< USD per hour of the serving hardware
+  std::optional<double> price_per_million_input;   ///< USD per 1M input tokens (hosted APIs)
+  std::optional<double> price_per_million_output;  ///< USD per 1M output tokens
+  std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
   std::vector<std::string> labels;
 };
 
@@ -75,14 +75,14 @@ struct PromptClass {
 
 /// How hard and how long to load each engine.
 struct Load {
-  std::vector<std::int64_t> concurrency{1};  ///< closed-loop levels: requests in flight
-  std::int64_t requests = 32;         ///< measured requests per level (the seeds' "iterations")
-  std::int64_t warmup = 2;            ///< requests per level sent first and excluded from stats
+  std::vector<std::int64_t> concurrency{1};            ///< closed-loop levels: requests in flight
+  std::int64_t requests = 32;                          ///< measured requests per level (the seeds' "iterations")
+  std::int64_t warmup = 2;                             ///< requests per level sent first and excluded from stats
   Nanoseconds timeout{std::chrono::seconds(60)};       ///< per request, whole stream
   Nanoseconds max_duration{std::chrono::minutes(10)};  ///< per level; stops issuing after it
   std::uint64_t seed = 1;
   std::optional<double> temperature = 0.0;
-  std::int64_t max_retries = 5;       ///< for HTTP 429
+  std::int64_t max_retries = 5;  ///< for HTTP 429
 };
 
 /// Per-request service-level objectives: a request counts for goodput when it succeeded and

@@ -18,10 +18,9 @@ constexpr std::string_view kSimProtocol = "sim";
 }  // namespace
 
 bool ValidName(std::string_view name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-         });
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
 }
 
 namespace {
@@ -86,7 +85,8 @@ Engine ReadEngine(const std::string& name, TableReader r) {
   if (!e.path.empty() && e.path.front() != '/') r.Error("path", "must start with '/'");
   e.model = r.InterpolatedString("model").value_or(sim ? "llmbench-sim" : "");
   if (e.model.empty() && !sim) {
-    r.context().Error(r.table().source(), r.KeyPath("model"), "missing required key", "the model name the server expects");
+    r.context().Error(r.table().source(), r.KeyPath("model"), "missing required key",
+                      "the model name the server expects");
   }
   e.api_key_env = r.String("api_key_env").value_or("");
   if (const auto* headers = r.Table("headers")) {
@@ -146,7 +146,8 @@ SimSettings ReadSimSettings(TableReader r) {
   if (auto wire = r.String("wire")) {
     const auto& names = protocol::ProtocolNames();
     if (std::find(names.begin(), names.end(), *wire) == names.end()) {
-      r.Error("wire", fmt::format("unknown wire protocol '{}'", *wire), fmt::format("one of: {}", fmt::join(names, ", ")));
+      r.Error("wire", fmt::format("unknown wire protocol '{}'", *wire),
+              fmt::format("one of: {}", fmt::join(names, ", ")));
     }
     s.wire = *wire;
   }
@@ -160,7 +161,8 @@ SimSettings ReadSimSettings(TableReader r) {
   s.tokens_per_chunk = r.Int("tokens_per_chunk", 1, 1024).value_or(s.tokens_per_chunk);
   s.events_per_write = r.Int("events_per_write", 1, 1024).value_or(s.events_per_write);
   s.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
-  if (const auto* faults = r.Table("faults")) s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
+  if (const auto* faults = r.Table("faults"))
+    s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
   r.RejectUnknownKeys();
   return s;
 }
@@ -196,8 +198,10 @@ std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& c
     const toml::node& node = *node_ptr;
     CheckName(key, "engines", ctx);
     const std::string name(key.str());
-    if (const auto* t = node.as_table()) out.push_back(ReadEngine(name, TableReader(*t, "engines." + name, ctx)));
-    else ctx.Error(node.source(), "engines." + name, "expected a table", "write [engines." + name + "]");
+    if (const auto* t = node.as_table())
+      out.push_back(ReadEngine(name, TableReader(*t, "engines." + name, ctx)));
+    else
+      ctx.Error(node.source(), "engines." + name, "expected a table", "write [engines." + name + "]");
   }
   if (out.empty()) ctx.Error(engines.source(), "engines", "no engine defined", "add [engines.<name>]");
   return out;
@@ -221,8 +225,11 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
     c.name = name;
     const auto input = r.Int("input_tokens", 1, kMaxTokens);
     const auto output = r.Int("output_tokens", 1, kMaxTokens);
-    if (!t->contains("input_tokens")) ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key", "mean prompt length in tokens");
-    if (!t->contains("output_tokens")) ctx.Error(t->source(), r.KeyPath("output_tokens"), "missing required key", "output length in tokens (max_tokens)");
+    if (!t->contains("input_tokens"))
+      ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key", "mean prompt length in tokens");
+    if (!t->contains("output_tokens"))
+      ctx.Error(t->source(), r.KeyPath("output_tokens"), "missing required key",
+                "output length in tokens (max_tokens)");
     c.input_tokens = input.value_or(0);
     c.output_tokens = output.value_or(0);
     c.input_stddev = r.Int("input_stddev", 0, kMaxTokens).value_or(0);
@@ -233,7 +240,8 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
         if (std::none_of(engines.begin(), engines.end(), [&](const Engine& x) { return x.name == e; })) {
           std::vector<std::string> names;
           for (const auto& x : engines) names.push_back(x.name);
-          r.Error("engines", fmt::format("undefined engine '{}'", e), fmt::format("defined: {}", fmt::join(names, ", ")));
+          r.Error("engines", fmt::format("undefined engine '{}'", e),
+                  fmt::format("defined: {}", fmt::join(names, ", ")));
         }
       }
       c.engines = *only;
@@ -264,7 +272,8 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
     } else if (const auto* table = node.as_table()) {
       TableReader r(*table, "thresholds[]", ctx);
       t.expression = r.String("rule").value_or("");
-      if (!table->contains("rule")) ctx.Error(table->source(), "thresholds[].rule", "missing required key", "e.g. rule = \"ttft.p95 < 500ms\"");
+      if (!table->contains("rule"))
+        ctx.Error(table->source(), "thresholds[].rule", "missing required key", "e.g. rule = \"ttft.p95 < 500ms\"");
       if (auto levels = r.IntArray("concurrency", 1, kMaxConcurrency)) {
         for (auto level : *levels) {
           if (std::find(load.concurrency.begin(), load.concurrency.end(), level) == load.concurrency.end()) {

@@ -17,7 +17,7 @@ std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& c
 SimSettings ReadSimSettings(TableReader r);
 std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
                                      const std::vector<Engine>& engines);
-std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx,
-                                          const Load& load, const Slo& slo);
+std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
+                                          const Slo& slo);
 
 }  // namespace llmbench::scenario

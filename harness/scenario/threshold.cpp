@@ -76,10 +76,14 @@ std::optional<double> ToCatalogUnit(const metrics::MetricInfo& info, double numb
 
 std::string_view ToString(Comparison c) {
   switch (c) {
-    case Comparison::Less: return "<";
-    case Comparison::LessEqual: return "<=";
-    case Comparison::Greater: return ">";
-    case Comparison::GreaterEqual: return ">=";
+    case Comparison::Less:
+      return "<";
+    case Comparison::LessEqual:
+      return "<=";
+    case Comparison::Greater:
+      return ">";
+    case Comparison::GreaterEqual:
+      return ">=";
   }
   return "?";
 }
@@ -110,8 +114,9 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
   if (!info) {
     const auto ids = MetricIds();
     const std::string close = ClosestMatch(metric, ids);
-    return fail(metric_at, fmt::format("unknown metric '{}'", metric),
-                close.empty() ? fmt::format("metrics: {}", fmt::join(ids, ", ")) : fmt::format("did you mean '{}'?", close));
+    return fail(
+        metric_at, fmt::format("unknown metric '{}'", metric),
+        close.empty() ? fmt::format("metrics: {}", fmt::join(ids, ", ")) : fmt::format("did you mean '{}'?", close));
   }
   const std::string stats = fmt::format("{}", fmt::join(kStatistics, ", "));
   if (info->scope == metrics::Scope::PerLevel && !statistic.empty()) {
@@ -131,16 +136,23 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
   const std::size_t op_at = c.pos;
   const std::string_view op = c.Take([](char ch) { return ch == '<' || ch == '>' || ch == '=' || ch == '!'; });
   ParsedThreshold t{metric, statistic, Comparison::Less, 0};
-  if (op == "<") t.op = Comparison::Less;
-  else if (op == "<=") t.op = Comparison::LessEqual;
-  else if (op == ">") t.op = Comparison::Greater;
-  else if (op == ">=") t.op = Comparison::GreaterEqual;
-  else return fail(op_at, op.empty() ? "expected a comparison" : fmt::format("'{}' is not a comparison", op), "one of <, <=, >, >=");
+  if (op == "<")
+    t.op = Comparison::Less;
+  else if (op == "<=")
+    t.op = Comparison::LessEqual;
+  else if (op == ">")
+    t.op = Comparison::Greater;
+  else if (op == ">=")
+    t.op = Comparison::GreaterEqual;
+  else
+    return fail(op_at, op.empty() ? "expected a comparison" : fmt::format("'{}' is not a comparison", op),
+                "one of <, <=, >, >=");
   c.SkipSpaces();
   const std::size_t number_at = c.pos;
   double number = 0;
   const auto [end, ec] = std::from_chars(text.data() + c.pos, text.data() + text.size(), number);
-  if (ec != std::errc() || !std::isfinite(number)) return fail(number_at, "expected a number", "e.g. 500ms, 1%, 900 tok/s");
+  if (ec != std::errc() || !std::isfinite(number))
+    return fail(number_at, "expected a number", "e.g. 500ms, 1%, 900 tok/s");
   c.pos = static_cast<std::size_t>(end - text.data());
   c.SkipSpaces();
   const std::size_t unit_at = c.pos;

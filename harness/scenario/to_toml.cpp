@@ -36,16 +36,22 @@ toml::table SimTable(const SimSettings& s) {
       {"tokens_per_chunk", s.tokens_per_chunk},
       {"events_per_write", s.events_per_write},
       {"seed", static_cast<std::int64_t>(s.seed)},
-      {"faults", toml::table{{"http_500", f.http_500}, {"http_400", f.http_400}, {"http_429", f.http_429},
-                             {"retry_after", Dur(f.retry_after)}, {"stall", f.stall},
-                             {"stall_for", Dur(f.stall_for)}, {"disconnect", f.disconnect},
+      {"faults", toml::table{{"http_500", f.http_500},
+                             {"http_400", f.http_400},
+                             {"http_429", f.http_429},
+                             {"retry_after", Dur(f.retry_after)},
+                             {"stall", f.stall},
+                             {"stall_for", Dur(f.stall_for)},
+                             {"disconnect", f.disconnect},
                              {"malformed", f.malformed}}},
   };
 }
 
 toml::table EngineTable(const Engine& e) {
-  toml::table t{{"protocol", e.protocol}, {"model", e.model},
-                {"force_output_length", e.force_output_length}, {"required", e.required}};
+  toml::table t{{"protocol", e.protocol},
+                {"model", e.model},
+                {"force_output_length", e.force_output_length},
+                {"required", e.required}};
   if (!e.url.empty()) t.insert("url", e.url);
   if (!e.path.empty()) t.insert("path", e.path);
   if (!e.api_key_env.empty()) t.insert("api_key_env", e.api_key_env);
@@ -71,21 +77,29 @@ toml::table ScenarioTable(const Scenario& s) {
   for (const auto& e : s.engines) engines.insert(e.name, EngineTable(e));
   toml::table classes;
   for (const auto& c : s.classes) {
-    toml::table t{{"input_tokens", c.input_tokens}, {"input_stddev", c.input_stddev},
-                  {"output_tokens", c.output_tokens}, {"output_stddev", c.output_stddev}};
+    toml::table t{{"input_tokens", c.input_tokens},
+                  {"input_stddev", c.input_stddev},
+                  {"output_tokens", c.output_tokens},
+                  {"output_stddev", c.output_stddev}};
     if (!c.engines.empty()) t.insert("engines", Strings(c.engines));
     if (!c.labels.empty()) t.insert("labels", Strings(c.labels));
     classes.insert(c.name, std::move(t));
   }
   const Load& l = s.load;
-  toml::table load{{"concurrency", Ints(l.concurrency)}, {"requests", l.requests}, {"warmup", l.warmup},
-                   {"timeout", Dur(l.timeout)}, {"max_duration", Dur(l.max_duration)},
-                   {"seed", static_cast<std::int64_t>(l.seed)}, {"max_retries", l.max_retries}};
+  toml::table load{{"concurrency", Ints(l.concurrency)},
+                   {"requests", l.requests},
+                   {"warmup", l.warmup},
+                   {"timeout", Dur(l.timeout)},
+                   {"max_duration", Dur(l.max_duration)},
+                   {"seed", static_cast<std::int64_t>(l.seed)},
+                   {"max_retries", l.max_retries}};
   if (l.temperature) load.insert("temperature", *l.temperature);
   toml::array thresholds;
   for (const auto& t : s.thresholds) {
-    if (t.concurrency.empty()) thresholds.push_back(t.expression);
-    else thresholds.push_back(toml::table{{"rule", t.expression}, {"concurrency", Ints(t.concurrency)}});
+    if (t.concurrency.empty())
+      thresholds.push_back(t.expression);
+    else
+      thresholds.push_back(toml::table{{"rule", t.expression}, {"concurrency", Ints(t.concurrency)}});
   }
   toml::table root{{"schema", kSchemaVersion}, {"name", s.name}};
   if (!s.description.empty()) root.insert("description", s.description);

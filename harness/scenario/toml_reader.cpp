@@ -11,13 +11,20 @@ namespace {
 
 std::string_view TypeName(toml::node_type t) {
   switch (t) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date/time";
   }
 }
 
@@ -82,8 +89,10 @@ std::optional<double> TableReader::Number(const std::string& key, double min, do
   const toml::node* node = Get(key);
   if (!node) return std::nullopt;
   double v = 0;
-  if (const auto* f = node->as_floating_point()) v = f->get();
-  else if (const auto* i = node->as_integer()) v = static_cast<double>(i->get());
+  if (const auto* f = node->as_floating_point())
+    v = f->get();
+  else if (const auto* i = node->as_integer())
+    v = static_cast<double>(i->get());
   else {
     TypeError(key, *node, "a number");
     return std::nullopt;
@@ -121,9 +130,12 @@ std::optional<double> TableReader::Fraction(const std::string& key) {
   const toml::node* node = Get(key);
   if (!node) return std::nullopt;
   std::optional<double> v;
-  if (const auto* s = node->as_string()) v = ParsePercent(s->get());
-  else if (const auto* f = node->as_floating_point()) v = f->get();
-  else if (const auto* i = node->as_integer()) v = static_cast<double>(i->get());
+  if (const auto* s = node->as_string())
+    v = ParsePercent(s->get());
+  else if (const auto* f = node->as_floating_point())
+    v = f->get();
+  else if (const auto* i = node->as_integer())
+    v = static_cast<double>(i->get());
   if (!v || !std::isfinite(*v) || *v < 0 || *v > 1) {
     Error(key, "expected a fraction between 0 and 1", "write 0.05 or \"5%\"");
     return std::nullopt;
@@ -198,7 +210,8 @@ void TableReader::RejectUnknownKeys(const std::string& extra_hint) {
     if (!path_.empty() && kTopLevel.count(name)) {
       context_.Error(key.source(), KeyPath(name), "unknown key",
                      fmt::format("'{}' is a top-level key: move it above the first [table] header "
-                                 "(TOML puts every key after [{}] into that table)", name, path_));
+                                 "(TOML puts every key after [{}] into that table)",
+                                 name, path_));
       continue;
     }
     const std::string close = ClosestMatch(name, candidates);
@@ -238,8 +251,10 @@ std::optional<std::string> Interpolate(std::string_view text, const EnvLookup& e
       return std::nullopt;
     }
     auto value = env(name);
-    if (value && !value->empty()) out += *value;
-    else if (sep != std::string_view::npos) out += inner.substr(sep + 2);
+    if (value && !value->empty())
+      out += *value;
+    else if (sep != std::string_view::npos)
+      out += inner.substr(sep + 2);
     else {
       error = "environment variable " + name + " is not set";
       return std::nullopt;

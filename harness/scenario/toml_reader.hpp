@@ -23,8 +23,7 @@ struct LoadContext {
   std::string file;
   std::vector<Diagnostic>* diagnostics;
   EnvLookup env;
-  void Error(const toml::source_region& where, std::string key_path, std::string message,
-             std::string hint = {}) const;
+  void Error(const toml::source_region& where, std::string key_path, std::string message, std::string hint = {}) const;
 };
 
 class TableReader {
@@ -41,8 +40,7 @@ class TableReader {
   std::optional<Nanoseconds> Duration(const std::string& key);
   /// A probability or fraction written as "5%" or 0.05.
   std::optional<double> Fraction(const std::string& key);
-  std::optional<std::vector<std::int64_t>> IntArray(const std::string& key, std::int64_t min,
-                                                    std::int64_t max);
+  std::optional<std::vector<std::int64_t>> IntArray(const std::string& key, std::int64_t min, std::int64_t max);
   std::optional<std::vector<std::string>> StringArray(const std::string& key);
   const toml::table* Table(const std::string& key);
   const toml::array* Array(const std::string& key);

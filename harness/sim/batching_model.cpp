@@ -20,8 +20,9 @@ Nanoseconds BatchingModel::PrefillTime(std::int64_t input_tokens, std::mt19937_6
 }
 
 Nanoseconds BatchingModel::StepTime(std::int64_t active, std::mt19937_64& rng) const {
-  const double ns = static_cast<double>(s_.decode_step.count()) +
-                    static_cast<double>(s_.decode_per_seq.count()) * static_cast<double>(std::max<std::int64_t>(active - 1, 0));
+  const double ns =
+      static_cast<double>(s_.decode_step.count()) +
+      static_cast<double>(s_.decode_per_seq.count()) * static_cast<double>(std::max<std::int64_t>(active - 1, 0));
   return Jitter(ns, rng);
 }
 

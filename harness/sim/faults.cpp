@@ -7,13 +7,20 @@ namespace llmbench::sim {
 
 std::string_view ToString(Fault f) {
   switch (f) {
-    case Fault::None: return "none";
-    case Fault::Http500: return "http_500";
-    case Fault::Http400: return "http_400";
-    case Fault::Http429: return "http_429";
-    case Fault::Stall: return "stall";
-    case Fault::Disconnect: return "disconnect";
-    case Fault::Malformed: return "malformed";
+    case Fault::None:
+      return "none";
+    case Fault::Http500:
+      return "http_500";
+    case Fault::Http400:
+      return "http_400";
+    case Fault::Http429:
+      return "http_429";
+    case Fault::Stall:
+      return "stall";
+    case Fault::Disconnect:
+      return "disconnect";
+    case Fault::Malformed:
+      return "malformed";
   }
   return "?";
 }

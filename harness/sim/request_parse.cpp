@@ -24,7 +24,8 @@ std::int64_t ChatInputTokens(const nlohmann::json& messages) {
     if (content->is_string()) tokens += EstimateTokens(content->get_ref<const std::string&>());
     if (content->is_array()) {
       for (const auto& part : *content) {
-        if (part.contains("text") && part["text"].is_string()) tokens += EstimateTokens(part["text"].get_ref<const std::string&>());
+        if (part.contains("text") && part["text"].is_string())
+          tokens += EstimateTokens(part["text"].get_ref<const std::string&>());
       }
     }
   }
@@ -36,9 +37,12 @@ std::int64_t ChatInputTokens(const nlohmann::json& messages) {
 std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
                                           std::string& error) {
   ParsedRequest r;
-  if (target == "/v1/chat/completions") r.wire = Wire::Chat;
-  else if (target == "/v1/completions") r.wire = Wire::Completions;
-  else if (target == "/generate_stream") r.wire = Wire::Tgi;
+  if (target == "/v1/chat/completions")
+    r.wire = Wire::Chat;
+  else if (target == "/v1/completions")
+    r.wire = Wire::Completions;
+  else if (target == "/generate_stream")
+    r.wire = Wire::Tgi;
   else {
     error = "not found";
     return std::nullopt;

@@ -3,10 +3,10 @@
 #include <array>
 #include <utility>  // before Boost 1.74 asio: awaitable.hpp uses std::exchange
 
+#include <fmt/format.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <deque>
@@ -25,15 +25,13 @@ namespace {
 
 namespace net = boost::asio;
 namespace http = boost::beast::http;
+using boost::system::error_code;
 using net::awaitable;
 using net::use_awaitable;
 using net::ip::tcp;
-using boost::system::error_code;
 
 // Built outside coroutines: GCC 12 miscompiles initializer lists that live across co_await.
-std::string ErrorBody(const std::string& message) {
-  return nlohmann::json{{"error", {{"message", message}}}}.dump();
-}
+std::string ErrorBody(const std::string& message) { return nlohmann::json{{"error", {{"message", message}}}}.dump(); }
 
 constexpr auto kRedirect = [](error_code& ec) { return net::redirect_error(use_awaitable, ec); };
 
@@ -57,8 +55,8 @@ struct SimServer::Impl {
   awaitable<void> Session(tcp::socket socket);
   /// Serves one request; returns false when the connection must close.
   awaitable<bool> Handle(tcp::socket& socket, const http::request<http::string_body>& req);
-  awaitable<bool> SendStatus(tcp::socket& socket, const http::request<http::string_body>& req,
-                             http::status status, std::string body, Fault fault);
+  awaitable<bool> SendStatus(tcp::socket& socket, const http::request<http::string_body>& req, http::status status,
+                             std::string body, Fault fault);
   awaitable<bool> Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth, Fault fault);
   awaitable<void> Sleep(Nanoseconds d);
   awaitable<void> SleepUntil(SteadyClock::time_point deadline);
@@ -197,9 +195,9 @@ namespace llmbench::sim {
 namespace {
 
 // Plain ASCII words (no JSON escaping) for generated text.
-constexpr std::array<std::string_view, 16> kWords{" the", " of", " model", " token", " and", " a",
-                                                  " stream", " to", " in", " is", " batch", " that",
-                                                  " it", " for", " on", " with"};
+constexpr std::array<std::string_view, 16> kWords{" the",    " of",  " model", " token", " and",   " a",
+                                                  " stream", " to",  " in",    " is",    " batch", " that",
+                                                  " it",     " for", " on",    " with"};
 
 }  // namespace
 
@@ -249,7 +247,8 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
       const auto tokens = std::min(per_chunk, request.output_tokens - sent_tokens);
       text.clear();
-      for (std::int64_t t = 0; t < tokens; ++t) text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
+      for (std::int64_t t = 0; t < tokens; ++t)
+        text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
       encoder.Text(text, out);
       sent_tokens += tokens;
       truth.chunk_tokens.push_back(static_cast<std::int32_t>(tokens));

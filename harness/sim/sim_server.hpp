@@ -16,8 +16,8 @@ namespace llmbench::sim {
 struct SimServerOptions {
   scenario::SimSettings settings;
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;          ///< 0 = an ephemeral port, see SimServer::port()
-  std::string truth_log_path;      ///< JSON lines, one per request; "" = none
+  std::uint16_t port = 0;      ///< 0 = an ephemeral port, see SimServer::port()
+  std::string truth_log_path;  ///< JSON lines, one per request; "" = none
   bool keep_truth_in_memory = false;
 };
 

@@ -26,8 +26,7 @@ class StreamEncoder {
   /// tokens_per_chunk = 1 there (TGI has no multi-token events).
   void Text(std::string_view text, std::string& out);
   /// The closing events: finish reason, usage and timings, and [DONE] for OpenAI.
-  void Finish(std::int64_t input_tokens, std::int64_t output_tokens, const ReportedTimes& times,
-              std::string& out);
+  void Finish(std::int64_t input_tokens, std::int64_t output_tokens, const ReportedTimes& times, std::string& out);
   /// A broken event for fault injection.
   static void Malformed(std::string& out);
   /// An error inside the stream, in the wire's own format.

@@ -5,12 +5,18 @@
 namespace llmbench::sim {
 
 std::string ToJson(const TruthRecord& r) {
-  return nlohmann::json{{"request_id", r.request_id},   {"fault", r.fault},
-                        {"status", r.status},           {"input_tokens", r.input_tokens},
-                        {"output_tokens", r.output_tokens}, {"arrived_ns", r.arrived_ns},
-                        {"admitted_ns", r.admitted_ns}, {"queue_ns", r.queue_ns},
-                        {"prefill_ns", r.prefill_ns},   {"chunk_ns", r.chunk_ns},
-                        {"chunk_tokens", r.chunk_tokens}, {"done_ns", r.done_ns}}
+  return nlohmann::json{{"request_id", r.request_id},
+                        {"fault", r.fault},
+                        {"status", r.status},
+                        {"input_tokens", r.input_tokens},
+                        {"output_tokens", r.output_tokens},
+                        {"arrived_ns", r.arrived_ns},
+                        {"admitted_ns", r.admitted_ns},
+                        {"queue_ns", r.queue_ns},
+                        {"prefill_ns", r.prefill_ns},
+                        {"chunk_ns", r.chunk_ns},
+                        {"chunk_tokens", r.chunk_tokens},
+                        {"done_ns", r.done_ns}}
       .dump();
 }
 

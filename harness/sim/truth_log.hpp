@@ -11,18 +11,18 @@ namespace llmbench::sim {
 
 /// Steady-clock stamps (CLOCK_MONOTONIC ns, comparable with the harness's in the same machine).
 struct TruthRecord {
-  std::string request_id;       ///< the client's X-Request-Id header, else "sim-<n>"
-  std::string fault;            ///< sim::ToString(Fault)
+  std::string request_id;  ///< the client's X-Request-Id header, else "sim-<n>"
+  std::string fault;       ///< sim::ToString(Fault)
   int status = 200;
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
-  std::int64_t arrived_ns = 0;   ///< request fully read
-  std::int64_t admitted_ns = 0;  ///< left the queue (a batch slot was free)
-  std::int64_t queue_ns = 0;     ///< admitted − arrived
-  std::int64_t prefill_ns = 0;   ///< modelled prefill time
+  std::int64_t arrived_ns = 0;         ///< request fully read
+  std::int64_t admitted_ns = 0;        ///< left the queue (a batch slot was free)
+  std::int64_t queue_ns = 0;           ///< admitted − arrived
+  std::int64_t prefill_ns = 0;         ///< modelled prefill time
   std::vector<std::int64_t> chunk_ns;  ///< when each text chunk was handed to the socket
   std::vector<std::int32_t> chunk_tokens;
-  std::int64_t done_ns = 0;      ///< last byte handed to the socket
+  std::int64_t done_ns = 0;  ///< last byte handed to the socket
 };
 
 /// Appends records as JSON lines (one object per request) and keeps them for in-process readers.

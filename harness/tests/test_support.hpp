@@ -18,8 +18,6 @@ inline std::string ReadTestData(const std::string& relative) {
   return s.str();
 }
 
-inline std::string DataPath(const std::string& relative) {
-  return std::string(LLMBENCH_TEST_DATA) + "/" + relative;
-}
+inline std::string DataPath(const std::string& relative) { return std::string(LLMBENCH_TEST_DATA) + "/" + relative; }
 
 }  // namespace llmbench::testing

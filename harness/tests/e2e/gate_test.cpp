@@ -20,7 +20,8 @@ void Write(const std::string& path, const std::string& text) { std::ofstream(pat
 
 std::string SimScenario(const std::string& decode_step) {
   return "schema = 1\nthresholds = [\"errors.rate < 1%\"]\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
-         "prefill_base = \"5ms\"\nprefill_per_token = \"0ns\"\ndecode_step = \"" + decode_step +
+         "prefill_base = \"5ms\"\nprefill_per_token = \"0ns\"\ndecode_step = \"" +
+         decode_step +
          "\"\ndecode_per_seq = \"0ns\"\njitter = \"5%\"\n[classes.c]\ninput_tokens = 32\noutput_tokens = 16\n"
          "[load]\nconcurrency = [4]\nrequests = 80\nwarmup = 4\n";
 }
@@ -47,9 +48,13 @@ const json* FindComparison(const json& verdict, const std::string& metric, const
 BOOST_AUTO_TEST_CASE(ctest_discovers_scenarios_on_every_run_without_reconfiguring) {
   TempDir dir("discovery");
   std::filesystem::create_directories(dir / "scenarios");
-  Write(dir / "CMakeLists.txt", "cmake_minimum_required(VERSION 3.25)\nproject(consumer NONE)\nenable_testing()\n"
-                                "include(" + kSource + "/harness/cmake/LLMBench.cmake)\n"
-                                "llmbench_add_scenarios(DIR scenarios LLMBENCH " + kLlmbench + " SHARDS 3 LABELS consumer)\n");
+  Write(dir / "CMakeLists.txt",
+        "cmake_minimum_required(VERSION 3.25)\nproject(consumer NONE)\nenable_testing()\n"
+        "include(" +
+            kSource +
+            "/harness/cmake/LLMBench.cmake)\n"
+            "llmbench_add_scenarios(DIR scenarios LLMBENCH " +
+            kLlmbench + " SHARDS 3 LABELS consumer)\n");
   Write(dir / "scenarios/a.toml", SimScenario("1ms"));
   auto [code, out] = RunCommand("cmake -S " + dir / "" + " -B " + dir / "build");
   BOOST_TEST_REQUIRE(code == 0, out);
@@ -73,7 +78,8 @@ BOOST_AUTO_TEST_CASE(ctest_discovers_scenarios_on_every_run_without_reconfigurin
 
   // A broken file: one failing test that prints the error; the others still run.
   Write(dir / "scenarios/c.toml", "schema = 1\n[load]\nconcurency = [1]\n");
-  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure -R 'c/invalid-scenario'");
+  std::tie(code, out) =
+      RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure -R 'c/invalid-scenario'");
   BOOST_TEST(code != 0);
   BOOST_TEST(out.find("unknown key (did you mean 'concurrency'?)") != std::string::npos, out);
 
@@ -83,7 +89,8 @@ BOOST_AUTO_TEST_CASE(ctest_discovers_scenarios_on_every_run_without_reconfigurin
   std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure");
   BOOST_TEST(code == 0, out);
   BOOST_TEST(CountTests(RunCommand("ctest --test-dir " + dir / "build" + " -N").second) == 3);
-  std::tie(code, out) = RunCommand("xmllint --noout --schema " + kSource + "/harness/tests/data/junit-10.xsd " + dir / "reports/junit.xml");
+  std::tie(code, out) = RunCommand("xmllint --noout --schema " + kSource + "/harness/tests/data/junit-10.xsd " +
+                                   dir / "reports/junit.xml");
   BOOST_TEST(code == 0, out);
   std::ifstream summary(dir / "reports/summary.md");
   std::string first_line;
@@ -115,7 +122,8 @@ BOOST_AUTO_TEST_CASE(gate_passes_unchanged_fails_20_percent_slower_reports_20_pe
   BOOST_TEST_REQUIRE(tpot);
   BOOST_TEST((*tpot)["verdict"] == "regressed");
   BOOST_TEST((*tpot)["change"].get<double>() == 0.2, boost::test_tools::tolerance(0.25));
-  BOOST_TEST(v["reasons"].dump().find("tpot.p50 at concurrency 4 regressed +") != std::string::npos, v["reasons"].dump());
+  BOOST_TEST(v["reasons"].dump().find("tpot.p50 at concurrency 4 regressed +") != std::string::npos,
+             v["reasons"].dump());
 
   // Acknowledged (e.g. a PR label): the same regression only warns.
   std::tie(code, out) = RunCommand("LLMBENCH_ACCEPT_REGRESSIONS=1 " + run + " --out " + dir / "ack");
@@ -132,7 +140,8 @@ BOOST_AUTO_TEST_CASE(gate_passes_unchanged_fails_20_percent_slower_reports_20_pe
   BOOST_TEST((*tpot)["verdict"] == "improved");
 
   // compare A B takes the same code path.
-  std::tie(code, out) = RunCommand(kLlmbench + " compare " + dir / "same/results.json" + " " + dir / "slow/results.json");
+  std::tie(code, out) =
+      RunCommand(kLlmbench + " compare " + dir / "same/results.json" + " " + dir / "slow/results.json");
   BOOST_TEST(code == 1, out);
   BOOST_TEST(out.find("regressed") != std::string::npos, out);
 }

@@ -51,7 +51,6 @@ class ChildProcess {
   }
 
  public:
-
  private:
   pid_t pid_ = 0;
 };

@@ -45,12 +45,14 @@ std::map<std::string, json> ByRequestId(const std::vector<json>& truth) {
 // Starts `llmbench sim` with settings; returns the port.
 struct Sim {
   Sim(const TempDir& dir, const std::vector<std::string>& settings)
-      : process([&] {
-          std::vector<std::string> argv{kLlmbench, "sim", "--port", "0", "--port-file", dir / "port",
-                                        "--truth-log", dir / "truth.jsonl"};
-          for (const auto& s : settings) argv.insert(argv.end(), {"--set", s});
-          return argv;
-        }(), dir / "sim.log"),
+      : process(
+            [&] {
+              std::vector<std::string> argv{kLlmbench,     "sim",        "--port",      "0",
+                                            "--port-file", dir / "port", "--truth-log", dir / "truth.jsonl"};
+              for (const auto& s : settings) argv.insert(argv.end(), {"--set", s});
+              return argv;
+            }(),
+            dir / "sim.log"),
         port(WaitForFile(dir / "port")) {}
   ChildProcess process;
   std::string port;
@@ -59,8 +61,9 @@ struct Sim {
 void WriteScenario(const std::string& path, const std::string& port, const std::string& load,
                    const std::string& engine_extra = "") {
   std::ofstream(path) << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:" << port
-                      << "\"\nmodel = \"m\"\n" << engine_extra
-                      << "[classes.c]\ninput_tokens = 64\noutput_tokens = 8\n[load]\n" << load;
+                      << "\"\nmodel = \"m\"\n"
+                      << engine_extra << "[classes.c]\ninput_tokens = 64\noutput_tokens = 8\n[load]\n"
+                      << load;
 }
 
 }  // namespace
@@ -169,7 +172,8 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_position) {
   auto [code, output] = RunCommand(kLlmbench + " validate " + dir / "typo.toml");
   BOOST_TEST(code == 2);
   BOOST_TEST(output.find("typo.toml:8:1: error: key 'load.concurency': unknown key (did you mean 'concurrency'?)") !=
-                 std::string::npos, output);
+                 std::string::npos,
+             output);
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "typo.toml" + " --out " + dir / "o");
   BOOST_TEST(code == 2);
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "missing.toml");
@@ -181,7 +185,8 @@ BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks
   TempDir dir("wires");
   for (const std::string wire : {"openai-chat", "openai-completions", "tgi"}) {
     std::ofstream(dir / "w.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\nwire = \""
-                                  << wire << "\"\nprefill_base = \"5ms\"\ndecode_step = \"4ms\"\ndecode_per_seq = \"0ns\"\n"
+                                  << wire
+                                  << "\"\nprefill_base = \"5ms\"\ndecode_step = \"4ms\"\ndecode_per_seq = \"0ns\"\n"
                                   << "tokens_per_chunk = 4\n[classes.c]\ninput_tokens = 32\noutput_tokens = 16\n"
                                   << "[load]\nconcurrency = [2]\nrequests = 8\nwarmup = 1\n";
     const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "w.toml" + " --out " + dir / wire);

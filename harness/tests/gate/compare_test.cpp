@@ -118,13 +118,15 @@ BOOST_AUTO_TEST_CASE(verdict_outcomes) {
   BOOST_TEST((v.outcome == Outcome::Failed));
   BOOST_TEST_REQUIRE(!v.reasons.empty());
   BOOST_TEST(v.reasons[0].find("tpot.p50 at concurrency 1 regressed +") == 0u, v.reasons[0]);
-  v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json", {.strict = false, .accept_regressions = true});
+  v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json",
+            {.strict = false, .accept_regressions = true});
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.acknowledged);
   v = Judge("s/e/c", "passed", "", {}, &run, nullptr, "baselines/s/e/c.json", {});
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.baseline_state == "missing");
-  v = Judge("s/e/c", "passed", "", {}, &run, nullptr, "baselines/s/e/c.json", {.strict = true, .accept_regressions = false});
+  v = Judge("s/e/c", "passed", "", {}, &run, nullptr, "baselines/s/e/c.json",
+            {.strict = true, .accept_regressions = false});
   BOOST_TEST((v.outcome == Outcome::Failed));
   base.fingerprint.hardware = "other";
   v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json", {});

@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   broken.error = load::ErrorKind::Stream;
   o.records.push_back(broken);
   o.retries_429 = 3;
-  const auto s = metrics::Summarize(o, {.cost_per_hour = 3.6, .price_per_million_input = {}, .price_per_million_output = {}});
+  const auto s =
+      metrics::Summarize(o, {.cost_per_hour = 3.6, .price_per_million_input = {}, .price_per_million_output = {}});
   BOOST_TEST(s.warmup == 1);
   BOOST_TEST(s.requests == 4);
   BOOST_TEST(s.succeeded == 2);
@@ -97,12 +98,12 @@ BOOST_AUTO_TEST_CASE(goodput_counts_requests_meeting_every_slo) {
   load::LevelOutcome o;
   o.first_start_ns = 0;
   o.last_done_ns = 1000 * kMs;
-  o.records.push_back(Ok(0, {100, 110}, 120, 2));    // ttft 100, tpot 20, e2e 120: good
-  o.records.push_back(Ok(0, {600, 610}, 620, 2));    // ttft 600: misses the TTFT objective
-  o.records.push_back(Ok(0, {100, 300}, 320, 2));    // tpot 220: misses the TPOT objective
+  o.records.push_back(Ok(0, {100, 110}, 120, 2));  // ttft 100, tpot 20, e2e 120: good
+  o.records.push_back(Ok(0, {600, 610}, 620, 2));  // ttft 600: misses the TTFT objective
+  o.records.push_back(Ok(0, {100, 300}, 320, 2));  // tpot 220: misses the TPOT objective
   load::Record failed;
   failed.error = load::ErrorKind::Timeout;
-  o.records.push_back(failed);                       // failed: never good
+  o.records.push_back(failed);  // failed: never good
   scenario::Slo slo;
   slo.ttft = std::chrono::milliseconds(500);
   slo.tpot = std::chrono::milliseconds(50);

@@ -140,8 +140,12 @@ BOOST_AUTO_TEST_CASE(non_json_and_truncated_json_are_malformed_not_fatal) {
 }
 
 BOOST_AUTO_TEST_CASE(request_bodies_force_length_and_merge_extra_body) {
-  GenerationRequest r{.model = "m", .prompt = "hi \"there\"", .max_tokens = 128, .force_length = true,
-                      .temperature = 0.0, .extra_body_json = R"({"top_p":0.9,"stream_options":null})"};
+  GenerationRequest r{.model = "m",
+                      .prompt = "hi \"there\"",
+                      .max_tokens = 128,
+                      .force_length = true,
+                      .temperature = 0.0,
+                      .extra_body_json = R"({"top_p":0.9,"stream_options":null})"};
   auto chat = MakeProtocol(kOpenAiChat)->BuildRequest(r);
   BOOST_TEST(chat.path == "/v1/chat/completions");
   const auto body = nlohmann::json::parse(chat.body);

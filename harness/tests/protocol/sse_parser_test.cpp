@@ -23,9 +23,7 @@ struct Ev {
 std::vector<Ev> Parse(const std::vector<std::string_view>& pieces, bool* truncated = nullptr) {
   std::vector<Ev> out;
   SseParser parser;
-  auto sink = [&](const SseEvent& e) {
-    out.push_back({std::string(e.event), std::string(e.data), std::string(e.id)});
-  };
+  auto sink = [&](const SseEvent& e) { out.push_back({std::string(e.event), std::string(e.data), std::string(e.id)}); };
   for (auto p : pieces) parser.Feed(p, sink);
   const bool t = parser.Finish(sink);
   if (truncated) *truncated = t;

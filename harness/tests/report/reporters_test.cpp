@@ -30,8 +30,12 @@ metrics::Summary Level(std::int64_t concurrency, double ttft, double itl, double
   s.requests = 64;
   s.succeeded = 64 - failed;
   s.errors = {{"connect", 0}, {"decode", 0}, {"http_status", failed}, {"stream", 0}, {"timeout", 0}};
-  s.level = {{"duration", 2.5}, {"output_throughput", throughput}, {"request_throughput", throughput / 128},
-             {"error_rate", failed / 64.0}, {"ttft_over_3s", 0}, {"retries_429", 0}};
+  s.level = {{"duration", 2.5},
+             {"output_throughput", throughput},
+             {"request_throughput", throughput / 128},
+             {"error_rate", failed / 64.0},
+             {"ttft_over_3s", 0},
+             {"retries_429", 0}};
   s.distributions = {{"ttft", {64, ttft, 1, ttft * 0.8, ttft * 1.5, ttft, ttft * 1.1, ttft * 1.2, ttft * 1.4}},
                      {"itl", {4032, itl, 0.1, itl * 0.9, itl * 2, itl, itl * 1.05, itl * 1.1, itl * 1.3}},
                      {"tpot", {64, itl, 0.1, itl * 0.9, itl * 1.2, itl, itl * 1.02, itl * 1.05, itl * 1.1}},
@@ -66,7 +70,8 @@ RunReport Fixture() {
   pass.verdict.case_id = pass.id;
   pass.verdict.baseline_state = "compared";
   pass.verdict.baseline_detail = "baselines/chat/vllm/short.json (commit 0123456789ab, 2026-11-01T10:00:00Z)";
-  pass.verdict.thresholds = {{"ttft.p95 < 500ms", 1, 48, 500, "ms", true}, {"ttft.p95 < 500ms", 8, 66, 500, "ms", true}};
+  pass.verdict.thresholds = {{"ttft.p95 < 500ms", 1, 48, 500, "ms", true},
+                             {"ttft.p95 < 500ms", 8, 66, 500, "ms", true}};
   pass.verdict.comparisons = {Cmp("ttft", "p50", 8, 54, 55, gate::Change::Unchanged),
                               Cmp("tpot", "p50", 8, 15, 14, gate::Change::Improved)};
   CaseReport slow{"chat/vllm/long", "chat", "vllm", "long", {}, {Level(1, 400, 12, 80), Level(8, 620, 18, 430)}, 9.0};
@@ -75,20 +80,23 @@ RunReport Fixture() {
   slow.verdict.baseline_state = "compared";
   slow.verdict.comparisons = {Cmp("tpot", "p50", 8, 15, 18, gate::Change::Regressed),
                               Cmp("ttft", "p95", 8, 600, 700, gate::Change::Insufficient)};
-  slow.verdict.comparisons.back().note = "p95 needs 60 samples per side (baseline 40, run 40): raise requests per level";
+  slow.verdict.comparisons.back().note =
+      "p95 needs 60 samples per side (baseline 40, run 40): raise requests per level";
   slow.verdict.thresholds = {{"ttft.p95 < 500ms", 8, 744, 500, "ms", false}};
   slow.verdict.reasons = {"threshold 'ttft.p95 < 500ms' broken at concurrency 8: measured 744 ms",
                           "tpot.p50 at concurrency 8 regressed +20.0% (15 → 18, 95% CI +16.0% … +24.0%)"};
   CaseReport down{"chat/tgi/short", "chat", "tgi", "short", {}, {}, 0};
   down.verdict.case_id = down.id;
   down.verdict.outcome = gate::Outcome::Skipped;
-  down.verdict.reasons = {"engine 'tgi' unreachable at http://127.0.0.1:8080/generate_stream: Couldn't connect to server"};
+  down.verdict.reasons = {
+      "engine 'tgi' unreachable at http://127.0.0.1:8080/generate_stream: Couldn't connect to server"};
   down.verdict.baseline_state = "not compared";
   CaseReport broken{"typo/invalid-scenario", "typo", "invalid-scenario", "", {}, {}, 0};
   broken.verdict.case_id = broken.id;
   broken.verdict.outcome = gate::Outcome::Error;
   broken.verdict.reasons = {"typo.toml:8:1: error: key 'load.concurency': unknown key (did you mean 'concurrency'?)"};
-  CaseReport fresh{"chat/sim/short", "chat", "sim", "short", {}, {Level(1, 13, 1, 900, 2), Level(8, 14, 1.1, 7000)}, 1.0};
+  CaseReport fresh{
+      "chat/sim/short", "chat", "sim", "short", {}, {Level(1, 13, 1, 900, 2), Level(8, 14, 1.1, 7000)}, 1.0};
   fresh.verdict.case_id = fresh.id;
   fresh.verdict.baseline_state = "missing";
   fresh.verdict.baseline_detail = "baselines/chat/sim/short.json";
@@ -153,9 +161,11 @@ BOOST_AUTO_TEST_CASE(markdown_stays_under_the_limit_with_500_cases_and_says_what
 BOOST_AUTO_TEST_CASE(xml_escaping_of_hostile_text) {
   RunReport r = Fixture();
   for (auto& c : r.cases) {
-    if (c.verdict.outcome == gate::Outcome::Error) c.verdict.reasons = {"<script>&\"quoted\" 'single' \x01\x02 ]]> end"};
+    if (c.verdict.outcome == gate::Outcome::Error)
+      c.verdict.reasons = {"<script>&\"quoted\" 'single' \x01\x02 ]]> end"};
   }
   std::ostringstream out;
   WriteJUnit(r, out);
-  BOOST_TEST(out.str().find("&lt;script&gt;&amp;&quot;quoted&quot; &apos;single&apos;  ]]&gt; end") != std::string::npos);
+  BOOST_TEST(out.str().find("&lt;script&gt;&amp;&quot;quoted&quot; &apos;single&apos;  ]]&gt; end") !=
+             std::string::npos);
 }

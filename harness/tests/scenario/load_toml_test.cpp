@@ -89,7 +89,8 @@ Diagnostic OnlyError(const std::string& text, const std::string& key, int line, 
   return errors[0];
 }
 
-const std::string kMinimal = "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n";
+const std::string kMinimal =
+    "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n";
 
 }  // namespace
 
@@ -188,18 +189,22 @@ BOOST_AUTO_TEST_CASE(impossible_values) {
   OnlyError(kMinimal + "[load]\nconcurrency = [4, 4]\n", "load.concurrency", 8);
   OnlyError(kMinimal + "[load]\nrequests = 0\n", "load.requests", 8);
   OnlyError(kMinimal + "[load]\ntimeout = \"0s\"\n", "load.timeout", 8);
-  auto d = OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = -5\noutput_tokens = 10\n",
-                     "classes.a.input_tokens", 5);
+  auto d =
+      OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.a]\ninput_tokens = -5\noutput_tokens = 10\n",
+                "classes.a.input_tokens", 5);
   BOOST_TEST(d.message == "-5 is out of range");
-  OnlyError(kMinimal + "[engines.sim.simulator.faults]\nhttp_500 = 0.7\ndisconnect = 0.6\n", "engines.sim.simulator.faults.", 7);
+  OnlyError(kMinimal + "[engines.sim.simulator.faults]\nhttp_500 = 0.7\ndisconnect = 0.6\n",
+            "engines.sim.simulator.faults.", 7);
 }
 
 BOOST_AUTO_TEST_CASE(undefined_engine_and_unknown_protocol) {
   auto d = OnlyError(kMinimal + "engines = [\"vllm\"]\n", "classes.a.engines", 7);
   BOOST_TEST(d.message == "undefined engine 'vllm'");
   BOOST_TEST(d.hint == "defined: sim");
-  d = OnlyError("schema = 1\n[engines.x]\nprotocol = \"openai-caht\"\nurl = \"http://h\"\nmodel = \"m\"\n[classes.a]\ninput_tokens = 1\noutput_tokens = 1\n",
-                "engines.x.protocol", 3);
+  d = OnlyError(
+      "schema = 1\n[engines.x]\nprotocol = \"openai-caht\"\nurl = \"http://h\"\nmodel = "
+      "\"m\"\n[classes.a]\ninput_tokens = 1\noutput_tokens = 1\n",
+      "engines.x.protocol", 3);
   BOOST_TEST(d.hint == "did you mean 'openai-chat'?");
 }
 
@@ -212,8 +217,10 @@ BOOST_AUTO_TEST_CASE(missing_required_keys_all_reported_at_once) {
 }
 
 BOOST_AUTO_TEST_CASE(api_key_in_file_is_refused) {
-  const auto d = OnlyError(kMinimal + "[engines.api]\nprotocol = \"openai-chat\"\nurl = \"https://x\"\nmodel = \"m\"\napi_key = \"sk-123\"\n",
-                           "engines.api.api_key", 11);
+  const auto d = OnlyError(
+      kMinimal +
+          "[engines.api]\nprotocol = \"openai-chat\"\nurl = \"https://x\"\nmodel = \"m\"\napi_key = \"sk-123\"\n",
+      "engines.api.api_key", 11);
   BOOST_TEST(d.hint.find("api_key_env") != std::string::npos);
 }
 
@@ -228,7 +235,8 @@ BOOST_AUTO_TEST_CASE(interpolation) {
   BOOST_TEST(error == "environment variable MISSING is not set");
   BOOST_TEST(!Interpolate("${HOST", env, error).has_value());
   BOOST_TEST(!Interpolate("${:-x}", env, error).has_value());
-  const auto d = OnlyError(kMinimal + "[engines.v]\nprotocol = \"tgi\"\nurl = \"${NOPE}\"\nmodel = \"m\"\n", "engines.v.url", 9);
+  const auto d =
+      OnlyError(kMinimal + "[engines.v]\nprotocol = \"tgi\"\nurl = \"${NOPE}\"\nmodel = \"m\"\n", "engines.v.url", 9);
   BOOST_TEST(d.message == "environment variable NOPE is not set");
 }
 

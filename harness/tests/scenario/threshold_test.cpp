@@ -127,8 +127,11 @@ BOOST_AUTO_TEST_CASE(goodput_rules_need_an_slo_table) {
     BOOST_TEST_REQUIRE(e.diagnostics().size() == 1u);
     BOOST_TEST(e.diagnostics()[0].message.find("no [slo] table") != std::string::npos);
   }
-  const auto s = LoadScenarioText("schema = 1\nthresholds = [\"goodput > 2 req/s\", \"slo_attainment > 99%\"]\n"
-                                  "[slo]\nttft = \"500ms\"\ntpot = \"50ms\"\n" + body, "g.toml", env);
+  const auto s = LoadScenarioText(
+      "schema = 1\nthresholds = [\"goodput > 2 req/s\", \"slo_attainment > 99%\"]\n"
+      "[slo]\nttft = \"500ms\"\ntpot = \"50ms\"\n" +
+          body,
+      "g.toml", env);
   BOOST_TEST(s.slo.ttft->count() == 500'000'000);
   BOOST_TEST(s.thresholds[1].parsed.value == 0.99, boost::test_tools::tolerance(1e-12));
   BOOST_CHECK_THROW(LoadScenarioText("schema = 1\n[slo]\n" + body, "g.toml", env), InputError);  // empty [slo]

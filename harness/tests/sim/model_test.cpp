@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(timing_model_without_jitter_is_exact) {
   BOOST_TEST(model.PrefillTime(1000, rng).count() == Nanoseconds(30ms).count());
   BOOST_TEST(model.StepTime(1, rng).count() == Nanoseconds(5ms).count());
   BOOST_TEST(model.StepTime(11, rng).count() == Nanoseconds(6ms).count());  // 5 ms + 10 × 100 µs
-  BOOST_TEST(model.Chunks(10) == 4);  // 3 + 3 + 3 + 1
+  BOOST_TEST(model.Chunks(10) == 4);                                        // 3 + 3 + 3 + 1
 }
 
 BOOST_AUTO_TEST_CASE(jitter_is_bounded_and_centred) {
@@ -65,12 +65,14 @@ BOOST_AUTO_TEST_CASE(requests_of_each_wire_parse) {
   std::string error;
   auto chat = sim::ParseRequest(true, "/v1/chat/completions",
                                 R"({"model":"m","stream":true,"max_tokens":7,"stream_options":{"include_usage":true},
-                                    "messages":[{"role":"user","content":"one two three"}]})", error);
+                                    "messages":[{"role":"user","content":"one two three"}]})",
+                                error);
   BOOST_TEST_REQUIRE(chat.has_value(), error);
   BOOST_TEST(chat->output_tokens == 7);
   BOOST_TEST(chat->input_tokens == 4);  // 3 words × 4/3
   BOOST_TEST(chat->include_usage);
-  auto tgi = sim::ParseRequest(true, "/generate_stream", R"({"inputs":"a b c","parameters":{"max_new_tokens":5}})", error);
+  auto tgi =
+      sim::ParseRequest(true, "/generate_stream", R"({"inputs":"a b c","parameters":{"max_new_tokens":5}})", error);
   BOOST_TEST_REQUIRE(tgi.has_value(), error);
   BOOST_TEST((tgi->wire == sim::Wire::Tgi));
   BOOST_TEST(tgi->output_tokens == 5);
@@ -79,7 +81,8 @@ BOOST_AUTO_TEST_CASE(requests_of_each_wire_parse) {
   BOOST_TEST(!sim::ParseRequest(true, "/v1/completions", R"({"prompt":"x"})", error).has_value());
   BOOST_TEST(error.find("only streams") != std::string::npos);
   BOOST_TEST(!sim::ParseRequest(true, "/v1/chat/completions", "not json", error).has_value());
-  BOOST_TEST(!sim::ParseRequest(true, "/v1/chat/completions", R"({"stream":true,"max_tokens":0,"messages":[]})", error).has_value());
+  BOOST_TEST(!sim::ParseRequest(true, "/v1/chat/completions", R"({"stream":true,"max_tokens":0,"messages":[]})", error)
+                  .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(encoded_streams_decode_with_the_harness_decoders) {
