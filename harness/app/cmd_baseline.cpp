@@ -9,6 +9,7 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/gate_case.hpp"
+#include "base/find_files.hpp"
 #include "gate/json_codec.hpp"
 #include "metrics/statistics.hpp"
 
@@ -16,22 +17,6 @@ namespace llmbench::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-// results.json files: as given, or found under directories.
-std::vector<std::string> ResultsFiles(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const auto& p : paths) {
-    if (!fs::is_directory(p)) {
-      files.push_back(p);
-      continue;
-    }
-    for (const auto& e : fs::recursive_directory_iterator(p)) {
-      if (e.is_regular_file() && e.path().filename() == "results.json") files.push_back(e.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 // Every case of every file, grouped by case id, with the provenance of its file.
 std::map<std::string, std::vector<gate::CaseData>> LoadCases(const std::vector<std::string>& files) {
@@ -70,9 +55,7 @@ std::map<std::string, double> RunToRunNoise(const std::vector<gate::CaseData>& r
         }
         if (v > 0) logs.push_back(std::log(v));
       }
-      const std::string key =
-          g.q < 0 ? g.metric : fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
-      if (logs.size() >= 2) sigmas[key].push_back(SampleStddev(logs));
+      if (logs.size() >= 2) sigmas[gate::NoiseKey(g)].push_back(SampleStddev(logs));
     }
   }
   std::map<std::string, double> out;
@@ -86,7 +69,8 @@ std::map<std::string, double> RunToRunNoise(const std::vector<gate::CaseData>& r
 
 int Update(const std::vector<std::string>& paths, const std::string& baselines) {
   try {
-    const auto files = ResultsFiles(paths);
+    const auto files = FindFiles(
+        paths, [](const fs::path& p) { return p.filename() == "results.json"; }, true);
     if (files.empty()) throw std::runtime_error("no results.json found");
     for (auto& [id, runs] : LoadCases(files)) {
       gate::CaseData data = runs.front();

@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "base/diagnostic.hpp"
+#include "base/find_files.hpp"
 #include "base/hash.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/load_toml.hpp"
@@ -30,29 +31,6 @@ struct ListOptions {
   std::string filter;  ///< RE2 on the case id
   int shards = 4;
 };
-
-// Scenario files: files as given, directories' *.toml in name order.
-std::vector<std::string> ScenarioFiles(const ListOptions& o) {
-  std::vector<std::string> files;
-  for (const auto& p : o.paths) {
-    if (!fs::is_directory(p)) {
-      files.push_back(p);
-      continue;
-    }
-    std::vector<std::string> found;
-    const auto add = [&](const fs::directory_entry& e) {
-      if (e.is_regular_file() && e.path().extension() == ".toml") found.push_back(e.path().string());
-    };
-    if (o.recurse) {
-      for (const auto& e : fs::recursive_directory_iterator(p)) add(e);
-    } else {
-      for (const auto& e : fs::directory_iterator(p)) add(e);
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
 
 // A CMake bracket argument whose guard does not occur in the text (GoogleTestAddTests.cmake).
 std::string Bracket(const std::string& text) {
@@ -116,7 +94,8 @@ int List(const ListOptions& o) {
   }
   const auto env = scenario::ProcessEnvironment();
   int code = kExitOk;
-  for (const auto& file : ScenarioFiles(o)) {
+  const auto is_toml = [](const fs::path& p) { return p.extension() == ".toml"; };
+  for (const auto& file : FindFiles(o.paths, is_toml, o.recurse)) {
     try {
       const auto s = scenario::LoadScenarioFile(file, env);
       for (const auto& c : scenario::Expand(s)) {

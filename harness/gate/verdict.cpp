@@ -38,6 +38,10 @@ std::string_view ToString(Outcome o) {
   return "?";
 }
 
+std::string NoiseKey(const GatedMetric& g) {
+  return g.q < 0 ? std::string(g.metric) : fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
+}
+
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run) {
   std::vector<Comparison> out;
   for (const auto& level : run.levels) {
@@ -47,14 +51,14 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       Comparison c;
       if (g.q < 0) {
         c = CompareScalar(g.metric, LevelValue(*base, g.metric), LevelValue(level, g.metric), g.tolerance,
-                          SigmaRun(baseline, g.metric), false);
+                          SigmaRun(baseline, NoiseKey(g)), false);
       } else {
         const auto find = [&](const LevelData& l) {
           const auto it = l.samples.find(g.metric);
           return it == l.samples.end() ? std::vector<double>{} : it->second;
         };
-        const std::string key = fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
-        c = CompareQuantile(g.metric, g.q, find(*base), find(level), g.tolerance, SigmaRun(baseline, key), true);
+        c = CompareQuantile(g.metric, g.q, find(*base), find(level), g.tolerance, SigmaRun(baseline, NoiseKey(g)),
+                            true);
       }
       c.concurrency = level.summary.concurrency;
       c.gating = g.gating;

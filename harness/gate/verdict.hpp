@@ -40,6 +40,10 @@ inline constexpr double kDefaultSigmaRun = 0.05;
 /// known only to about ±50 %, and runs on a quiet machine understate what a CI runner sees.
 inline constexpr double kMinSigmaRun = 0.02;
 
+/// The key of a gated metric's run-to-run noise in CaseData::sigma_run: "ttft.p50", or the
+/// metric id for one-number metrics. Written by `baseline update`, read by CompareCases.
+std::string NoiseKey(const GatedMetric& g);
+
 /// Every gated metric at every concurrency level both sides have. The one code path for a
 /// ctest case and for `llmbench compare A B`.
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run);

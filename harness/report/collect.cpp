@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/find_files.hpp"
 #include "gate/json_codec.hpp"
 #include "report/run_report.hpp"
 
@@ -50,14 +51,9 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
 
 RunReport CollectRunReport(const std::vector<std::string>& dirs) {
   RunReport report;
-  for (const auto& d : dirs) {
-    if (!fs::exists(d)) continue;
-    if (fs::exists(fs::path(d) / "verdicts.json")) AddDirectory(d, report);
-    for (const auto& e : fs::recursive_directory_iterator(d)) {
-      if (e.is_regular_file() && e.path().filename() == "verdicts.json" && e.path().parent_path() != fs::path(d)) {
-        AddDirectory(e.path().parent_path(), report);
-      }
-    }
+  const auto is_verdicts = [](const fs::path& p) { return p.filename() == "verdicts.json"; };
+  for (const auto& file : FindFiles(dirs, is_verdicts, true)) {
+    if (is_verdicts(file) && fs::exists(file)) AddDirectory(fs::path(file).parent_path(), report);
   }
   std::sort(report.cases.begin(), report.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return report;

@@ -6,18 +6,13 @@
 #include <chrono>
 #include <cmath>
 
+#include "report/format.hpp"
+
 namespace llmbench::report {
 namespace {
 
 std::string Ms(const metrics::Summary& s, const char* id, double metrics::Stats::*field) {
-  const metrics::Stats* st = s.Find(id);
-  if (!st || std::isnan(st->*field)) return "-";
-  return fmt::format("{:.1f}", st->*field);
-}
-
-double Level(const metrics::Summary& s, const char* id) {
-  auto it = s.level.find(id);
-  return it == s.level.end() ? 0.0 : it->second;
+  return OneDecimal(Stat(s, id, field));
 }
 
 }  // namespace
@@ -47,8 +42,8 @@ std::string LevelLine(const metrics::Summary& s) {
       "  concurrency {:>4}: {} requests ({} failed), TTFT p50 {} ms p95 {} ms, ITL p50 {} ms, TPOT p50 {} ms, "
       "E2E p50 {} ms, {:.1f} output tok/s, {:.2f} req/s",
       s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95),
-      Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50), Level(s, "output_throughput"),
-      Level(s, "request_throughput"));
+      Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50),
+      LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput"));
 }
 
 std::string FinalTable(const std::vector<CaseRow>& rows) {
@@ -64,7 +59,8 @@ std::string FinalTable(const std::vector<CaseRow>& rows) {
       out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
                          row.case_id, s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50),
                          Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50),
-                         Ms(s, "e2e", &Stats::p50), Level(s, "output_throughput"), Level(s, "request_throughput"));
+                         Ms(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
+                         LevelMetric(s, "request_throughput"));
     }
   }
   return out;

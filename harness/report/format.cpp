@@ -18,6 +18,8 @@ std::string FormatValue(double value, const std::string& unit) {
   return fmt::format("{:.{}f} {}", value, decimals, unit);
 }
 
+std::string OneDecimal(double value) { return std::isnan(value) ? "-" : fmt::format("{:.1f}", value); }
+
 std::string MetricLabel(const gate::Comparison& c) {
   return c.statistic.empty() ? c.metric : c.metric + "." + c.statistic;
 }

@@ -12,6 +12,9 @@ namespace llmbench::report {
 /// "12.9 ms", "3153 tok/s", "1.5%" (fractions shown as percentages), "-" for NaN.
 std::string FormatValue(double value, const std::string& unit);
 
+/// "12.3", or "-" for NaN (table cells whose unit is in the header).
+std::string OneDecimal(double value);
+
 /// "ttft.p50", "output_throughput".
 std::string MetricLabel(const gate::Comparison& c);
 

@@ -38,8 +38,6 @@ std::string Cell(std::string s) {
   return out;
 }
 
-std::string Ms(double v) { return std::isnan(v) ? "-" : fmt::format("{:.1f}", v); }
-
 // The comparison to show in the case table: a regression if any, else TPOT p50 at the highest
 // level, else the first comparison.
 std::string BaselineCell(const CaseReport& c) {
@@ -61,7 +59,7 @@ std::string CaseTable(const std::vector<const CaseReport*>& cases) {
       "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
   for (const CaseReport* c : cases) {
     const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
-    const auto stat = [&](const char* m, double Stats::*f) { return s ? Ms(Stat(*s, m, f)) : "-"; };
+    const auto stat = [&](const char* m, double Stats::*f) { return s ? OneDecimal(Stat(*s, m, f)) : "-"; };
     t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", Cell(c->engine + "/" + c->prompt_class),
                      Icon(c->verdict.outcome), s ? std::to_string(s->concurrency) : "-", stat("ttft", &Stats::p50),
                      stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
@@ -114,7 +112,7 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
           if (s.concurrency == l) v = chart.value(s);
         }
         values += fmt::format("{}{}", values.empty() ? "" : ", ", std::isnan(v) ? 0.0 : std::round(v * 100) / 100);
-        row += fmt::format(" {} |", Ms(v));
+        row += fmt::format(" {} |", OneDecimal(v));
       }
       lines += fmt::format("    line [{}]\n", values);
       table += row + "\n";
@@ -151,7 +149,7 @@ std::string Details(const CaseReport& c) {
                                                {"TPOT p50 (ms)", "tpot", &Stats::p50},
                                                {"E2E p50 (ms)", "e2e", &Stats::p50},
                                                {"E2E p95 (ms)", "e2e", &Stats::p95}}) {
-      row(label, [&, m = metric, f = field](const auto& l) { return Ms(Stat(l, m, f)); });
+      row(label, [&, m = metric, f = field](const auto& l) { return OneDecimal(Stat(l, m, f)); });
     }
     row("output (tok/s)", [](const auto& l) { return fmt::format("{:.1f}", LevelMetric(l, "output_throughput")); });
     row("requests/s", [](const auto& l) { return fmt::format("{:.2f}", LevelMetric(l, "request_throughput")); });
