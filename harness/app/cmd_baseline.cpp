@@ -1,5 +1,7 @@
-// `llmbench baseline update RESULTS...`: bless measured results as the baselines. Several
-// results of the same case (repeated runs) also give the run-to-run noise σ_run per metric.
+// `llmbench baseline update RESULTS...`: bless measured results as the baselines. Each
+// results.json is one session; a case's baseline pools the runs of every session given (see
+// gate/baseline.hpp: busy and outlier runs are left out, with the reason), and prints the
+// run-to-run noise it measured and what a 3-run case can resolve against it.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -8,18 +10,16 @@
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "app/gate_case.hpp"
 #include "base/find_files.hpp"
+#include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
-#include "metrics/statistics.hpp"
 
 namespace llmbench::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Every case of every file, grouped by case id, with the provenance of its file.
-std::map<std::string, std::vector<gate::CaseData>> LoadCases(const std::vector<std::string>& files) {
+std::map<std::string, std::vector<gate::CaseData>> LoadSessions(const std::vector<std::string>& files) {
   std::map<std::string, std::vector<gate::CaseData>> cases;
   for (const auto& f : files) {
     for (auto& c : gate::CasesFromResults(gate::ReadJsonFile(f))) cases[c.case_id].push_back(std::move(c));
@@ -27,44 +27,21 @@ std::map<std::string, std::vector<gate::CaseData>> LoadCases(const std::vector<s
   return cases;
 }
 
-double SampleStddev(const std::vector<double>& v) {
-  double mean = 0;
-  for (const double x : v) mean += x / static_cast<double>(v.size());
-  double ss = 0;
-  for (const double x : v) ss += (x - mean) * (x - mean);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
-
-// σ_run of ln(statistic) across runs, per gated key, pooled over levels.
-std::map<std::string, double> RunToRunNoise(const std::vector<gate::CaseData>& runs) {
-  std::map<std::string, std::vector<double>> sigmas;
-  for (const auto& level : runs.front().levels) {
-    for (const auto& g : gate::kGatedMetrics) {
-      std::vector<double> logs;
-      for (const auto& run : runs) {
-        const gate::LevelData* l = run.Level(level.summary.concurrency);
-        if (!l) continue;
-        double v = std::nan("");
-        if (g.q < 0) {
-          const auto it = l->summary.level.find(g.metric);
-          if (it != l->summary.level.end()) v = it->second;
-        } else if (auto it = l->samples.find(g.metric); it != l->samples.end() && !it->second.empty()) {
-          auto sorted = it->second;
-          std::sort(sorted.begin(), sorted.end());
-          v = metrics::Percentile(sorted, g.q);
-        }
-        if (v > 0) logs.push_back(std::log(v));
-      }
-      if (logs.size() >= 2) sigmas[gate::NoiseKey(g)].push_back(SampleStddev(logs));
+void PrintNoise(const gate::CaseData& b) {
+  for (const auto& r : b.runs) {
+    if (!r.rejected.empty())
+      fmt::print("  left out: c={} session {} run {}: {}\n", r.concurrency, r.session, r.repetition, r.rejected);
+  }
+  for (const auto& level : gate::NoiseSummary(b)) {
+    std::string line = fmt::format("  c={}: {} runs kept;", level["concurrency"].get<std::int64_t>(),
+                                   level["kept_runs"].get<std::size_t>());
+    for (const auto& [key, n] : level["keys"].items()) {
+      const double mde = n["mde_3_runs"].get<double>(), tol = n["tolerance"].get<double>();
+      line += fmt::format(" {} σ_run {:.4f} (MDE {:.1f}%{})", key, n["sigma"].get<double>(), mde * 100,
+                          mde > tol ? fmt::format(" > ±{:.0f}%: cannot resolve", tol * 100) : "");
     }
+    fmt::print("{}\n", line);
   }
-  std::map<std::string, double> out;
-  for (const auto& [key, values] : sigmas) {
-    double sum_sq = 0;
-    for (const double s : values) sum_sq += s * s;
-    out[key] = std::sqrt(sum_sq / static_cast<double>(values.size()));  // RMS over levels
-  }
-  return out;
 }
 
 int Update(const std::vector<std::string>& paths, const std::string& baselines) {
@@ -72,18 +49,12 @@ int Update(const std::vector<std::string>& paths, const std::string& baselines) 
     const auto files = FindFiles(
         paths, [](const fs::path& p) { return p.filename() == "results.json"; }, true);
     if (files.empty()) throw std::runtime_error("no results.json found");
-    for (auto& [id, runs] : LoadCases(files)) {
-      gate::CaseData data = runs.front();
-      data.runs = static_cast<int>(runs.size());
-      if (runs.size() >= 2) data.sigma_run = RunToRunNoise(runs);
-      const std::string path = BaselinePath(baselines, id);
-      report::Provenance p;
-      p.git_commit = data.commit;
-      p.started_utc = data.date;
-      p.host = data.host;
-      WriteBaseline(path, data, p);
-      fmt::print("{}: {} run(s){} → {}\n", id, runs.size(),
-                 runs.size() >= 2 ? ", run-to-run noise measured" : ", default run-to-run noise (5%)", path);
+    for (const auto& [id, sessions] : LoadSessions(files)) {
+      const gate::CaseData baseline = gate::BuildBaseline(sessions);
+      const std::string path = gate::BaselinePath(baselines, id);
+      gate::WriteBaseline(path, baseline);
+      fmt::print("{}: {} session(s), {} runs → {}\n", id, sessions.size(), baseline.runs.size(), path);
+      PrintNoise(baseline);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
@@ -97,8 +68,8 @@ int Update(const std::vector<std::string>& paths, const std::string& baselines) 
 Command AddBaselineCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("baseline", "Manage stored baselines");
   cmd->require_subcommand(1);
-  auto* update =
-      cmd->add_subcommand("update", "Bless results as baselines (several runs of a case: σ_run measured too)");
+  auto* update = cmd->add_subcommand(
+      "update", "Bless results as baselines, pooling every session given (run-to-run noise measured and shown)");
   auto paths = std::make_shared<std::vector<std::string>>();
   auto dir = std::make_shared<std::string>("baselines");
   update->add_option("results", *paths, "results.json files or directories containing them")->required();

@@ -1,11 +1,17 @@
-// `llmbench compare A B`: compare two results files case by case, through the same code path
-// as the ctest gate (A plays the baseline).
+// `llmbench compare BASELINE RESULTS`: judge a results file against a baseline with the same
+// judge as `llmbench run --baselines` (gate::Judge, and gate::Confirm when the results hold a
+// confirming attempt), so both give the same verdicts on the same data. BASELINE is a baseline
+// file, a baselines directory, or another results.json (pooled as a blessing would pool it).
+// Thresholds are not re-evaluated here: they are the run's own verdicts.json.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "base/atomic_file.hpp"
+#include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
 #include "gate/verdict.hpp"
 #include "report/format.hpp"
@@ -13,47 +19,95 @@
 namespace llmbench::app {
 namespace {
 
-int Compare(const std::string& a_path, const std::string& b_path) {
-  std::vector<gate::CaseData> a, b;
+namespace fs = std::filesystem;
+
+struct CompareOptions {
+  std::string baseline;
+  std::string results;
+  std::string verdicts;  ///< write the verdicts here too ("" = no)
+};
+
+// The baseline of `case_id` from whatever BASELINE is; sets `path` to where it came from.
+std::optional<gate::CaseData> FindBaseline(const std::string& a, const std::string& case_id,
+                                           const std::map<std::string, gate::CaseData>& from_file, std::string& path) {
+  if (fs::is_directory(a)) {
+    path = gate::BaselinePath(a, case_id);
+    return gate::LoadBaseline(path);
+  }
+  path = a;
+  if (const auto it = from_file.find(case_id); it != from_file.end()) return it->second;
+  if (from_file.size() == 1) return from_file.begin()->second;  // one baseline file: compare whatever case it is
+  return std::nullopt;
+}
+
+int Compare(const CompareOptions& o) {
+  std::map<std::string, gate::CaseData> from_file;
+  std::vector<gate::CaseData> runs;
   try {
-    a = gate::CasesFromResults(gate::ReadJsonFile(a_path));
-    b = gate::CasesFromResults(gate::ReadJsonFile(b_path));
+    if (!fs::is_directory(o.baseline)) {
+      const auto j = gate::ReadJsonFile(o.baseline);
+      if (j.value("schema", "").rfind("llmbench-baseline/", 0) == 0) {
+        auto b = gate::BaselineFromJson(j);
+        from_file.emplace(b.case_id, std::move(b));
+      } else {
+        for (auto& c : gate::CasesFromResults(j)) from_file.emplace(c.case_id, gate::BuildBaseline({c}));
+      }
+    }
+    runs = gate::CasesFromResults(gate::ReadJsonFile(o.results));
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   }
-  std::map<std::string, const gate::CaseData*> baseline;
-  for (const auto& c : a) baseline[c.case_id] = &c;
-  bool regressed = false;
-  for (const auto& run : b) {
-    const auto it = baseline.find(run.case_id);
-    if (it == baseline.end()) {
-      fmt::print("{}: only in {}\n", run.case_id, b_path);
-      continue;
+  std::vector<gate::CaseVerdict> verdicts;
+  for (const auto& run : runs) {
+    std::string path;
+    std::optional<gate::CaseData> baseline;
+    try {
+      baseline = FindBaseline(o.baseline, run.case_id, from_file, path);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      return kExitBadInput;
     }
-    fmt::print("{}\n", run.case_id);
-    if (const auto why = gate::FingerprintMismatch(it->second->fingerprint, run.fingerprint); !why.empty()) {
-      fmt::print("  not comparable: {}\n", why);
-      continue;
+    gate::CaseVerdict v;
+    for (int attempt = 1; attempt <= run.LastAttempt(); ++attempt) {
+      const gate::CaseData data = run.Attempt(attempt);
+      if (data.runs.empty()) continue;
+      gate::JudgeInput in;
+      in.case_id = run.case_id;
+      in.run_status = "passed";
+      in.run = &data;
+      in.baseline = baseline ? &*baseline : nullptr;
+      in.baseline_path = path;
+      gate::CaseVerdict next = gate::Judge(in);
+      v = attempt == 1 ? std::move(next) : gate::Confirm(v, std::move(next));
     }
-    for (const auto& c : gate::CompareCases(*it->second, run)) {
+    fmt::print("{}: {}{}\n", run.case_id, gate::ToString(v.outcome),
+               v.attempt > 1 ? fmt::format(" (attempt {})", v.attempt) : "");
+    if (v.baseline_state != "compared") fmt::print("  baseline {}: {}\n", v.baseline_state, v.baseline_detail);
+    for (const auto& c : v.comparisons)
       fmt::print("  {:<22} c={:<5} {}\n", report::MetricLabel(c), c.concurrency, report::DescribeComparison(c));
-      regressed |= c.verdict == gate::Change::Regressed;
-    }
+    for (const auto& r : v.reasons) fmt::print("  - {}\n", r);
+    for (const auto& n : v.notes) fmt::print("  - note: {}\n", n);
+    verdicts.push_back(std::move(v));
   }
-  return regressed ? kExitMeasurementFailed : kExitOk;
+  if (!o.verdicts.empty()) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
+    WriteFileAtomically(o.verdicts, [&](std::ostream& out) { out << all.dump(1) << '\n'; });
+  }
+  return ExitCodeFor(verdicts);
 }
 
 }  // namespace
 
 Command AddCompareCommand(CLI::App& app) {
-  auto* cmd =
-      app.add_subcommand("compare", "Compare results B with results A (A as the baseline); exit 1 on a regression");
-  auto a = std::make_shared<std::string>();
-  auto b = std::make_shared<std::string>();
-  cmd->add_option("a", *a, "Baseline results.json")->required();
-  cmd->add_option("b", *b, "Candidate results.json")->required();
-  return [a, b] { return Compare(*a, *b); };
+  auto* cmd = app.add_subcommand(
+      "compare", "Judge results against a baseline (file, directory, or another results.json) like `run --baselines`");
+  auto o = std::make_shared<CompareOptions>();
+  cmd->add_option("baseline", o->baseline, "Baseline file, baselines directory, or a results.json")->required();
+  cmd->add_option("results", o->results, "Candidate results.json")->required();
+  cmd->add_option("--verdicts", o->verdicts, "Also write the verdicts as JSON to this file");
+  return [o] { return Compare(*o); };
 }
 
 }  // namespace llmbench::app

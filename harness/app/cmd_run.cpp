@@ -9,11 +9,11 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/gate_case.hpp"
-#include "app/run_case.hpp"
 #include "base/atomic_file.hpp"
 #include "base/diagnostic.hpp"
+#include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
-#include "gate/thresholds.hpp"
+#include "pipeline/run_case.hpp"
 #include "scenario/load_toml.hpp"
 
 namespace llmbench::app {
@@ -47,9 +47,13 @@ void WriteInvalid(const RunOptions& o, const std::string& errors) {
   WriteVerdicts(o.out, {v});
 }
 
+// Printed where people look (the ctest output of the case): the outcome, its reasons, and what
+// was not gated or left out.
 void PrintVerdict(const gate::CaseVerdict& v) {
-  fmt::print("  verdict: {}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "");
+  fmt::print("  verdict: {}{}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "",
+             v.attempt > 1 ? fmt::format(" (attempt {})", v.attempt) : "");
   for (const auto& r : v.reasons) fmt::print("    - {}\n", r);
+  for (const auto& n : v.notes) fmt::print("    - note: {}\n", n);
   if (v.baseline_state == "missing")
     fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
   if (v.baseline_state == "mismatch") fmt::print("    - baseline not comparable: {}\n", v.baseline_detail);
@@ -80,39 +84,24 @@ std::vector<scenario::Case> Select(const scenario::Scenario& s, const RunOptions
   return out;
 }
 
-std::string RunId() {
+std::uint64_t RandomNonce() {
   std::random_device rd;
-  return fmt::format("{:08x}", rd());
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }
 
-int ExitCode(const std::vector<gate::CaseVerdict>& verdicts) {
-  const auto count = [&](gate::Outcome o) {
-    return std::count_if(verdicts.begin(), verdicts.end(), [&](const auto& v) { return v.outcome == o; });
-  };
-  if (count(gate::Outcome::Failed) + count(gate::Outcome::Error) > 0) return kExitMeasurementFailed;
-  if (!verdicts.empty() && count(gate::Outcome::Skipped) == static_cast<long>(verdicts.size()))
-    return kExitEngineUnreachable;
-  return kExitOk;
-}
-
-gate::CaseVerdict GateCase(const scenario::Scenario& s, const CaseRun& run, const RunOptions& o,
-                           const report::Provenance& provenance) {
-  const auto thresholds = gate::EvaluateThresholds(s.thresholds, run.row.levels);
-  std::string path;
-  std::optional<gate::CaseData> baseline;
-  if (!o.baselines.empty()) {
-    path = BaselinePath(o.baselines, run.data.case_id);
-    baseline = LoadBaseline(path);
-  }
-  const bool measured = !run.data.levels.empty();
-  auto verdict =
-      gate::Judge(run.data.case_id, run.row.status, run.row.message, thresholds, measured ? &run.data : nullptr,
-                  baseline ? &*baseline : nullptr, path, GateOptionsFromEnvironment());
-  if ((o.bless || BlessFromEnvironment()) && measured && run.row.status == "passed" && !o.baselines.empty()) {
-    WriteBaseline(path, run.data, provenance);
-    fmt::print("  blessed: wrote baseline {}\n", path);
-  }
-  return verdict;
+// Writes this invocation's runs of the case (its last attempt) as the case's baseline.
+void Bless(const pipeline::CaseRun& run, const RunOptions& o, const report::Provenance& provenance) {
+  gate::CaseData session = run.data;
+  session.commit = provenance.git_commit;
+  session.date = provenance.started_utc;
+  session.host = provenance.host;
+  const gate::CaseData baseline = gate::BuildBaseline({session});
+  const std::string path = gate::BaselinePath(o.baselines, run.data.case_id);
+  gate::WriteBaseline(path, baseline);
+  fmt::print(
+      "  blessed: wrote baseline {} ({} runs of one session; bless from several sessions with `llmbench "
+      "baseline update`)\n",
+      path, baseline.runs.size());
 }
 
 int Run(const RunOptions& o) {
@@ -131,13 +120,17 @@ int Run(const RunOptions& o) {
     const auto cases = Select(s, o);
     const auto provenance = report::CollectProvenance(std::filesystem::path(o.file).parent_path().string(), o.command);
     report::ResultsFile results(o.out, provenance, s);
-    EmbeddedSims sims;
-    const std::string run_id = RunId();
+    pipeline::EmbeddedSims sims;
+    const std::uint64_t nonce = RandomNonce();
+    const pipeline::CaseContext context{env,   sims,         results,     fmt::format("{:08x}", nonce >> 32),
+                                        nonce, s.thresholds, o.baselines, GateOptionsFromEnvironment()};
+    const bool bless = (o.bless || BlessFromEnvironment()) && !o.baselines.empty();
     for (const auto& c : cases) {
-      const CaseRun run = RunCase(c, env, sims, results, run_id);
+      const pipeline::CaseRun run = pipeline::RunCase(c, context);
       rows.push_back(run.row);
-      verdicts.push_back(GateCase(s, run, o, provenance));
+      verdicts.push_back(run.verdict);
       PrintVerdict(verdicts.back());
+      if (bless && !run.data.runs.empty() && run.row.status == "passed") Bless(run, o, provenance);
       WriteVerdicts(o.out, verdicts);
     }
     fmt::print("\n{}\nresults: {}\n", report::FinalTable(rows), results.path());
@@ -148,7 +141,7 @@ int Run(const RunOptions& o) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   }
-  return ExitCode(verdicts);
+  return ExitCodeFor(verdicts);
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
                                   .output_stddev = 0,
                                   .engines = {},
                                   .labels = {}};
-  const auto prompts = prompt::SynthesizePrompts(cls, requests, 7);
+  const auto prompts = prompt::SynthesizePrompts(cls, requests, 7, /*nonce=*/1);
   load::LoadGenerator generator(target, load, fmt::format("b{}", streams));
   LevelRun run;
   const double cpu0 = ThreadCpuSeconds();

@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <thread>
 
 #include "base/hash.hpp"
 #include "base/version.hpp"
+#include "gate/gated.hpp"
 #include "metrics/request_metrics.hpp"
+#include "metrics/statistics.hpp"
 
 namespace llmbench::gate {
 namespace {
@@ -22,11 +25,28 @@ std::string MajorMinor(std::string_view version) {
 
 }  // namespace
 
-const LevelData* CaseData::Level(std::int64_t concurrency) const {
-  for (const auto& l : levels) {
-    if (l.summary.concurrency == concurrency) return &l;
+CaseData CaseData::Attempt(int attempt) const {
+  if (attempt == 0) attempt = LastAttempt();
+  CaseData out = *this;
+  out.runs.clear();
+  for (const auto& r : runs) {
+    if (r.attempt == attempt) out.runs.push_back(r);
   }
-  return nullptr;
+  return out;
+}
+
+int CaseData::LastAttempt() const {
+  int last = 0;
+  for (const auto& r : runs) last = std::max(last, r.attempt);
+  return last;
+}
+
+std::vector<std::int64_t> CaseData::Levels() const {
+  std::vector<std::int64_t> out;
+  for (const auto& r : runs) {
+    if (std::find(out.begin(), out.end(), r.concurrency) == out.end()) out.push_back(r.concurrency);
+  }
+  return out;
 }
 
 std::string HardwareId() {
@@ -47,24 +67,38 @@ Fingerprint MakeFingerprint(const scenario::Case& c) {
   const auto& l = c.load;
   // What was asked for: the same prompts, lengths, levels and options. Request counts and
   // durations are left out: more samples make a comparison sharper, not invalid.
-  const std::string settings =
-      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", e.protocol, e.sim ? e.sim->wire : "", e.model,
-                  e.force_output_length, e.extra_body_json, p.input_tokens, p.input_stddev, p.output_tokens,
-                  p.output_stddev, fmt::join(l.concurrency, ","), l.seed, l.temperature.value_or(-1));
+  const std::string settings = fmt::format(
+      "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", e.protocol, e.sim ? e.sim->wire : "", e.model, e.force_output_length,
+      e.extra_body_json, p.input_tokens, p.input_stddev, p.output_tokens, p.output_stddev,
+      fmt::join(l.concurrency, ","), l.seed, l.temperature.value_or(-1), p.shared_prefix_tokens);
   return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion)};
 }
 
-LevelData MakeLevelData(const metrics::Summary& summary, const std::vector<load::Record>& records) {
-  LevelData level{summary, {}};
-  for (const char* id : kSampledMetrics) level.samples[id];
+RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records) {
+  RunData run;
+  run.concurrency = summary.concurrency;
+  run.requests = summary.requests;
+  run.errors = summary.requests - summary.succeeded;
+  std::map<std::string, std::vector<double>> samples;
   for (const auto& r : records) {
     if (r.warmup || r.error != load::ErrorKind::None) continue;
     const auto m = metrics::Measure(r);
-    if (!std::isnan(m.ttft)) level.samples["ttft"].push_back(m.ttft);
-    if (!std::isnan(m.tpot)) level.samples["tpot"].push_back(m.tpot);
-    level.samples["e2e"].push_back(m.e2e);
+    if (!std::isnan(m.ttft)) samples["ttft"].push_back(m.ttft);
+    if (!std::isnan(m.tpot)) samples["tpot"].push_back(m.tpot);
+    samples["e2e"].push_back(m.e2e);
   }
-  return level;
+  for (auto& [id, v] : samples) std::sort(v.begin(), v.end());
+  for (const auto& g : kGatedMetrics) {
+    if (g.q < 0) {
+      const auto it = summary.level.find(g.metric);
+      if (it != summary.level.end() && it->second > 0) run.values[g.Key()] = it->second;
+      continue;
+    }
+    const auto& v = samples[g.metric];
+    run.samples[g.Key()] = static_cast<std::int64_t>(v.size());
+    if (v.size() >= MinSamples(g.q)) run.values[g.Key()] = metrics::Percentile(v, g.q);
+  }
+  return run;
 }
 
 }  // namespace llmbench::gate

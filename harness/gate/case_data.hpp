@@ -1,8 +1,11 @@
-// What a gate compares for one case: per level, the summary and the per-request samples of the
-// gated metrics, plus the fingerprint that says whether two cases are comparable at all.
+// What a gate compares for one case. The unit of the gate's statistics is a *run*: one
+// repetition of one concurrency level. A case measures every level several times (interleaved),
+// a baseline pools the runs of several blessing sessions, and each run is reduced to a few
+// numbers (RunData::values) whose spread between runs is the run-to-run noise the gate uses.
 // Built from a live run or read back from results.json / a baseline file.
 #pragma once
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,23 +26,45 @@ struct Fingerprint {
   bool operator==(const Fingerprint&) const = default;
 };
 
-/// Per-request metrics kept as samples (one value per successful measured request).
-inline constexpr const char* kSampledMetrics[] = {"ttft", "tpot", "e2e"};
+/// What the harness's own host did while a run was measured (pipeline/host_probe.hpp).
+struct HostLoad {
+  double cpu_wait = NAN;           ///< time the harness's threads were runnable but waited for a CPU / wall time
+  double wait_per_slice_us = NAN;  ///< mean wait for a CPU before each timeslice, µs
+  double steal = NAN;              ///< share of all CPU time the hypervisor stole
+  double others_cores = NAN;       ///< CPU used by other processes, in cores (engine on this host included)
+  double loadavg1 = NAN;           ///< 1-minute load average at the end
+  bool busy = false;               ///< cpu_wait or steal above the scenario's [gate] limits
+  std::string why;                 ///< "harness waited for a CPU 12.0% of the time (limit 5.0%)"
+};
 
-struct LevelData {
-  metrics::Summary summary;
-  std::map<std::string, std::vector<double>> samples;  ///< by kSampledMetrics id
+/// One run: one repetition of one level.
+struct RunData {
+  std::int64_t concurrency = 0;
+  int attempt = 1;            ///< 2 = the confirming re-measurement
+  int repetition = 1;         ///< 1-based, within the attempt
+  std::string session;        ///< run id of the llmbench invocation (a baseline pools several)
+  std::int64_t requests = 0;  ///< measured requests
+  std::int64_t errors = 0;
+  /// The run's statistic per gated key (GatedMetric::Key(): "ttft.p50", "output_throughput"),
+  /// in the catalogue unit; a key is absent when the run had too few samples for it.
+  std::map<std::string, double> values;
+  std::map<std::string, std::int64_t> samples;  ///< per-request samples behind each quantile key
+  HostLoad host;
+  std::string rejected;  ///< baseline only: why this run is left out (outlier, busy runner); "" = kept
 };
 
 struct CaseData {
   std::string case_id;
   Fingerprint fingerprint;
-  std::vector<LevelData> levels;
-  std::map<std::string, double> sigma_run;  ///< run-to-run stddev of ln(metric) by "ttft.p50" etc.
-  int runs = 1;                             ///< how many runs `sigma_run` was measured from
-  std::string commit, date, host;           ///< provenance of the data
+  std::vector<RunData> runs;       ///< in execution order
+  int sessions = 1;                ///< llmbench invocations the runs come from
+  std::string commit, date, host;  ///< provenance of the data
 
-  const LevelData* Level(std::int64_t concurrency) const;
+  /// The runs of one attempt (0 = the last attempt present).
+  CaseData Attempt(int attempt) const;
+  int LastAttempt() const;
+  /// Concurrency levels in first-seen order.
+  std::vector<std::int64_t> Levels() const;
 };
 
 Fingerprint MakeFingerprint(const scenario::Case& c);
@@ -47,6 +72,7 @@ Fingerprint MakeFingerprint(const scenario::Case& c);
 /// "Intel(R) Xeon(R) ... × 2" from /proc/cpuinfo.
 std::string HardwareId();
 
-LevelData MakeLevelData(const metrics::Summary& summary, const std::vector<load::Record>& records);
+/// A run's statistics from its summary (throughput, counts) and records (per-request samples).
+RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records);
 
 }  // namespace llmbench::gate

@@ -1,44 +1,39 @@
 #include "gate/compare.hpp"
 
-#include "base/hash.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
-#include <random>
+#include <numeric>
 
 namespace llmbench::gate {
 namespace {
 
-constexpr int kBootstrapResamples = 2000;
-constexpr double kZ = 1.96;  // two-sided 95 %
+constexpr double kZ = 1.96;               // two-sided 95 % (error rate)
+constexpr double kImprovedLevel = 0.025;  // one-sided, unadjusted: "improved" is news, not a gate
+constexpr double kNoisierLevel = 0.99;    // F-test quantile above which this run is noisier than its baseline
 
-// Type-7 quantile of an unsorted sample, by selection (O(n)): the bootstrap calls it 4,000
-// times per comparison.
-double Quantile(std::vector<double>& v, double q) {
-  const double h = static_cast<double>(v.size() - 1) * q;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
-  const double x_lo = v[lo];
-  if (lo + 1 >= v.size()) return x_lo;
-  const double x_hi = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
-  return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+double Mean(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-// Applies the two conditions of the rule to Δ (sign: positive = worse).
-Change Decide(double worse_log, double relative_worse, double se, double tolerance) {
-  const bool big_worse = relative_worse > tolerance;
-  const bool sig_worse = worse_log - kZ * se > 0;
-  const bool big_better = -relative_worse > tolerance;
-  const bool sig_better = worse_log + kZ * se < 0;
-  if (big_worse && sig_worse) return Change::Regressed;
-  if (big_better && sig_better) return Change::Improved;
-  if (big_worse || sig_worse || big_better || sig_better) return Change::Warn;
-  return Change::Unchanged;
+double Variance(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  const double m = Mean(v);
+  double ss = 0;
+  for (const double x : v) ss += (x - m) * (x - m);
+  return ss / static_cast<double>(v.size() - 1);
 }
 
-std::string StatName(double q) { return fmt::format("p{}", static_cast<int>(std::lround(q * 100))); }
+std::vector<double> Logs(const std::vector<double>& v) {
+  std::vector<double> out;
+  for (const double x : v) {
+    if (x > 0 && std::isfinite(x)) out.push_back(std::log(x));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -52,103 +47,109 @@ std::string_view ToString(Change c) {
       return "warn";
     case Change::Unchanged:
       return "unchanged";
+    case Change::Inconclusive:
+      return "inconclusive";
     case Change::Insufficient:
       return "insufficient";
   }
   return "?";
 }
 
-std::size_t MinSamples(double q) {
-  if (q <= 0.5) return 20;
-  if (q <= 0.9) return 30;
-  if (q <= 0.95) return 60;
-  return 300;
-}
-
-Comparison CompareQuantile(const std::string& metric, double q, const std::vector<double>& base,
-                           const std::vector<double>& run, double tolerance, double sigma_run, bool lower_is_better) {
+Comparison CompareRuns(const std::string& metric, const std::string& statistic, const std::vector<double>& base,
+                       const std::vector<double>& run, double tolerance, bool lower_is_better) {
   Comparison c;
   c.metric = metric;
-  c.statistic = StatName(q);
-  c.n_base = base.size();
-  c.n_run = run.size();
+  c.statistic = statistic;
   c.tolerance = tolerance;
   c.lower_is_better = lower_is_better;
-  const std::size_t need = MinSamples(q);
-  if (base.size() < need || run.size() < need) {
+  const auto b = Logs(base), r = Logs(run);
+  c.n_base = b.size();
+  c.n_run = r.size();
+  if (b.empty() || r.empty() || b.size() + r.size() < 3) {
     c.verdict = Change::Insufficient;
-    c.note = fmt::format("{} needs {} samples per side (baseline {}, run {}): raise requests per level", c.statistic,
-                         need, base.size(), run.size());
+    c.note = fmt::format("needs ≥ 1 run per side and ≥ 3 in all to measure run-to-run noise (baseline {}, run {})",
+                         b.size(), r.size());
     return c;
   }
-  std::vector<double> b = base, r = run;
-  c.base = Quantile(b, q);
-  c.run = Quantile(r, q);
-  if (!(c.base > 0) || !(c.run > 0)) {
-    c.verdict = Change::Insufficient;
-    c.note = "the statistic is zero on one side: a ratio is undefined";
-    return c;
+  const double kb = static_cast<double>(b.size()), kr = static_cast<double>(r.size());
+  const double floor = kMinSigma * kMinSigma;
+  const double vb = std::max(Variance(b), floor), vr = std::max(Variance(r), floor);
+  double se = 0;
+  if (b.size() >= 2 && r.size() >= 2 &&
+      vr / vb > boost::math::quantile(boost::math::fisher_f(kr - 1, kb - 1), kNoisierLevel)) {
+    // This run is much noisier than its baseline (a disturbed runner): its own spread counts.
+    c.method = "Welch t";
+    const double wb = vb / kb, wr = vr / kr;
+    se = std::sqrt(wb + wr);
+    c.dof = (wb + wr) * (wb + wr) / (wb * wb / (kb - 1) + wr * wr / (kr - 1));
+    c.sigma = std::sqrt(vr);
+  } else {
+    // Same noise on both sides under "unchanged": pool it for more degrees of freedom.
+    c.method = "pooled t";
+    const double dof_b = kb - 1, dof_r = kr - 1;
+    const double pooled = (dof_b * (b.size() >= 2 ? vb : 0) + dof_r * (r.size() >= 2 ? vr : 0)) / (dof_b + dof_r);
+    c.sigma = std::sqrt(std::max(pooled, floor));
+    se = c.sigma * std::sqrt(1 / kb + 1 / kr);
+    c.dof = dof_b + dof_r;
   }
-  const double delta = std::log(c.run / c.base);
-  std::mt19937_64 rng(Fnv1a(metric + c.statistic));
-  std::vector<double> bs(b.size()), rs(r.size());
-  double sum = 0, sum_sq = 0;
-  for (int i = 0; i < kBootstrapResamples; ++i) {
-    for (auto& x : bs) x = b[rng() % b.size()];
-    for (auto& x : rs) x = r[rng() % r.size()];
-    const double qb = Quantile(bs, q), qr = Quantile(rs, q);
-    const double d = qb > 0 && qr > 0 ? std::log(qr / qb) : delta;
-    sum += d;
-    sum_sq += d * d;
-  }
-  const double n = kBootstrapResamples;
-  const double se_boot = std::sqrt(std::max(0.0, (sum_sq - sum * sum / n) / (n - 1)));
-  const double se = std::sqrt(se_boot * se_boot + 2 * sigma_run * sigma_run);
-  c.change = c.run / c.base - 1;
-  c.ci_low = std::exp(delta - kZ * se) - 1;
-  c.ci_high = std::exp(delta + kZ * se) - 1;
-  c.mde = std::exp(kZ * se) - 1;
-  const double sign = lower_is_better ? 1.0 : -1.0;
-  c.verdict = Decide(sign * delta, sign * c.change, se, tolerance);
-  if (c.mde > tolerance) {
-    c.note = fmt::format("cannot resolve changes of ±{:.0f}% at n={}/{} (minimum detectable {:.1f}%)", tolerance * 100,
-                         c.n_base, c.n_run, c.mde * 100);
-  }
+  const double delta = Mean(r) - Mean(b);
+  const boost::math::students_t t(c.dof);
+  const double t975 = boost::math::quantile(t, 0.975);
+  c.base = std::exp(Mean(b));
+  c.run = std::exp(Mean(r));
+  c.change = std::exp(delta) - 1;
+  c.ci_low = std::exp(delta - t975 * se) - 1;
+  c.ci_high = std::exp(delta + t975 * se) - 1;
+  c.mde = std::exp(t975 * se) - 1;
+  const double worse = (lower_is_better ? 1.0 : -1.0) * delta / se;
+  c.p_worse = boost::math::cdf(boost::math::complement(t, worse));
   return c;
 }
 
-Comparison CompareScalar(const std::string& metric, double base, double run, double tolerance, double sigma_run,
-                         bool lower_is_better) {
-  Comparison c;
-  c.metric = metric;
-  c.n_base = c.n_run = 1;
-  c.base = base;
-  c.run = run;
-  c.tolerance = tolerance;
-  c.lower_is_better = lower_is_better;
-  if (!(base > 0) || !(run > 0)) {
-    c.verdict = Change::Insufficient;
-    c.note = "zero on one side";
-    return c;
+void Decide(Comparison& c) {
+  if (c.verdict == Change::Insufficient) return;
+  const double sign = c.lower_is_better ? 1.0 : -1.0;
+  const double worse = sign * c.change;  // relative, positive = worse
+  const bool big_worse = worse > c.tolerance;
+  const bool big_better = -worse > c.tolerance;
+  const bool sig_better = 1 - c.p_worse < kImprovedLevel;
+  // The worse end of the 95 % interval, relative.
+  const double worst = c.lower_is_better ? c.ci_high : -c.ci_low;
+  if (big_worse && c.significant) {
+    c.verdict = Change::Regressed;
+  } else if (big_better && sig_better) {
+    c.verdict = Change::Improved;
+  } else if (c.gating && c.mde > c.tolerance && worst > c.tolerance) {
+    c.verdict = Change::Inconclusive;
+    c.note = fmt::format("cannot resolve ±{:.0f}%: minimum detectable change {:.1f}% (σ_run {:.3f}, {}/{} runs)",
+                         c.tolerance * 100, c.mde * 100, c.sigma, c.n_base, c.n_run);
+  } else if (big_worse || c.significant) {
+    c.verdict = Change::Warn;
+  } else {
+    c.verdict = Change::Unchanged;
   }
-  const double delta = std::log(run / base);
-  c.change = run / base - 1;
-  c.ci_low = std::exp(delta - 3 * sigma_run) - 1;
-  c.ci_high = std::exp(delta + 3 * sigma_run) - 1;
-  c.mde = std::exp(3 * sigma_run) - 1;
-  const double sign = lower_is_better ? 1.0 : -1.0;
-  // 3·σ_run plays the role of 1.96·SE: pass se = 3σ/1.96 to the shared decision.
-  c.verdict = Decide(sign * delta, sign * c.change, 3 * sigma_run / kZ, tolerance);
-  c.note = "one number per run: only run-to-run noise (3·σ_run) is accounted for";
-  return c;
+  if (!c.gating && c.verdict == Change::Regressed) c.verdict = Change::Warn;
+}
+
+std::vector<bool> Holm(const std::vector<double>& p, double alpha) {
+  std::vector<std::size_t> order(p.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::vector<bool> rejected(p.size(), false);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (!(p[order[i]] <= alpha / static_cast<double>(order.size() - i))) break;
+    rejected[order[i]] = true;
+  }
+  return rejected;
 }
 
 Comparison CompareErrorRate(std::int64_t base_errors, std::int64_t base_requests, std::int64_t run_errors,
                             std::int64_t run_requests, double tolerance) {
   Comparison c;
   c.metric = "error_rate";
-  c.n_base = static_cast<std::size_t>(base_requests);
-  c.n_run = static_cast<std::size_t>(run_requests);
+  c.method = "two-proportion z";
+  c.n_base = static_cast<std::size_t>(std::max<std::int64_t>(base_requests, 0));
+  c.n_run = static_cast<std::size_t>(std::max<std::int64_t>(run_requests, 0));
   c.tolerance = tolerance;
   if (base_requests <= 0 || run_requests <= 0) {
     c.verdict = Change::Insufficient;
@@ -171,7 +172,7 @@ Comparison CompareErrorRate(std::int64_t base_errors, std::int64_t base_requests
               : big_better && sig_better ? Change::Improved
               : big || sig               ? Change::Warn
                                          : Change::Unchanged;
-  c.note = "absolute change in error rate; two-proportion z-test";
+  c.note = "absolute change in error rate over all runs; two-proportion z-test";
   return c;
 }
 

@@ -1,6 +1,12 @@
-// Noise-aware comparison of a run with its baseline (../shared/GATING.md): a change is a
-// regression only when it is larger than the tolerance AND significant beyond sampling noise
-// (bootstrap) and run-to-run noise (σ_run); when only one holds it is a warning.
+// The comparison of one gated statistic at one level: a t-test on per-run log statistics
+// (../shared/GATING.md, "What a shared runner does to that rule"). Each side is a set of runs
+// (the baseline's blessing runs, this case's repetitions), each reduced to one number (its
+// p50, p95 or throughput); the spread between runs *is* the run-to-run noise, so it is measured
+// on both sides, not assumed, and sampling noise within a run is part of it. Student-t with the
+// right degrees of freedom, pooled variance unless this run is significantly noisier than its
+// baseline (then Welch). A verdict needs both a change beyond the tolerance and significance
+// (after Holm across the case, see verdict.hpp); when the interval is too wide to resolve the
+// tolerance and a regression cannot be ruled out, the honest answer is *inconclusive*.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +15,7 @@
 
 namespace llmbench::gate {
 
-enum class Change { Regressed, Improved, Warn, Unchanged, Insufficient };
+enum class Change { Regressed, Improved, Warn, Unchanged, Inconclusive, Insufficient };
 
 std::string_view ToString(Change c);
 
@@ -18,37 +24,47 @@ struct Comparison {
   std::string metric;     ///< catalogue id
   std::string statistic;  ///< "p50", "p95"; "" for one-number metrics
   std::int64_t concurrency = 0;
-  std::size_t n_base = 0, n_run = 0;  ///< samples per side
-  double base = 0, run = 0;           ///< the compared values, catalogue unit
+  std::size_t n_base = 0, n_run = 0;  ///< runs per side that entered the test
+  std::size_t busy_excluded = 0;      ///< this case's runs left out because the runner was busy
+  bool all_busy = false;              ///< every run of this side ran on a busy runner
+  double base = 0, run = 0;           ///< geometric means of the per-run values, catalogue unit
   double change = 0;                  ///< run / base − 1
   double ci_low = 0, ci_high = 0;     ///< 95 % interval of `change`
-  double mde = 0;                     ///< minimum detectable change (relative, ≈ e^{1.96·SE} − 1)
+  double mde = 0;                     ///< minimum detectable change: e^{t·SE} − 1
+  double sigma = 0;                   ///< run-to-run stddev of ln(value) the test used
+  double dof = 0;                     ///< degrees of freedom of the t-test
+  double p_worse = 1;                 ///< one-sided p-value of "worse" (before Holm)
+  bool significant = false;           ///< worse, significant after Holm across the case
+  std::string method;                 ///< "pooled t" | "Welch t" | "two-proportion z"
   double tolerance = 0;               ///< relative (absolute for error_rate)
   bool lower_is_better = true;
-  bool gating = true;  ///< false: report-only, never Regressed (at most Warn)
+  bool gating = true;    ///< false: report-only, never Regressed (at most Warn)
+  bool decisive = true;  ///< an Inconclusive verdict makes the case inconclusive (else a note)
   Change verdict = Change::Unchanged;
-  std::string note;  ///< why insufficient, or "cannot resolve ±5 % at n=…"
+  std::string note;  ///< why insufficient / inconclusive, or what was left out
 };
 
-/// Minimum samples per side for a distribution-free 95 % statement about quantile q
-/// (p50: 20, p90: 30, p95: 60, p99: 300).
-std::size_t MinSamples(double q);
+/// Runs' values (> 0) of one statistic on each side → the test's numbers; verdict left for
+/// Decide() once Holm has set `significant`. Fewer than 3 runs in all: Insufficient.
+Comparison CompareRuns(const std::string& metric, const std::string& statistic, const std::vector<double>& base,
+                       const std::vector<double>& run, double tolerance, bool lower_is_better);
 
-/// Quantile q of a latency-like sample (values > 0), by the rule: r = Q(run)/Q(base),
-/// Δ = ln r, SE² = SE_boot² + 2·σ_run², regressed if (worse by > tolerance) and
-/// Δ beyond 1.96·SE. The bootstrap (2,000 resamples per side, seed fixed by the metric
-/// name) makes reruns agree exactly.
-Comparison CompareQuantile(const std::string& metric, double q, const std::vector<double>& base,
-                           const std::vector<double>& run, double tolerance, double sigma_run, bool lower_is_better);
+/// Sets `verdict` from the numbers and `significant`: Regressed (worse beyond tolerance and
+/// significant), Improved (better beyond tolerance, significant at 2.5 % one-sided),
+/// Inconclusive (gating, MDE > tolerance and the interval does not rule out a worse change
+/// beyond tolerance), Warn (worse only: beyond tolerance or significant, not both), Unchanged.
+void Decide(Comparison& c);
 
-/// A one-number-per-run metric (throughput): regressed if worse by > tolerance and by
-/// > 3·σ_run (GATING.md: with one run per side only run-to-run noise can be assessed).
-Comparison CompareScalar(const std::string& metric, double base, double run, double tolerance, double sigma_run,
-                         bool lower_is_better);
+/// Holm's step-down over `p` at family-wise level `alpha`: which hypotheses are rejected.
+std::vector<bool> Holm(const std::vector<double>& p, double alpha);
 
-/// Error rate: regressed if the rate rose by more than `tolerance` (absolute, e.g. 0.01) and a
-/// two-proportion z-test says the rise is significant (z > 1.96).
+/// Error rate over all runs of each side: regressed if the rate rose by more than `tolerance`
+/// (absolute, e.g. 0.01) and a two-proportion z-test says the rise is significant (z > 1.96).
 Comparison CompareErrorRate(std::int64_t base_errors, std::int64_t base_requests, std::int64_t run_errors,
                             std::int64_t run_requests, double tolerance);
+
+/// Floor on the run-to-run stddev of ln(value): identical runs (a deterministic engine, or
+/// rounding) must not make any difference infinitely significant.
+inline constexpr double kMinSigma = 0.005;
 
 }  // namespace llmbench::gate

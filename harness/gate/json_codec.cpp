@@ -146,9 +146,17 @@ json ToJson(const Comparison& c) {
           {"ci_low", c.ci_low},
           {"ci_high", c.ci_high},
           {"mde", c.mde},
+          {"sigma", c.sigma},
+          {"dof", c.dof},
+          {"p_worse", c.p_worse},
+          {"significant", c.significant},
+          {"method", c.method},
+          {"busy_excluded", c.busy_excluded},
+          {"all_busy", c.all_busy},
           {"tolerance", c.tolerance},
           {"lower_is_better", c.lower_is_better},
           {"gating", c.gating},
+          {"decisive", c.decisive},
           {"verdict", ToString(c.verdict)},
           {"note", c.note}};
 }
@@ -166,11 +174,20 @@ Comparison ComparisonFromJson(const json& j) {
   c.ci_low = NumberOrNaN(j["ci_low"]);
   c.ci_high = NumberOrNaN(j["ci_high"]);
   c.mde = NumberOrNaN(j["mde"]);
+  c.sigma = NumberOrNaN(j.value("sigma", json()));
+  c.dof = NumberOrNaN(j.value("dof", json()));
+  c.p_worse = j.value("p_worse", 1.0);
+  c.significant = j.value("significant", false);
+  c.method = j.value("method", "");
+  c.busy_excluded = j.value("busy_excluded", std::size_t{0});
+  c.all_busy = j.value("all_busy", false);
   c.tolerance = NumberOrNaN(j["tolerance"]);
   c.lower_is_better = j.value("lower_is_better", true);
   c.gating = j.value("gating", true);
+  c.decisive = j.value("decisive", true);
   const std::string v = j.value("verdict", "unchanged");
-  for (const auto ch : {Change::Regressed, Change::Improved, Change::Warn, Change::Unchanged, Change::Insufficient}) {
+  for (const auto ch : {Change::Regressed, Change::Improved, Change::Warn, Change::Unchanged, Change::Inconclusive,
+                        Change::Insufficient}) {
     if (ToString(ch) == v) c.verdict = ch;
   }
   c.note = j.value("note", "");
@@ -188,28 +205,67 @@ ThresholdResult ThresholdResultFromJson(const json& j) {
           NumberOrNaN(j["limit"]), j.value("unit", ""),        j.value("passed", false)};
 }
 
-json BaselineToJson(const CaseData& c) {
-  json levels = json::array();
-  for (const auto& l : c.levels) {
-    json samples = json::object();
-    for (const auto& [id, values] : l.samples) samples[id] = values;
-    levels.push_back({{"concurrency", l.summary.concurrency}, {"summary", ToJson(l.summary)}, {"samples", samples}});
+json ToJson(const HostLoad& h) {
+  const auto num = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };
+  return {{"cpu_wait", num(h.cpu_wait)},
+          {"wait_per_slice_us", num(h.wait_per_slice_us)},
+          {"steal", num(h.steal)},
+          {"others_cores", num(h.others_cores)},
+          {"loadavg1", num(h.loadavg1)},
+          {"busy", h.busy},
+          {"why", h.why}};
+}
+
+HostLoad HostLoadFromJson(const json& j) {
+  HostLoad h;
+  h.cpu_wait = NumberOrNaN(j.value("cpu_wait", json()));
+  h.wait_per_slice_us = NumberOrNaN(j.value("wait_per_slice_us", json()));
+  h.steal = NumberOrNaN(j.value("steal", json()));
+  h.others_cores = NumberOrNaN(j.value("others_cores", json()));
+  h.loadavg1 = NumberOrNaN(j.value("loadavg1", json()));
+  h.busy = j.value("busy", false);
+  h.why = j.value("why", "");
+  return h;
+}
+
+json ToJson(const RunData& r) {
+  json j{{"concurrency", r.concurrency}, {"attempt", r.attempt},   {"repetition", r.repetition},
+         {"session", r.session},         {"requests", r.requests}, {"errors", r.errors},
+         {"values", r.values},           {"samples", r.samples},   {"host", ToJson(r.host)}};
+  if (!r.rejected.empty()) j["rejected"] = r.rejected;
+  return j;
+}
+
+RunData RunDataFromJson(const json& j) {
+  RunData r;
+  r.concurrency = IntOr(j, "concurrency", 0);
+  r.attempt = static_cast<int>(IntOr(j, "attempt", 1));
+  r.repetition = static_cast<int>(IntOr(j, "repetition", 1));
+  r.session = j.value("session", "");
+  r.requests = IntOr(j, "requests", 0);
+  r.errors = IntOr(j, "errors", 0);
+  const json values = j.value("values", json::object());
+  for (const auto& [k, v] : values.items()) {
+    if (v.is_number() && v.get<double>() > 0) r.values[k] = v.get<double>();
   }
-  return {{"schema", kBaselineSchema},
-          {"case", c.case_id},
-          {"fingerprint", ToJson(c.fingerprint)},
-          {"commit", c.commit},
-          {"date", c.date},
-          {"host", c.host},
-          {"runs", c.runs},
-          {"sigma_run", c.sigma_run},
-          {"levels", levels}};
+  r.samples = j.value("samples", std::map<std::string, std::int64_t>{});
+  r.host = HostLoadFromJson(j.value("host", json::object()));
+  r.rejected = j.value("rejected", "");
+  return r;
+}
+
+json BaselineToJson(const CaseData& c, const json& noise) {
+  json runs = json::array();
+  for (const auto& r : c.runs) runs.push_back(ToJson(r));
+  return {{"schema", kBaselineSchema}, {"case", c.case_id}, {"fingerprint", ToJson(c.fingerprint)},
+          {"commit", c.commit},        {"date", c.date},    {"host", c.host},
+          {"sessions", c.sessions},    {"noise", noise},    {"runs", runs}};
 }
 
 CaseData BaselineFromJson(const json& j) {
   if (j.value("schema", "") != kBaselineSchema) {
     throw std::runtime_error("not an " + std::string(kBaselineSchema) + " file (schema '" + j.value("schema", "") +
-                             "')");
+                             "'): bless it again with `llmbench baseline update`");
   }
   CaseData c;
   c.case_id = j.value("case", "");
@@ -217,16 +273,9 @@ CaseData BaselineFromJson(const json& j) {
   c.commit = j.value("commit", "");
   c.date = j.value("date", "");
   c.host = j.value("host", "");
-  c.runs = j.value("runs", 1);
-  c.sigma_run = j.value("sigma_run", std::map<std::string, double>{});
-  for (const auto& l : j.value("levels", json::array())) {
-    LevelData level{SummaryFromJson(l.at("summary")), {}};
-    const json samples = l.value("samples", json::object());
-    for (const auto& [id, values] : samples.items()) {
-      level.samples[id] = values.get<std::vector<double>>();
-    }
-    c.levels.push_back(std::move(level));
-  }
+  c.sessions = j.value("sessions", 1);
+  for (const auto& r : j.value("runs", json::array())) c.runs.push_back(RunDataFromJson(r));
+  if (c.runs.empty()) throw std::runtime_error("a baseline without runs");
   return c;
 }
 
@@ -234,17 +283,22 @@ std::vector<CaseData> CasesFromResults(const json& results) {
   std::vector<CaseData> out;
   const json& provenance = results.value("provenance", json::object());
   for (const auto& entry : results.value("cases", json::array())) {
-    if (entry.value("levels", json::array()).empty()) continue;
+    if (entry.value("runs", json::array()).empty()) continue;
     CaseData c;
     c.case_id = entry.value("id", "");
     c.fingerprint = FingerprintFromJson(entry.value("fingerprint", json::object()));
     c.commit = provenance.value("git_commit", "");
     c.date = provenance.value("started_utc", "");
     c.host = provenance.value("host", "");
-    for (const auto& level : entry["levels"]) {
+    for (const auto& run : entry["runs"]) {
       std::vector<load::Record> records;
-      for (const auto& r : level.value("records", json::array())) records.push_back(RecordFromJson(r));
-      c.levels.push_back(MakeLevelData(SummaryFromJson(level.at("summary")), records));
+      for (const auto& r : run.value("records", json::array())) records.push_back(RecordFromJson(r));
+      RunData d = MakeRunData(SummaryFromJson(run.at("summary")), records);
+      d.attempt = static_cast<int>(IntOr(run, "attempt", 1));
+      d.repetition = static_cast<int>(IntOr(run, "repetition", 1));
+      d.session = run.value("session", "");
+      d.host = HostLoadFromJson(run.value("host", json::object()));
+      c.runs.push_back(std::move(d));
     }
     out.push_back(std::move(c));
   }

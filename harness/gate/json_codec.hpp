@@ -27,15 +27,22 @@ Comparison ComparisonFromJson(const nlohmann::json& j);
 nlohmann::json ToJson(const ThresholdResult& t);
 ThresholdResult ThresholdResultFromJson(const nlohmann::json& j);
 
-inline constexpr const char* kBaselineSchema = "llmbench-baseline/1";
+nlohmann::json ToJson(const HostLoad& h);
+HostLoad HostLoadFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const RunData& r);
+RunData RunDataFromJson(const nlohmann::json& j);
 
-/// Baseline file content: provenance, fingerprint, noise, and per level summary + samples.
-nlohmann::json BaselineToJson(const CaseData& c);
+inline constexpr const char* kBaselineSchema = "llmbench-baseline/2";
+
+/// Baseline file content: provenance, fingerprint, every blessing run's statistics (rejected
+/// ones with the reason), and `noise` (per level and key, for the reviewer; the gate recomputes
+/// it from the runs).
+nlohmann::json BaselineToJson(const CaseData& c, const nlohmann::json& noise);
 /// Throws std::runtime_error naming what is wrong.
 CaseData BaselineFromJson(const nlohmann::json& j);
 
-/// Every case of a results.json, rebuilt from its raw records (so `compare` and `baseline
-/// update` recompute samples exactly as a live run does). Cases that did not run are left out.
+/// Every case of a results.json, its runs rebuilt from their raw records (so `compare` and
+/// `baseline update` compute exactly what a live run does). Cases that did not run are left out.
 std::vector<CaseData> CasesFromResults(const nlohmann::json& results);
 
 /// Reads a JSON file; throws std::runtime_error with the path on failure.

@@ -4,23 +4,42 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <tuple>
 
 #include "gate/json_codec.hpp"
 
 namespace llmbench::gate {
 namespace {
 
-double SigmaRun(const CaseData& baseline, const std::string& key) {
-  const auto it = baseline.sigma_run.find(key);
-  return it == baseline.sigma_run.end() ? kDefaultSigmaRun : std::max(it->second, kMinSigmaRun);
-}
-
-double LevelValue(const LevelData& l, const char* id) {
-  const auto it = l.summary.level.find(id);
-  return it == l.summary.level.end() ? std::nan("") : it->second;
-}
-
 std::string Percent(double x) { return fmt::format("{:+.1f}%", x * 100); }
+
+std::string Label(const Comparison& c) { return c.statistic.empty() ? c.metric : c.metric + "." + c.statistic; }
+
+std::string Regression(const Comparison& c) {
+  return fmt::format("{} at concurrency {} regressed {} ({:.4g} → {:.4g}, 95% CI {} … {}, {}/{} runs, p={:.2g})",
+                     Label(c), c.concurrency, Percent(c.change), c.base, c.run, Percent(c.ci_low), Percent(c.ci_high),
+                     c.n_base, c.n_run, c.p_worse);
+}
+
+// The longest "why" among a level's busy runs, for the note.
+std::string BusyWhy(const std::vector<const RunData*>& runs) {
+  std::string why;
+  for (const RunData* r : runs) {
+    if (r->host.busy && r->host.why.size() > why.size()) why = r->host.why;
+  }
+  return why;
+}
+
+using Key = std::tuple<std::string, std::string, std::int64_t>;
+Key KeyOf(const Comparison& c) { return {c.metric, c.statistic, c.concurrency}; }
+
+bool FailedOnRegressionsOnly(const CaseVerdict& v) {
+  if (v.outcome != Outcome::Failed) return false;
+  if (std::any_of(v.thresholds.begin(), v.thresholds.end(), [](const auto& t) { return !t.passed; })) return false;
+  return std::any_of(v.comparisons.begin(), v.comparisons.end(),
+                     [](const auto& c) { return c.verdict == Change::Regressed; });
+}
 
 }  // namespace
 
@@ -34,42 +53,81 @@ std::string_view ToString(Outcome o) {
       return "error";
     case Outcome::Skipped:
       return "skipped";
+    case Outcome::Inconclusive:
+      return "inconclusive";
   }
   return "?";
 }
 
-std::string NoiseKey(const GatedMetric& g) {
-  return g.q < 0 ? std::string(g.metric) : fmt::format("{}.p{}", g.metric, static_cast<int>(std::lround(g.q * 100)));
-}
-
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run) {
   std::vector<Comparison> out;
-  for (const auto& level : run.levels) {
-    const LevelData* base = baseline.Level(level.summary.concurrency);
-    if (!base) continue;
+  for (const std::int64_t level : run.Levels()) {
+    std::vector<const RunData*> base, clean, busy;
+    for (const auto& r : baseline.runs) {
+      if (r.concurrency == level && r.rejected.empty()) base.push_back(&r);
+    }
+    if (base.empty()) continue;
+    for (const auto& r : run.runs) {
+      if (r.concurrency == level) (r.host.busy ? busy : clean).push_back(&r);
+    }
+    const bool all_busy = clean.empty();
+    const auto& used = all_busy ? busy : clean;
     for (const auto& g : kGatedMetrics) {
-      Comparison c;
-      if (g.q < 0) {
-        c = CompareScalar(g.metric, LevelValue(*base, g.metric), LevelValue(level, g.metric), g.tolerance,
-                          SigmaRun(baseline, NoiseKey(g)), false);
-      } else {
-        const auto find = [&](const LevelData& l) {
-          const auto it = l.samples.find(g.metric);
-          return it == l.samples.end() ? std::vector<double>{} : it->second;
-        };
-        c = CompareQuantile(g.metric, g.q, find(*base), find(level), g.tolerance, SigmaRun(baseline, NoiseKey(g)),
-                            true);
+      const std::string key = g.Key();
+      std::vector<double> bv, rv;
+      std::int64_t fewest = -1;
+      for (const RunData* r : base) {
+        if (auto it = r->values.find(key); it != r->values.end()) bv.push_back(it->second);
       }
-      c.concurrency = level.summary.concurrency;
+      for (const RunData* r : used) {
+        if (auto it = r->values.find(key); it != r->values.end()) rv.push_back(it->second);
+        if (auto it = r->samples.find(key); it != r->samples.end())
+          fewest = fewest < 0 ? it->second : std::min(fewest, it->second);
+      }
+      Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better);
+      c.concurrency = level;
       c.gating = g.gating;
-      if (!g.gating && c.verdict == Change::Regressed) c.verdict = Change::Warn;
+      c.decisive = g.decisive;
+      c.all_busy = all_busy;
+      c.busy_excluded = all_busy ? 0 : busy.size();
+      if (c.verdict == Change::Insufficient && g.q >= 0 && fewest >= 0 &&
+          fewest < static_cast<std::int64_t>(MinSamples(g.q))) {
+        c.note = fmt::format("{} needs {} successful requests per run, a run had {}: raise load.requests", c.statistic,
+                             MinSamples(g.q), fewest);
+      }
+      if (!all_busy && !busy.empty()) {
+        c.note +=
+            (c.note.empty() ? "" : "; ") + fmt::format("{} busy run(s) left out ({})", busy.size(), BusyWhy(busy));
+      }
       out.push_back(std::move(c));
     }
-    const auto errors = [](const metrics::Summary& s) { return s.requests - s.succeeded; };
-    Comparison e = CompareErrorRate(errors(base->summary), base->summary.requests, errors(level.summary),
-                                    level.summary.requests, kErrorRateTolerance);
-    e.concurrency = level.summary.concurrency;
+    std::int64_t be = 0, br = 0, re = 0, rr = 0;
+    for (const RunData* r : base) be += r->errors, br += r->requests;
+    for (const RunData* r : used) re += r->errors, rr += r->requests;
+    Comparison e = CompareErrorRate(be, br, re, rr, kErrorRateTolerance);
+    e.concurrency = level;
+    e.all_busy = all_busy;
     out.push_back(std::move(e));
+  }
+  // Holm across the case's gated, testable comparisons (the error rate has its own test).
+  std::vector<std::size_t> family;
+  std::vector<double> p;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].gating && out[i].method != "two-proportion z" && out[i].verdict != Change::Insufficient) {
+      family.push_back(i);
+      p.push_back(out[i].p_worse);
+    }
+  }
+  const auto rejected = Holm(p, kFamilyAlpha);
+  for (std::size_t k = 0; k < family.size(); ++k) out[family[k]].significant = rejected[k];
+  for (auto& c : out) {
+    if (c.method != "two-proportion z") Decide(c);
+    if (c.all_busy && c.gating &&
+        (c.verdict == Change::Regressed || c.verdict == Change::Warn || c.verdict == Change::Inconclusive)) {
+      c.note = fmt::format("{} looks {} but every run of this level ran on a busy runner{}", Label(c),
+                           Percent(c.change), c.note.empty() ? "" : "; " + c.note);
+      c.verdict = Change::Inconclusive;
+    }
   }
   return out;
 }
@@ -82,21 +140,20 @@ std::string FingerprintMismatch(const Fingerprint& b, const Fingerprint& r) {
   return "";
 }
 
-CaseVerdict Judge(const std::string& case_id, const std::string& run_status, const std::string& run_message,
-                  std::vector<ThresholdResult> thresholds, const CaseData* run, const CaseData* baseline,
-                  const std::string& baseline_path, const GateOptions& options) {
+CaseVerdict Judge(const JudgeInput& in) {
   CaseVerdict v;
-  v.case_id = case_id;
-  v.thresholds = std::move(thresholds);
-  if (run_status == "skipped") {
+  v.case_id = in.case_id;
+  v.thresholds = in.thresholds;
+  if (in.run) v.attempt = std::max(1, in.run->LastAttempt());
+  if (in.run_status == "skipped") {
     v.outcome = Outcome::Skipped;
-    v.reasons.push_back(run_message);
+    v.reasons.push_back(in.run_message);
     v.baseline_state = "not compared";
     return v;
   }
-  if (run_status != "passed") {
+  if (in.run_status != "passed") {
     v.outcome = Outcome::Error;
-    v.reasons.push_back(run_message);
+    v.reasons.push_back(in.run_message);
   }
   for (const auto& t : v.thresholds) {
     if (!t.passed) {
@@ -105,69 +162,150 @@ CaseVerdict Judge(const std::string& case_id, const std::string& run_status, con
                                       t.concurrency, t.measured, t.unit));
     }
   }
-  if (baseline_path.empty()) {
+  if (in.baseline_path.empty()) {
     v.baseline_state = "not requested";
-  } else if (!baseline) {
+    return v;
+  }
+  if (!in.baseline) {
     v.baseline_state = "missing";
-    v.baseline_detail = baseline_path;
-    if (options.strict && v.outcome == Outcome::Passed) {
+    v.baseline_detail = in.baseline_path;
+    if (in.options.strict && v.outcome == Outcome::Passed) {
       v.outcome = Outcome::Failed;
-      v.reasons.push_back("no baseline at " + baseline_path + " (strict mode)");
+      v.reasons.push_back("no baseline at " + in.baseline_path + " (strict mode)");
     }
-  } else if (const std::string why = run ? FingerprintMismatch(baseline->fingerprint, run->fingerprint) : "no data";
-             !why.empty()) {
+    return v;
+  }
+  if (const std::string why = in.run ? FingerprintMismatch(in.baseline->fingerprint, in.run->fingerprint) : "no data";
+      !why.empty()) {
     v.baseline_state = "mismatch";
     v.baseline_detail = why;
-  } else {
-    v.baseline_state = "compared";
-    v.baseline_detail =
-        fmt::format("{} (commit {}, {})", baseline_path, baseline->commit.substr(0, 12), baseline->date);
-    v.comparisons = CompareCases(*baseline, *run);
-    for (auto& c : v.comparisons) {
-      if (c.verdict != Change::Regressed) continue;
-      const std::string what = fmt::format("{}{} at concurrency {} regressed {} ({:.4g} → {:.4g}, 95% CI {} … {})",
-                                           c.metric, c.statistic.empty() ? "" : "." + c.statistic, c.concurrency,
-                                           Percent(c.change), c.base, c.run, Percent(c.ci_low), Percent(c.ci_high));
-      if (options.accept_regressions) {
+    return v;
+  }
+  v.baseline_state = "compared";
+  v.baseline_detail = fmt::format("{} (commit {}, {}, {} session(s))", in.baseline_path,
+                                  in.baseline->commit.substr(0, 12), in.baseline->date, in.baseline->sessions);
+  v.comparisons = CompareCases(*in.baseline, *in.run);
+  std::vector<std::string> inconclusive;
+  for (auto& c : v.comparisons) {
+    if (c.verdict == Change::Regressed) {
+      if (in.options.accept_regressions) {
         c.verdict = Change::Warn;
         v.acknowledged = true;
-        v.reasons.push_back("acknowledged: " + what);
+        v.reasons.push_back("acknowledged: " + Regression(c));
       } else {
         if (v.outcome == Outcome::Passed) v.outcome = Outcome::Failed;
-        v.reasons.push_back(what);
+        v.reasons.push_back(Regression(c));
       }
+    } else if (c.verdict == Change::Inconclusive && c.decisive) {
+      inconclusive.push_back(fmt::format("{} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+    } else if (c.verdict == Change::Inconclusive) {
+      v.notes.push_back(fmt::format("not resolved: {} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+    } else if (c.gating && c.verdict == Change::Insufficient) {
+      v.notes.push_back(fmt::format("not gated: {} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+    } else if (c.gating && c.busy_excluded > 0 && c.metric == "ttft" && c.statistic == "p50") {
+      v.notes.push_back(fmt::format("concurrency {}: {}", c.concurrency, c.note));
     }
+  }
+  if (!inconclusive.empty()) {
+    if (v.outcome == Outcome::Passed) v.outcome = Outcome::Inconclusive;
+    for (auto& s : inconclusive) (v.outcome == Outcome::Inconclusive ? v.reasons : v.notes).push_back(s);
   }
   return v;
 }
 
+bool NeedsConfirmation(const CaseVerdict& v) {
+  return v.baseline_state == "compared" && (FailedOnRegressionsOnly(v) || v.outcome == Outcome::Inconclusive);
+}
+
+CaseVerdict Confirm(const CaseVerdict& first, CaseVerdict second) {
+  second.earlier = first.earlier;
+  second.earlier.push_back({first.attempt, first.outcome, first.reasons, first.comparisons});
+  if (FailedOnRegressionsOnly(second)) {
+    std::set<Key> before;
+    for (const auto& c : first.comparisons) {
+      if (c.verdict == Change::Regressed) before.insert(KeyOf(c));
+    }
+    const bool repeated = std::any_of(second.comparisons.begin(), second.comparisons.end(), [&](const auto& c) {
+      return c.verdict == Change::Regressed && before.count(KeyOf(c));
+    });
+    if (!repeated) {
+      second.outcome = Outcome::Inconclusive;
+      std::vector<std::string> reasons{"the regressions of the re-measurement differ from the first attempt's:"};
+      for (const auto& r : first.reasons) reasons.push_back(fmt::format("attempt {}: {}", first.attempt, r));
+      for (const auto& r : second.reasons) reasons.push_back(fmt::format("attempt {}: {}", second.attempt, r));
+      second.reasons = std::move(reasons);
+    }
+  } else if (first.outcome != second.outcome) {
+    for (const auto& r : first.reasons)
+      second.notes.push_back(
+          fmt::format("attempt {} ({}), not confirmed by re-measuring: {}", first.attempt, ToString(first.outcome), r));
+  }
+  return second;
+}
+
+namespace {
+
+nlohmann::json ComparisonsJson(const std::vector<Comparison>& cs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : cs) out.push_back(ToJson(c));
+  return out;
+}
+
+std::vector<Comparison> ComparisonsFromJson(const nlohmann::json& j) {
+  std::vector<Comparison> out;
+  for (const auto& c : j) out.push_back(ComparisonFromJson(c));
+  return out;
+}
+
+Outcome OutcomeFromString(const std::string& s) {
+  for (const auto o : {Outcome::Passed, Outcome::Failed, Outcome::Error, Outcome::Skipped, Outcome::Inconclusive}) {
+    if (ToString(o) == s) return o;
+  }
+  return Outcome::Error;
+}
+
+}  // namespace
+
 nlohmann::json ToJson(const CaseVerdict& v) {
-  nlohmann::json thresholds = nlohmann::json::array(), comparisons = nlohmann::json::array();
+  nlohmann::json thresholds = nlohmann::json::array(), earlier = nlohmann::json::array();
   for (const auto& t : v.thresholds) thresholds.push_back(ToJson(t));
-  for (const auto& c : v.comparisons) comparisons.push_back(ToJson(c));
+  for (const auto& a : v.earlier) {
+    earlier.push_back({{"attempt", a.attempt},
+                       {"outcome", ToString(a.outcome)},
+                       {"reasons", a.reasons},
+                       {"comparisons", ComparisonsJson(a.comparisons)}});
+  }
   return {{"case", v.case_id},
           {"outcome", ToString(v.outcome)},
           {"reasons", v.reasons},
+          {"notes", v.notes},
           {"thresholds", thresholds},
           {"baseline", {{"state", v.baseline_state}, {"detail", v.baseline_detail}}},
-          {"comparisons", comparisons},
-          {"acknowledged", v.acknowledged}};
+          {"comparisons", ComparisonsJson(v.comparisons)},
+          {"acknowledged", v.acknowledged},
+          {"attempt", v.attempt},
+          {"earlier_attempts", earlier}};
 }
 
 CaseVerdict VerdictFromJson(const nlohmann::json& j) {
   CaseVerdict v;
   v.case_id = j.value("case", "");
-  const std::string outcome = j.value("outcome", "error");
-  for (const auto o : {Outcome::Passed, Outcome::Failed, Outcome::Error, Outcome::Skipped}) {
-    if (ToString(o) == outcome) v.outcome = o;
-  }
+  v.outcome = OutcomeFromString(j.value("outcome", "error"));
   v.reasons = j.value("reasons", std::vector<std::string>{});
+  v.notes = j.value("notes", std::vector<std::string>{});
   for (const auto& t : j.value("thresholds", nlohmann::json::array()))
     v.thresholds.push_back(ThresholdResultFromJson(t));
-  v.baseline_state = j["baseline"].value("state", "");
-  v.baseline_detail = j["baseline"].value("detail", "");
-  for (const auto& c : j.value("comparisons", nlohmann::json::array())) v.comparisons.push_back(ComparisonFromJson(c));
+  const nlohmann::json baseline = j.value("baseline", nlohmann::json::object());
+  v.baseline_state = baseline.value("state", "");
+  v.baseline_detail = baseline.value("detail", "");
+  v.comparisons = ComparisonsFromJson(j.value("comparisons", nlohmann::json::array()));
   v.acknowledged = j.value("acknowledged", false);
+  v.attempt = j.value("attempt", 1);
+  for (const auto& a : j.value("earlier_attempts", nlohmann::json::array())) {
+    v.earlier.push_back({a.value("attempt", 1), OutcomeFromString(a.value("outcome", "error")),
+                         a.value("reasons", std::vector<std::string>{}),
+                         ComparisonsFromJson(a.value("comparisons", nlohmann::json::array()))});
+  }
   return v;
 }
 

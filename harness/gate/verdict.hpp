@@ -1,6 +1,7 @@
 // A case's verdict: thresholds, the baseline comparison, and what the run itself reported,
 // folded into one outcome with reasons. Keeps "the server regressed" (Failed) apart from "the
-// measurement did not work" (Error) and "nothing to judge" (Skipped).
+// measurement did not work" (Error), "nothing to judge" (Skipped) and "this runner was too
+// noisy to tell" (Inconclusive: never a failure, never a silent pass).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,42 +11,21 @@
 
 #include "gate/case_data.hpp"
 #include "gate/compare.hpp"
+#include "gate/gated.hpp"
 #include "gate/thresholds.hpp"
 
 namespace llmbench::gate {
 
-enum class Outcome { Passed, Failed, Error, Skipped };
+enum class Outcome { Passed, Failed, Error, Skipped, Inconclusive };
 std::string_view ToString(Outcome o);
 
-/// A gated metric: quantile q of per-request samples, or q < 0 for a one-number level metric.
-/// Report-only metrics can warn but never fail (GATING.md: many gates multiply false alarms).
-struct GatedMetric {
-  const char* metric;
-  double q;
-  double tolerance;
-  bool gating;
-};
+/// Family-wise error level of a case's gated comparisons (Holm, one-sided "worse").
+inline constexpr double kFamilyAlpha = 0.05;
 
-/// The curated set: TTFT p50 / p95, TPOT p50, output throughput gate; E2E p50 is report-only.
-/// ITL is gated through TPOT, which has one sample per request (pooled chunk gaps are not
-/// independent samples). Error rate is compared separately (1 percentage point).
-inline constexpr GatedMetric kGatedMetrics[] = {{"ttft", 0.50, 0.05, true},
-                                                {"ttft", 0.95, 0.10, true},
-                                                {"tpot", 0.50, 0.05, true},
-                                                {"e2e", 0.50, 0.05, false},
-                                                {"output_throughput", -1, 0.05, true}};
-inline constexpr double kErrorRateTolerance = 0.01;
-inline constexpr double kDefaultSigmaRun = 0.05;
-/// Floor on a measured σ_run: from a few blessed runs (typically 3) the standard deviation is
-/// known only to about ±50 %, and runs on a quiet machine understate what a CI runner sees.
-inline constexpr double kMinSigmaRun = 0.02;
-
-/// The key of a gated metric's run-to-run noise in CaseData::sigma_run: "ttft.p50", or the
-/// metric id for one-number metrics. Written by `baseline update`, read by CompareCases.
-std::string NoiseKey(const GatedMetric& g);
-
-/// Every gated metric at every concurrency level both sides have. The one code path for a
-/// ctest case and for `llmbench compare A B`.
+/// Every gated metric at every level both sides have, plus the error rate; Holm across the
+/// gated ones, then each verdict. This run's busy runs are left out while at least one clean
+/// run of the level remains; when every run was busy, a comparison that does not come out
+/// clearly fine is Inconclusive. The one code path for a ctest case and `llmbench compare`.
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run);
 
 /// Why two fingerprints are not comparable ("" when they are).
@@ -56,22 +36,50 @@ struct GateOptions {
   bool accept_regressions = false;  ///< regressed → warn (an acknowledged regression)
 };
 
+/// What an earlier attempt of the case found (kept when a regression or a busy runner was
+/// re-measured), shown beside the final verdict.
+struct AttemptVerdict {
+  int attempt = 1;
+  Outcome outcome = Outcome::Passed;
+  std::vector<std::string> reasons;
+  std::vector<Comparison> comparisons;
+};
+
 struct CaseVerdict {
   std::string case_id;
   Outcome outcome = Outcome::Passed;
-  std::vector<std::string> reasons;  ///< why it failed / errored / was skipped; notes otherwise
+  std::vector<std::string> reasons;  ///< why it failed / errored / was skipped / was inconclusive
+  std::vector<std::string> notes;    ///< what was not gated and why (too few samples, busy runs left out)
   std::vector<ThresholdResult> thresholds;
   std::string baseline_state;   ///< "compared" | "missing" | "mismatch" | "not requested"
   std::string baseline_detail;  ///< path, commit/date, or the mismatch
   std::vector<Comparison> comparisons;
   bool acknowledged = false;  ///< a regression turned into a warning by GateOptions
+  int attempt = 1;            ///< which attempt this verdict judges
+  std::vector<AttemptVerdict> earlier;
 };
 
-/// `run_status`: "passed" (measured), "failed" (measurement failed), "skipped".
-/// `baseline` null: missing (or not requested when `baseline_path` is empty).
-CaseVerdict Judge(const std::string& case_id, const std::string& run_status, const std::string& run_message,
-                  std::vector<ThresholdResult> thresholds, const CaseData* run, const CaseData* baseline,
-                  const std::string& baseline_path, const GateOptions& options);
+struct JudgeInput {
+  std::string case_id;
+  std::string run_status;  ///< "passed" (measured), "failed" (measurement failed), "skipped"
+  std::string run_message;
+  std::vector<ThresholdResult> thresholds;
+  const CaseData* run = nullptr;       ///< the runs of one attempt; null when nothing ran
+  const CaseData* baseline = nullptr;  ///< null: missing (or not requested when path is empty)
+  std::string baseline_path;
+  GateOptions options;
+};
+
+CaseVerdict Judge(const JudgeInput& in);
+
+/// Whether a verdict deserves a second measurement before it stands: it failed on baseline
+/// regressions only (not on thresholds or errors), or it is inconclusive because of a busy runner.
+bool NeedsConfirmation(const CaseVerdict& v);
+
+/// The final verdict from the first attempt and the re-measurement: a regression stands only
+/// if the same statistic at the same level regressed both times; otherwise the second
+/// attempt's verdict, with the first kept in `earlier`.
+CaseVerdict Confirm(const CaseVerdict& first, CaseVerdict second);
 
 nlohmann::json ToJson(const CaseVerdict& v);
 CaseVerdict VerdictFromJson(const nlohmann::json& j);

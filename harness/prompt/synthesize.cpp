@@ -1,5 +1,7 @@
 #include "prompt/synthesize.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <random>
 
@@ -24,24 +26,57 @@ std::int64_t Draw(std::int64_t mean, std::int64_t stddev, std::mt19937_64& rng) 
   return std::max<std::int64_t>(1, std::llround(v));
 }
 
+// `n` corpus words from word `w` on, wrapping around, each preceded by a space unless `out` is empty.
+void AppendWords(std::size_t w, std::int64_t n, std::string& out) {
+  const auto& words = CorpusWords();
+  for (std::int64_t k = 0; k < n; ++k, w = (w + 1) % words.size()) {
+    if (!out.empty()) out += ' ';
+    out.append(words[w]);
+  }
+}
+
+// "17th request of run 3fa9c2e1." (kPreambleWords words). The index comes first, so the prompts
+// of one call differ from their first word on (in text: after at most its leading digits).
+void AppendPreamble(std::int64_t index, std::uint64_t nonce, std::string& out) {
+  if (!out.empty()) out += ' ';
+  out += std::to_string(index);
+  const std::int64_t tens = index % 100, units = index % 10;
+  out += tens >= 11 && tens <= 13 ? "th" : units == 1 ? "st" : units == 2 ? "nd" : units == 3 ? "rd" : "th";
+  out += " request of run ";
+  char hex[16];
+  const auto end = std::to_chars(hex, hex + sizeof hex, nonce, 16).ptr;
+  out.append(hex, end);
+  out += '.';
+}
+
 }  // namespace
 
-std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed) {
+std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
+                                      std::uint64_t nonce) {
   const auto& words = CorpusWords();
   std::mt19937_64 rng(seed);
+  // The shared prefix's window comes from its own generator, so the per-prompt draws (lengths,
+  // body offsets) are the same with and without a prefix.
+  const std::size_t prefix_start = static_cast<std::size_t>(std::mt19937_64(seed ^ 0x5eedf1c5u)() % words.size());
+  const std::int64_t prefix_words = WordsForTokens(cls.shared_prefix_tokens);
   std::vector<Prompt> prompts;
-  prompts.reserve(static_cast<std::size_t>(count));
+  prompts.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
   for (std::int64_t i = 0; i < count; ++i) {
     Prompt p;
     p.input_tokens = Draw(cls.input_tokens, cls.input_stddev, rng);
     p.max_tokens = Draw(cls.output_tokens, cls.output_stddev, rng);
-    const std::int64_t n = WordsForTokens(p.input_tokens);
-    std::size_t w = static_cast<std::size_t>(rng() % words.size());
-    p.text.reserve(static_cast<std::size_t>(n) * 7);
-    for (std::int64_t k = 0; k < n; ++k, w = (w + 1) % words.size()) {
-      if (k) p.text += ' ';
-      p.text.append(words[w]);
-    }
+    const std::size_t body_start = static_cast<std::size_t>(rng() % words.size());
+    // The preamble fills its words first, then the prefix, then the body. A draw shorter than
+    // prefix + preamble shortens the prefix (it stays a prefix of the shared one), and one shorter
+    // than the preamble alone still gets it whole: such a prompt is over target by a few tokens,
+    // which beats a prompt a cache can answer.
+    const std::int64_t total = WordsForTokens(p.input_tokens);
+    const std::int64_t prefix = std::clamp<std::int64_t>(total - kPreambleWords, 0, prefix_words);
+    const std::int64_t body = std::max<std::int64_t>(total - kPreambleWords - prefix, 0);
+    p.text.reserve(static_cast<std::size_t>(total + kPreambleWords) * 7);
+    AppendWords(prefix_start, prefix, p.text);
+    AppendPreamble(i, nonce, p.text);
+    AppendWords(body_start, body, p.text);
     prompts.push_back(std::move(p));
   }
   return prompts;

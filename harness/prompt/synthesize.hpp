@@ -1,4 +1,5 @@
-// Seeded, reproducible prompts of a target length in tokens, from the bundled corpus.
+// Seeded, reproducible prompts of a target length in tokens, from the bundled corpus, each with a
+// unique preamble so that a server's prompt cache cannot answer one request with another's work.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +16,24 @@ struct Prompt {
   std::int64_t max_tokens = 0;    ///< requested output length
 };
 
-/// `count` prompts for a class: input and output lengths drawn from normal distributions
-/// (mean, stddev; at least 1), text starting at a random word of the corpus (so prompts do not
-/// share a prefix a server could cache) and running on through it. The same seed gives the
-/// same prompts on every machine (std::mt19937_64 and our own normal draw are portable).
-std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed);
+/// Words of the unique preamble, e.g. "17th request of run 3fa9c2e1." (index 17, nonce 0x3fa9c2e1).
+inline constexpr std::int64_t kPreambleWords = 5;
+
+/// `count` prompts for a class. Each is, in order:
+///  1. when cls.shared_prefix_tokens > 0, WordsForTokens(shared_prefix_tokens) words of a corpus
+///     window that depends only on `seed`: the same for every prompt (prefix-cache benchmarks);
+///  2. the preamble, unique to (nonce, index); its first word already differs between the prompts
+///     of one call, so they share nothing beyond the deliberate prefix;
+///  3. the body: corpus text from a random word on, running on through it.
+/// Input and output lengths are drawn from normal distributions (mean, stddev; at least 1); the
+/// whole text, prefix and preamble included, is within ±1 token of input_tokens under
+/// EstimateTokens (only a target below the preamble's own length is exceeded: the preamble is
+/// always kept). Lengths, prefix and bodies depend only on `seed`, so the same seed gives the same
+/// work on every machine (std::mt19937_64 and our own normal draw are portable); the nonce changes
+/// only the preambles. Choose it per run (random per process), so that a re-run of a scenario does
+/// not hit the cache its previous run filled, and per call: two calls with the same seed and nonce
+/// return identical prompts.
+std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
+                                      std::uint64_t nonce);
 
 }  // namespace llmbench::prompt

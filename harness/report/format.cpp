@@ -36,11 +36,13 @@ std::string DescribeComparison(const gate::Comparison& c) {
   const metrics::MetricInfo* info = metrics::FindMetric(c.metric);
   const std::string unit = info ? std::string(info->unit) : "";
   if (c.verdict == gate::Change::Insufficient) return fmt::format("{}: {}", gate::ToString(c.verdict), c.note);
-  std::string s = fmt::format(
-      "{} → {}, {}, MDE {}, n={}/{}: {}", FormatValue(c.base, unit), FormatValue(c.run, unit), FormatChange(c),
-      c.metric == "error_rate" ? fmt::format("{:.2f} pt", c.mde * 100) : fmt::format("{:.1f}%", c.mde * 100), c.n_base,
-      c.n_run, gate::ToString(c.verdict));
+  const bool requests = c.metric == "error_rate";
+  std::string s = fmt::format("{} → {}, {}, MDE {}, {}={}/{}: {}", FormatValue(c.base, unit), FormatValue(c.run, unit),
+                              FormatChange(c),
+                              requests ? fmt::format("{:.2f} pt", c.mde * 100) : fmt::format("{:.1f}%", c.mde * 100),
+                              requests ? "requests" : "runs", c.n_base, c.n_run, gate::ToString(c.verdict));
   if (!c.gating) s += " (report-only)";
+  if (c.verdict == gate::Change::Inconclusive && !c.note.empty()) s += " — " + c.note;
   return s;
 }
 

@@ -54,12 +54,20 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
       main.element = "skipped";
       main.message = reasons;
       break;
+    case Outcome::Inconclusive:
+      main.element = "skipped";
+      main.message = "inconclusive: " + reasons;
+      break;
     case Outcome::Passed:
       break;
   }
   for (const auto& l : c.levels) main.out += MetricsLines(l);
   if (c.verdict.outcome == Outcome::Passed) {
     for (const auto& r : c.verdict.reasons) main.out += "note=" + r + "\n";  // e.g. acknowledged regressions
+  }
+  for (const auto& r : c.verdict.notes) main.out += "note=" + r + "\n";
+  for (const auto& a : c.verdict.earlier) {
+    main.out += fmt::format("attempt{}={} {}\n", a.attempt, gate::ToString(a.outcome), Join(a.reasons, "; "));
   }
   main.out += fmt::format("baseline={} {}\n", c.verdict.baseline_state, c.verdict.baseline_detail);
   checks.push_back(std::move(main));
@@ -82,16 +90,18 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
   for (const auto& cmp : c.verdict.comparisons) {
     Check k{
         fmt::format("{} baseline: {} @ concurrency {}", prefix, MetricLabel(cmp), cmp.concurrency), "", "", "", "", 0};
-    k.out = fmt::format("base={} run={} change={} ci_low={} ci_high={} mde={} n_base={} n_run={} verdict={}\n",
-                        cmp.base, cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.n_base, cmp.n_run,
-                        gate::ToString(cmp.verdict));
+    k.out = fmt::format(
+        "base={} run={} change={} ci_low={} ci_high={} mde={} sigma_run={} dof={} p_worse={} runs_base={} runs_run={} "
+        "verdict={}\n",
+        cmp.base, cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.sigma, cmp.dof, cmp.p_worse, cmp.n_base,
+        cmp.n_run, gate::ToString(cmp.verdict));
     if (cmp.verdict == Change::Regressed) {
       k.element = "failure";
       k.type = "regression";
       k.message = MetricLabel(cmp) + ": " + DescribeComparison(cmp);
-    } else if (cmp.verdict == Change::Insufficient) {
+    } else if (cmp.verdict == Change::Insufficient || cmp.verdict == Change::Inconclusive) {
       k.element = "skipped";
-      k.message = cmp.note;
+      k.message = fmt::format("{}: {}", gate::ToString(cmp.verdict), cmp.note);
     }
     checks.push_back(std::move(k));
   }

@@ -26,6 +26,8 @@ std::string_view Icon(Outcome o) {
       return "⚠️";
     case Outcome::Skipped:
       return "⏭";
+    case Outcome::Inconclusive:
+      return "❔";
   }
   return "?";
 }
@@ -45,6 +47,8 @@ std::string BaselineCell(const CaseReport& c) {
   const gate::Comparison* pick = nullptr;
   for (const auto& cmp : c.verdict.comparisons) {
     if (cmp.verdict == Change::Regressed) return fmt::format("🔺 {} {}", MetricLabel(cmp), FormatChange(cmp));
+    if (cmp.verdict == Change::Inconclusive)
+      return fmt::format("❔ {} {}, MDE {:.1f}%", MetricLabel(cmp), FormatChange(cmp), cmp.mde * 100);
     if (cmp.metric == "tpot" && cmp.verdict != Change::Insufficient) pick = &cmp;
   }
   if (!pick) return "insufficient samples";
@@ -174,6 +178,12 @@ std::string Details(const CaseReport& c) {
     }
     out += "\n";
   }
+  for (const auto& n : c.verdict.notes) out += fmt::format("- note: {}\n", Cell(n));
+  for (const auto& a : c.verdict.earlier) {
+    out += fmt::format("- attempt {} (re-measured): {}{}\n", a.attempt, gate::ToString(a.outcome),
+                       a.reasons.empty() ? "" : ": " + Cell(fmt::format("{}", fmt::join(a.reasons, "; "))));
+  }
+  if (!c.verdict.notes.empty() || !c.verdict.earlier.empty()) out += "\n";
   return out + "</details>\n\n";
 }
 
@@ -184,8 +194,12 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
   for (const auto& c : report.cases) ++n[c.verdict.outcome];
   const bool bad = n[Outcome::Failed] + n[Outcome::Error] > 0;
   std::string text =
-      fmt::format("## {} llmbench: {} passed · {} failed · {} errors · {} skipped ({} cases)\n\n", bad ? "❌" : "✅",
-                  n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error], n[Outcome::Skipped], report.cases.size());
+      fmt::format("## {} llmbench: {} passed · {} failed · {} errors · {} inconclusive · {} skipped ({} cases)\n\n",
+                  bad                            ? "❌"
+                  : n[Outcome::Inconclusive] > 0 ? "❔"
+                                                 : "✅",
+                  n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error], n[Outcome::Inconclusive],
+                  n[Outcome::Skipped], report.cases.size());
   text += fmt::format(
       "<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
       "changes against the stored baseline with 95% intervals</sub>\n\n",
@@ -195,6 +209,16 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
     text += "### Failures\n\n";
     for (const auto& c : report.cases) {
       if (c.verdict.outcome != Outcome::Failed && c.verdict.outcome != Outcome::Error) continue;
+      text += fmt::format("- {} **{}**\n", Icon(c.verdict.outcome), Cell(c.id));
+      for (const auto& r : c.verdict.reasons) text += fmt::format("  - {}\n", Cell(r).substr(0, 600));
+    }
+    text += "\n";
+  }
+  // Inconclusive cases next: the gate could not tell, and says why (never a silent pass).
+  if (n[Outcome::Inconclusive] > 0) {
+    text += "### Inconclusive (too noisy to resolve the tolerance: neither passed nor failed)\n\n";
+    for (const auto& c : report.cases) {
+      if (c.verdict.outcome != Outcome::Inconclusive) continue;
       text += fmt::format("- {} **{}**\n", Icon(c.verdict.outcome), Cell(c.id));
       for (const auto& r : c.verdict.reasons) text += fmt::format("  - {}\n", Cell(r).substr(0, 600));
     }

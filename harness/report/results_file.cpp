@@ -77,14 +77,23 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
   Write();
 }
 
-void ResultsFile::AddLevel(const metrics::Summary& summary, const load::LevelOutcome& outcome) {
+void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome) {
   std::string records = "[";
   for (const auto& r : outcome.records) {
     if (records.size() > 1) records += ",\n";
     records += gate::ToJson(r).dump();
   }
   records += "]";
-  cases_.back().levels.emplace_back(gate::ToJson(summary), std::move(records));
+  nlohmann::json entry = gate::ToJson(run);
+  entry["summary"] = gate::ToJson(summary);
+  cases_.back().runs.emplace_back(std::move(entry), std::move(records));
+  Write();
+}
+
+void ResultsFile::SetLevels(const std::vector<metrics::Summary>& levels) {
+  auto& out = cases_.back().levels;
+  out = nlohmann::json::array();
+  for (const auto& s : levels) out.push_back({{"summary", gate::ToJson(s)}});
   Write();
 }
 
@@ -101,10 +110,12 @@ void ResultsFile::Write() {
     out << header.substr(0, header.rfind('}')) << ",\n \"cases\": [";
     for (std::size_t i = 0; i < cases_.size(); ++i) {
       const std::string fields = cases_[i].fields.dump();
-      out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}')) << ",\"levels\":[";
-      for (std::size_t l = 0; l < cases_[i].levels.size(); ++l) {
-        const auto& [summary, records] = cases_[i].levels[l];
-        out << (l ? ",\n" : "\n") << "{\"summary\":" << summary.dump() << ",\n\"records\":" << records << "}";
+      out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}')) << ",\"levels\":" << cases_[i].levels.dump()
+          << ",\n\"runs\":[";
+      for (std::size_t l = 0; l < cases_[i].runs.size(); ++l) {
+        const auto& [run, records] = cases_[i].runs[l];
+        const std::string head = run.dump();
+        out << (l ? ",\n" : "\n") << head.substr(0, head.rfind('}')) << ",\n\"records\":" << records << "}";
       }
       out << "]}";
     }

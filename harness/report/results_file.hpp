@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/case_data.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
 #include "report/provenance.hpp"
@@ -32,8 +33,12 @@ class ResultsFile {
   /// Starts a case entry (status "running") and writes the file.
   void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
                  const nlohmann::json& fingerprint);
-  /// Adds a finished level (summary + every record) to the current case and rewrites the file.
-  void AddLevel(const metrics::Summary& summary, const load::LevelOutcome& outcome);
+  /// Adds a finished run (one repetition of a level: what the gate reads, its summary and every
+  /// record) to the current case and rewrites the file.
+  void AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome);
+  /// Sets the current case's per-level summaries (pooled over the last attempt's runs: what
+  /// thresholds and reports read) and rewrites the file.
+  void SetLevels(const std::vector<metrics::Summary>& levels);
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
   void EndCase(const std::string& status, const std::string& message);
 
@@ -47,11 +52,13 @@ class ResultsFile {
   void Write();
   void WriterLoop();
 
-  /// One case: its fields, and per level the summary and the records as compact JSON text
-  /// (a DOM of 10,000 records × 256 stamps would cost ~10× the text).
+  /// One case: its fields, the pooled level summaries, and per run its metadata and summary as
+  /// JSON and its records as compact JSON text (a DOM of 10,000 records × 256 stamps would
+  /// cost ~10× the text).
   struct CaseEntry {
     nlohmann::json fields;
-    std::vector<std::pair<nlohmann::json, std::string>> levels;  ///< (summary, "[record,...]")
+    nlohmann::json levels = nlohmann::json::array();
+    std::vector<std::pair<nlohmann::json, std::string>> runs;  ///< (run with summary, "[record,...]")
   };
 
   std::string dir_;

@@ -30,6 +30,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
       c.prompt_class = cls;
       c.load = scenario.load;
       c.slo = scenario.slo;
+      c.gate = scenario.gate;
       AddLabels(c.labels, scenario.labels);
       AddLabels(c.labels, engine.labels);
       AddLabels(c.labels, cls.labels);
@@ -43,8 +44,9 @@ std::vector<Case> Expand(const Scenario& scenario) {
 }
 
 Nanoseconds CaseTimeBudget(const Case& c) {
-  const auto levels = static_cast<std::int64_t>(c.load.concurrency.size());
-  return (c.load.max_duration + 2 * c.load.timeout) * levels + std::chrono::seconds(30);
+  const auto runs = static_cast<std::int64_t>(c.load.concurrency.size()) * c.load.repetitions;
+  const std::int64_t attempts = c.gate.confirm ? 2 : 1;
+  return (c.load.max_duration + 2 * c.load.timeout) * runs * attempts + std::chrono::seconds(30);
 }
 
 }  // namespace llmbench::scenario

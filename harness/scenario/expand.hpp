@@ -17,6 +17,7 @@ struct Case {
   PromptClass prompt_class;
   Load load;
   Slo slo;
+  GateSettings gate;
   std::vector<std::string> labels;  ///< scenario + engine + class labels, deduplicated
   std::uint64_t prompt_seed = 0;    ///< derived from load.seed and the class name
 };
@@ -24,7 +25,8 @@ struct Case {
 /// Every case, in file order (engines outer, classes inner); classes restricted by `engines`.
 std::vector<Case> Expand(const Scenario& scenario);
 
-/// Upper bound of a case's run time: every level's max_duration plus request timeouts, used
+/// Upper bound of a case's run time: every level's max_duration plus request timeouts, times
+/// repetitions and the confirming attempt, used
 /// as the CTest TIMEOUT so that a hung engine fails the test instead of the CI job.
 Nanoseconds CaseTimeBudget(const Case& c);
 

@@ -50,6 +50,7 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
     ctx.Error(root.source(), "classes", "missing required table",
               "add [classes.<name>] with input_tokens and output_tokens");
   if (const auto* slo = r.Table("slo")) s.slo = ReadSlo(TableReader(*slo, "slo", ctx));
+  if (const auto* gate = r.Table("gate")) s.gate = ReadGate(TableReader(*gate, "gate", ctx));
   if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo);
   r.RejectUnknownKeys();
   return s;

@@ -40,6 +40,19 @@ struct SimSettings {
   std::int64_t events_per_write = 1;  ///< SSE events coalesced per socket write (batched delivery)
   SimFaults faults;
   std::uint64_t seed = 1;
+  /// A runner's noise, on top of the per-delay jitter: every delay is multiplied by
+  /// exp(N(0, run_drift)) drawn once per simulator start (an unchanged re-run in another CI
+  /// job), by exp(N(0, drift)) redrawn every drift_period (level-to-level and repetition
+  /// drift), and by 1 + neighbour_slowdown while a noisy neighbour is on (it switches on or
+  /// off with probability 1/2 every neighbour_period).
+  double run_drift = 0;
+  double drift = 0;
+  Nanoseconds drift_period{std::chrono::seconds(2)};
+  double neighbour_slowdown = 0;
+  Nanoseconds neighbour_period{std::chrono::seconds(3)};
+  /// Seed of the drift and neighbour draws; 0 = a fresh random seed per start (what a runner
+  /// does), anything else = reproducible.
+  std::uint64_t drift_seed = 0;
 };
 
 /// One engine under test.
@@ -69,6 +82,9 @@ struct PromptClass {
   std::int64_t input_stddev = 0;
   std::int64_t output_tokens = 0;
   std::int64_t output_stddev = 0;
+  /// Leading tokens shared by every request of the class, on purpose (prefix-cache
+  /// benchmarks); 0 = every request starts with its own unique preamble.
+  std::int64_t shared_prefix_tokens = 0;
   std::vector<std::string> engines;  ///< engines that run this class; empty = all
   std::vector<std::string> labels;
 };
@@ -83,6 +99,24 @@ struct Load {
   std::uint64_t seed = 1;
   std::optional<double> temperature = 0.0;
   std::int64_t max_retries = 5;  ///< for HTTP 429
+  /// Each level runs this many times per case, interleaved (level 1, level 2, …, level 1, …),
+  /// so the gate measures this run's own run-to-run noise.
+  std::int64_t repetitions = 3;
+};
+
+/// How the baseline gate judges a case ([gate] table).
+struct GateSettings {
+  /// Re-measure a case once before failing it (a regression must hold twice) or before
+  /// calling it inconclusive because the runner was busy.
+  bool confirm = true;
+  /// A run is "on a busy runner" when the harness's threads waited for a CPU (Linux schedstat
+  /// run delay) both longer than max_cpu_wait of its wall time and longer than
+  /// max_wait_per_slice on average before each timeslice, or when the hypervisor stole more
+  /// than max_steal. Measured on a 2-core VM: idle 7–15 µs per slice, one core hogged 10–14 µs
+  /// (harmless), both cores hogged 26–86 µs (TPOT +2–19 %). Busy runs cannot fail a case.
+  double max_cpu_wait = 0.03;
+  Nanoseconds max_wait_per_slice{std::chrono::microseconds(20)};
+  double max_steal = 0.05;
 };
 
 /// Per-request service-level objectives: a request counts for goodput when it succeeded and
@@ -111,6 +145,7 @@ struct Scenario {
   std::vector<PromptClass> classes;  ///< in file order
   Load load;
   Slo slo;
+  GateSettings gate;
   std::vector<ThresholdSpec> thresholds;
 };
 

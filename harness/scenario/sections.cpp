@@ -161,6 +161,14 @@ SimSettings ReadSimSettings(TableReader r) {
   s.tokens_per_chunk = r.Int("tokens_per_chunk", 1, 1024).value_or(s.tokens_per_chunk);
   s.events_per_write = r.Int("events_per_write", 1, 1024).value_or(s.events_per_write);
   s.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
+  s.run_drift = r.Fraction("run_drift").value_or(0);
+  s.drift = r.Fraction("drift").value_or(0);
+  s.drift_period = r.Duration("drift_period").value_or(s.drift_period);
+  if (s.drift_period.count() == 0) r.Error("drift_period", "must be greater than zero");
+  s.neighbour_slowdown = r.Number("neighbour_slowdown", 0, 100).value_or(0);
+  s.neighbour_period = r.Duration("neighbour_period").value_or(s.neighbour_period);
+  if (s.neighbour_period.count() == 0) r.Error("neighbour_period", "must be greater than zero");
+  s.drift_seed = static_cast<std::uint64_t>(r.Int("drift_seed", 0, INT64_MAX).value_or(0));
   if (const auto* faults = r.Table("faults"))
     s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
   r.RejectUnknownKeys();
@@ -187,8 +195,19 @@ Load ReadLoad(TableReader r) {
   l.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
   if (r.table().contains("temperature")) l.temperature = r.Number("temperature", 0, 2);
   l.max_retries = r.Int("max_retries", 0, 100).value_or(l.max_retries);
+  l.repetitions = r.Int("repetitions", 1, 100).value_or(l.repetitions);
   r.RejectUnknownKeys();
   return l;
+}
+
+GateSettings ReadGate(TableReader r) {
+  GateSettings g;
+  g.confirm = r.Bool("confirm").value_or(g.confirm);
+  g.max_cpu_wait = r.Fraction("max_cpu_wait").value_or(g.max_cpu_wait);
+  g.max_wait_per_slice = r.Duration("max_wait_per_slice").value_or(g.max_wait_per_slice);
+  g.max_steal = r.Fraction("max_steal").value_or(g.max_steal);
+  r.RejectUnknownKeys();
+  return g;
 }
 
 std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& ctx) {
@@ -234,6 +253,12 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
     c.output_tokens = output.value_or(0);
     c.input_stddev = r.Int("input_stddev", 0, kMaxTokens).value_or(0);
     c.output_stddev = r.Int("output_stddev", 0, kMaxTokens).value_or(0);
+    c.shared_prefix_tokens = r.Int("shared_prefix_tokens", 0, kMaxTokens).value_or(0);
+    if (c.input_tokens > 0 && c.shared_prefix_tokens >= c.input_tokens) {
+      r.Error("shared_prefix_tokens",
+              fmt::format("{} leaves no room in input_tokens = {}", c.shared_prefix_tokens, c.input_tokens),
+              "the shared prefix must be shorter than the prompt");
+    }
     c.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
     if (auto only = r.StringArray("engines")) {
       for (const auto& e : *only) {

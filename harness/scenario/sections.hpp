@@ -12,6 +12,7 @@ namespace llmbench::scenario {
 bool ValidName(std::string_view name);
 
 Load ReadLoad(TableReader r);
+GateSettings ReadGate(TableReader r);
 Slo ReadSlo(TableReader r);
 std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& ctx);
 SimSettings ReadSimSettings(TableReader r);

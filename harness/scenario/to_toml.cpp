@@ -36,6 +36,12 @@ toml::table SimTable(const SimSettings& s) {
       {"tokens_per_chunk", s.tokens_per_chunk},
       {"events_per_write", s.events_per_write},
       {"seed", static_cast<std::int64_t>(s.seed)},
+      {"run_drift", s.run_drift},
+      {"drift", s.drift},
+      {"drift_period", Dur(s.drift_period)},
+      {"neighbour_slowdown", s.neighbour_slowdown},
+      {"neighbour_period", Dur(s.neighbour_period)},
+      {"drift_seed", static_cast<std::int64_t>(s.drift_seed)},
       {"faults", toml::table{{"http_500", f.http_500},
                              {"http_400", f.http_400},
                              {"http_429", f.http_429},
@@ -80,7 +86,8 @@ toml::table ScenarioTable(const Scenario& s) {
     toml::table t{{"input_tokens", c.input_tokens},
                   {"input_stddev", c.input_stddev},
                   {"output_tokens", c.output_tokens},
-                  {"output_stddev", c.output_stddev}};
+                  {"output_stddev", c.output_stddev},
+                  {"shared_prefix_tokens", c.shared_prefix_tokens}};
     if (!c.engines.empty()) t.insert("engines", Strings(c.engines));
     if (!c.labels.empty()) t.insert("labels", Strings(c.labels));
     classes.insert(c.name, std::move(t));
@@ -92,7 +99,8 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"timeout", Dur(l.timeout)},
                    {"max_duration", Dur(l.max_duration)},
                    {"seed", static_cast<std::int64_t>(l.seed)},
-                   {"max_retries", l.max_retries}};
+                   {"max_retries", l.max_retries},
+                   {"repetitions", l.repetitions}};
   if (l.temperature) load.insert("temperature", *l.temperature);
   toml::array thresholds;
   for (const auto& t : s.thresholds) {
@@ -108,6 +116,10 @@ toml::table ScenarioTable(const Scenario& s) {
   root.insert("engines", std::move(engines));
   root.insert("classes", std::move(classes));
   root.insert("load", std::move(load));
+  root.insert("gate", toml::table{{"confirm", s.gate.confirm},
+                                  {"max_cpu_wait", s.gate.max_cpu_wait},
+                                  {"max_wait_per_slice", Dur(s.gate.max_wait_per_slice)},
+                                  {"max_steal", s.gate.max_steal}});
   if (!s.slo.empty()) {
     toml::table slo;
     if (s.slo.ttft) slo.insert("ttft", Dur(*s.slo.ttft));

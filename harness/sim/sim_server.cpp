@@ -62,6 +62,8 @@ struct SimServer::Impl {
   awaitable<void> SleepUntil(SteadyClock::time_point deadline);
   awaitable<void> AcquireSlot();
   void ReleaseSlot();
+  /// The runner noise's clock: time since Start()/Run(), when serving began.
+  Nanoseconds SinceStart() const { return Nanoseconds(NowNs() - started_ns); }
 
   SimServerOptions options;
   BatchingModel model;
@@ -72,6 +74,7 @@ struct SimServer::Impl {
   std::int64_t active = 0;                 ///< sequences admitted (prefill or decode)
   std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
   std::int64_t served = 0;
+  std::int64_t started_ns = NowNs();  ///< reset when serving starts
   std::thread thread;
 };
 
@@ -220,7 +223,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   co_await AcquireSlot();
   truth.admitted_ns = NowNs();
   truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
-  const auto prefill = model.PrefillTime(request.input_tokens, rng);
+  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
   truth.prefill_ns = prefill.count();
   co_await Sleep(prefill);
 
@@ -241,7 +244,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   SteadyClock::time_point deadline;
   for (std::int64_t chunk = 0; chunk < chunks && ok;) {
     if (chunk > 0) {
-      deadline = std::max(deadline + model.StepTime(active, rng), SteadyClock::now());
+      deadline = std::max(deadline + model.StepTime(active, SinceStart(), rng), SteadyClock::now());
       co_await SleepUntil(deadline);
     }
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
@@ -300,10 +303,14 @@ SimServer::~SimServer() { Stop(); }
 std::uint16_t SimServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void SimServer::Start() {
+  impl_->started_ns = NowNs();  // before the thread exists: it reads the value without a lock
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
 
-void SimServer::Run() { impl_->ioc.run(); }
+void SimServer::Run() {
+  impl_->started_ns = NowNs();
+  impl_->ioc.run();
+}
 
 void SimServer::Stop() {
   impl_->ioc.stop();

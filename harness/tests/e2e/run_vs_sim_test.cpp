@@ -73,12 +73,13 @@ BOOST_AUTO_TEST_CASE(measured_ttft_and_itl_match_the_truth_at_concurrency_1_and_
   // Known timing: TTFT = 20 ms prefill, then one chunk every 10 ms, whatever the batch.
   Sim sim(dir, {"prefill_base=20ms", "prefill_per_token=0ns", "decode_step=10ms", "decode_per_seq=0ns",
                 "max_batch=1000", "jitter=0"});
-  WriteScenario(dir / "timing.toml", sim.port, "concurrency = [1, 64]\nrequests = 64\nwarmup = 2\nseed = 3\n");
+  WriteScenario(dir / "timing.toml", sim.port,
+                "concurrency = [1, 64]\nrequests = 64\nwarmup = 2\nseed = 3\nrepetitions = 1\n");
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "timing.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
   const json results = ReadJson(dir / "out/results.json");
   const auto truth = ByRequestId(ReadTruth(dir / "truth.jsonl"));
-  const json& levels = results["cases"][0]["levels"];
+  const json& levels = results["cases"][0]["runs"];  // one run per level: repetitions = 1
   BOOST_TEST_REQUIRE(levels.size() == 2u);
   for (const json& level : levels) {
     const auto concurrency = level["summary"]["concurrency"].get<int>();
@@ -128,8 +129,9 @@ BOOST_AUTO_TEST_CASE(injected_faults_are_counted_by_kind_and_the_run_finishes) {
   Sim sim(dir, {"prefill_base=2ms", "prefill_per_token=0ns", "decode_step=1ms", "faults.http_500=0.06",
                 "faults.http_400=0.04", "faults.http_429=0.08", "faults.retry_after=5ms", "faults.disconnect=0.06",
                 "faults.malformed=0.06", "faults.stall=0.05", "faults.stall_for=30ms", "seed=11"});
-  WriteScenario(dir / "faults.toml", sim.port,
-                "concurrency = [4]\nrequests = 200\nwarmup = 0\nmax_retries = 20\ntimeout = \"10s\"\n");
+  WriteScenario(
+      dir / "faults.toml", sim.port,
+      "concurrency = [4]\nrequests = 200\nwarmup = 0\nmax_retries = 20\ntimeout = \"10s\"\nrepetitions = 1\n");
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "faults.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);  // errors are data, not a failed run
   const json summary = ReadJson(dir / "out/results.json")["cases"][0]["levels"][0]["summary"];
@@ -188,7 +190,7 @@ BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks
                                   << wire
                                   << "\"\nprefill_base = \"5ms\"\ndecode_step = \"4ms\"\ndecode_per_seq = \"0ns\"\n"
                                   << "tokens_per_chunk = 4\n[classes.c]\ninput_tokens = 32\noutput_tokens = 16\n"
-                                  << "[load]\nconcurrency = [2]\nrequests = 8\nwarmup = 1\n";
+                                  << "[load]\nconcurrency = [2]\nrequests = 8\nwarmup = 1\nrepetitions = 1\n";
     const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "w.toml" + " --out " + dir / wire);
     BOOST_TEST_REQUIRE(code == 0, output);
     const json c = ReadJson(dir / wire + "/results.json")["cases"][0];
@@ -213,9 +215,10 @@ BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks
 BOOST_AUTO_TEST_CASE(a_run_killed_half_way_keeps_what_it_measured) {
   TempDir dir("killed");
   // Level 1 finishes in well under a second; level 2 would take about a minute.
-  std::ofstream(dir / "k.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
-                                   "prefill_base = \"1ms\"\ndecode_step = \"2ms\"\n[classes.c]\ninput_tokens = 16\n"
-                                   "output_tokens = 20\n[load]\nconcurrency = [4, 1]\nrequests = 400\nwarmup = 0\n";
+  std::ofstream(dir / "k.toml")
+      << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
+         "prefill_base = \"1ms\"\ndecode_step = \"2ms\"\n[classes.c]\ninput_tokens = 16\n"
+         "output_tokens = 20\n[load]\nconcurrency = [4, 1]\nrequests = 400\nwarmup = 0\nrepetitions = 1\n";
   ChildProcess run({kLlmbench, "run", dir / "k.toml", "--out", dir / "out"}, dir / "run.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::size_t records_seen = 0;
@@ -231,9 +234,9 @@ BOOST_AUTO_TEST_CASE(a_run_killed_half_way_keeps_what_it_measured) {
   const json results = ReadJson(dir / "out/results.json");
   const json& c = results["cases"][0];
   BOOST_TEST(c["status"] == "running");
-  BOOST_TEST_REQUIRE(c["levels"].size() == 1u);
-  BOOST_TEST(c["levels"][0]["summary"]["requests"] == 400);
-  BOOST_TEST(c["levels"][0]["records"].size() == 400u);
+  BOOST_TEST_REQUIRE(c["runs"].size() == 1u);
+  BOOST_TEST(c["runs"][0]["summary"]["requests"] == 400);
+  BOOST_TEST(c["runs"][0]["records"].size() == 400u);
   std::ifstream in(dir / "out/records.jsonl");
   std::size_t lines = 0;
   for (std::string line; std::getline(in, line);) {

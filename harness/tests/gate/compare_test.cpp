@@ -1,9 +1,12 @@
-// The regression rule on synthetic samples: unchanged passes, real shifts are caught, too few
-// samples are insufficient, and noise widens the interval.
+// The regression rule on synthetic runs, with hostile inputs: zero variance, one run, identical
+// runs, an outlier run, heavy tails, too few samples for a percentile, a noisier run, busy runs,
+// and the confirming re-measurement.
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <random>
 
+#include "gate/baseline.hpp"
 #include "gate/compare.hpp"
 #include "gate/thresholds.hpp"
 #include "gate/verdict.hpp"
@@ -13,69 +16,209 @@ using namespace llmbench::gate;
 
 namespace {
 
-// Lognormal latencies (≈30 % spread, as GATING.md simulated), median `median`.
-std::vector<double> Latencies(double median, int n, std::uint64_t seed) {
+// Per-run values around `median` with run-to-run spread `sigma` (stddev of ln).
+std::vector<double> RunValues(double median, double sigma, int k, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::lognormal_distribution<double> d(std::log(median), 0.3);
-  std::vector<double> v(static_cast<std::size_t>(n));
-  for (auto& x : v) x = d(rng);
+  std::normal_distribution<double> z(0, 1);
+  std::vector<double> v(static_cast<std::size_t>(k));
+  for (auto& x : v) x = median * std::exp(sigma * z(rng));
   return v;
+}
+
+// A case whose runs carry `values` for every gated key, scaled by `factor` for "tpot.p50".
+CaseData MakeCase(const std::vector<double>& tpot, std::int64_t concurrency = 1) {
+  CaseData c;
+  c.case_id = "s/e/c";
+  c.fingerprint = {"s", "e", "h", "0.1"};
+  int rep = 0;
+  for (const double t : tpot) {
+    RunData r;
+    r.concurrency = concurrency;
+    r.repetition = ++rep;
+    r.requests = 64;
+    r.values = {
+        {"ttft.p50", 20.0}, {"ttft.p95", 25.0}, {"tpot.p50", t}, {"e2e.p50", 100.0}, {"output_throughput", 1000.0 / t}};
+    c.runs.push_back(r);
+  }
+  return c;
+}
+
+const Comparison& Find(const std::vector<Comparison>& cs, const std::string& metric, const std::string& stat = "") {
+  for (const auto& c : cs) {
+    if (c.metric == metric && c.statistic == stat) return c;
+  }
+  throw std::runtime_error("no comparison " + metric);
+}
+
+CaseVerdict JudgeOf(const CaseData& run, const CaseData* base, GateOptions options = {}) {
+  JudgeInput in;
+  in.case_id = "s/e/c";
+  in.run_status = "passed";
+  in.run = &run;
+  in.baseline = base;
+  in.baseline_path = "baselines/s/e/c.json";
+  in.options = options;
+  return Judge(in);
 }
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(unchanged_server_is_unchanged) {
-  const auto c = CompareQuantile("tpot", 0.5, Latencies(20, 200, 1), Latencies(20, 200, 2), 0.05, 0.02, true);
-  BOOST_TEST((c.verdict == Change::Unchanged || c.verdict == Change::Warn), ToString(c.verdict));
-  BOOST_TEST(c.ci_low < 0.0);
-  BOOST_TEST(c.ci_high > 0.0);
+BOOST_AUTO_TEST_CASE(unchanged_runs_rarely_fail_and_a_ten_percent_shift_is_caught) {
+  int false_alarms = 0, caught = 0;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    const auto base = MakeCase(RunValues(1.0, 0.02, 9, seed));
+    if (JudgeOf(MakeCase(RunValues(1.0, 0.02, 3, seed + 1000)), &base).outcome == Outcome::Failed) ++false_alarms;
+    if (JudgeOf(MakeCase(RunValues(1.1, 0.02, 3, seed + 2000)), &base).outcome == Outcome::Failed) ++caught;
+  }
+  BOOST_TEST_MESSAGE("false alarms " << false_alarms << "/400, caught " << caught << "/400");
+  BOOST_TEST(false_alarms <= 4);  // ≤ 1 %
+  BOOST_TEST(caught >= 380);      // ≥ 95 %
 }
 
-BOOST_AUTO_TEST_CASE(twenty_percent_slower_is_regressed_and_faster_is_improved) {
-  const auto slow = CompareQuantile("tpot", 0.5, Latencies(20, 200, 1), Latencies(24, 200, 2), 0.05, 0.02, true);
-  BOOST_TEST((slow.verdict == Change::Regressed), ToString(slow.verdict));
-  BOOST_TEST(slow.change == 0.2, boost::test_tools::tolerance(0.25));  // a sample median of 200
-  BOOST_TEST(slow.ci_low > 0.05);
-  const auto fast = CompareQuantile("tpot", 0.5, Latencies(20, 200, 1), Latencies(16, 200, 2), 0.05, 0.02, true);
-  BOOST_TEST((fast.verdict == Change::Improved), ToString(fast.verdict));
+BOOST_AUTO_TEST_CASE(zero_variance_gives_finite_numbers_and_sharp_verdicts) {
+  const auto base = MakeCase({1.0, 1.0, 1.0});
+  auto cs = CompareCases(base, MakeCase({1.0, 1.0, 1.0}));
+  const auto& same = Find(cs, "tpot", "p50");
+  BOOST_TEST((same.verdict == Change::Unchanged));
+  BOOST_TEST(std::isfinite(same.mde));
+  BOOST_TEST(same.sigma == kMinSigma);
+  cs = CompareCases(base, MakeCase({1.1, 1.1, 1.1}));
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Regressed));
+  BOOST_TEST((Find(cs, "output_throughput").verdict == Change::Regressed));
+  cs = CompareCases(base, MakeCase({0.9, 0.9, 0.9}));
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Improved));
+  BOOST_TEST((Find(cs, "output_throughput").verdict == Change::Improved));
 }
 
-BOOST_AUTO_TEST_CASE(small_significant_change_is_only_a_warning) {
-  // 3 % slower with huge samples: significant, but inside the 5 % tolerance.
-  const auto c = CompareQuantile("ttft", 0.5, Latencies(100, 4000, 5), Latencies(103, 4000, 6), 0.05, 0.0, true);
-  BOOST_TEST((c.verdict == Change::Warn), ToString(c.verdict));
+BOOST_AUTO_TEST_CASE(one_run_is_insufficient_unless_the_other_side_measures_the_noise) {
+  auto cs = CompareCases(MakeCase({1.0}), MakeCase({1.2}));
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Insufficient));
+  BOOST_TEST(!Find(cs, "tpot", "p50").note.empty());
+  const auto base = MakeCase(RunValues(1.0, 0.02, 9, 7));
+  cs = CompareCases(base, MakeCase({1.2}));
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Regressed));
+  BOOST_TEST(Find(cs, "tpot", "p50").dof == 8.0);
 }
 
-BOOST_AUTO_TEST_CASE(run_to_run_noise_protects_against_false_alarms) {
-  // A 12 % shift is "significant" on samples alone but within 1.96·√2·σ_run for σ_run = 5 %.
-  const auto strict = CompareQuantile("ttft", 0.5, Latencies(100, 2000, 7), Latencies(112, 2000, 8), 0.05, 0.0, true);
-  const auto noisy = CompareQuantile("ttft", 0.5, Latencies(100, 2000, 7), Latencies(112, 2000, 8), 0.05, 0.05, true);
-  BOOST_TEST((strict.verdict == Change::Regressed));
-  BOOST_TEST((noisy.verdict == Change::Warn));
-  BOOST_TEST(noisy.mde > strict.mde);
+BOOST_AUTO_TEST_CASE(an_outlier_blessing_run_is_rejected_and_does_not_blind_the_gate) {
+  auto values = RunValues(1.0, 0.02, 9, 3);
+  values[4] = 1.6;  // one disturbed blessing run
+  const CaseData blessed = BuildBaseline({MakeCase(values)});
+  int rejected = 0;
+  for (const auto& r : blessed.runs) rejected += !r.rejected.empty();
+  BOOST_TEST(rejected == 1);
+  BOOST_TEST(blessed.runs[4].rejected.find("outlier: tpot.p50") == 0u, blessed.runs[4].rejected);
+  // Without the rejection its spread would hide +10 %.
+  const auto cs = CompareCases(blessed, MakeCase(RunValues(1.1, 0.02, 3, 11)));
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Regressed));
+  // All runs identical: nothing to reject (MAD = 0 must not reject everything).
+  const CaseData flat = BuildBaseline({MakeCase({1, 1, 1, 1, 1, 1})});
+  for (const auto& r : flat.runs) BOOST_TEST(r.rejected.empty());
 }
 
-BOOST_AUTO_TEST_CASE(too_few_samples_are_insufficient_never_failing) {
-  auto c = CompareQuantile("ttft", 0.95, Latencies(20, 59, 1), Latencies(40, 200, 2), 0.1, 0.02, true);
-  BOOST_TEST((c.verdict == Change::Insufficient));
-  BOOST_TEST(c.note.find("p95 needs 60 samples per side (baseline 59, run 200)") == 0u);
-  c = CompareQuantile("ttft", 0.5, {}, {}, 0.05, 0.02, true);
-  BOOST_TEST((c.verdict == Change::Insufficient));
-  BOOST_TEST(MinSamples(0.99) == 300u);
+BOOST_AUTO_TEST_CASE(heavy_tails_and_large_noise_are_inconclusive_not_pass_or_fail) {
+  // σ_run 0.10 between runs with 3 vs 3 runs cannot resolve ±5 %.
+  const auto base = MakeCase({1.0, 1.12, 0.9});
+  const auto v = JudgeOf(MakeCase({1.06, 0.95, 1.18}), &base);
+  BOOST_TEST((v.outcome == Outcome::Inconclusive));
+  BOOST_TEST_REQUIRE(!v.reasons.empty());
+  BOOST_TEST(v.reasons[0].find("tpot.p50 at concurrency 1: cannot resolve ±5%") == 0u, v.reasons[0]);
+  // …but a clearly better result is not inconclusive: its interval rules out a regression.
+  const auto better = JudgeOf(MakeCase({0.7, 0.72, 0.69}), &base);
+  BOOST_TEST((Find(better.comparisons, "tpot", "p50").verdict == Change::Improved));
 }
 
-BOOST_AUTO_TEST_CASE(bootstrap_is_reproducible) {
-  const auto a = CompareQuantile("e2e", 0.95, Latencies(50, 300, 3), Latencies(52, 300, 4), 0.1, 0.05, true);
-  const auto b = CompareQuantile("e2e", 0.95, Latencies(50, 300, 3), Latencies(52, 300, 4), 0.1, 0.05, true);
-  BOOST_TEST(a.ci_low == b.ci_low);
-  BOOST_TEST(a.mde == b.mde);
+BOOST_AUTO_TEST_CASE(a_noisier_run_than_its_baseline_uses_welch) {
+  const auto base = MakeCase(RunValues(1.0, 0.01, 9, 5));
+  const auto cs = CompareCases(base, MakeCase({0.9, 1.2, 1.0}));
+  BOOST_TEST(Find(cs, "tpot", "p50").method == "Welch t");
+  BOOST_TEST(Find(cs, "tpot", "p50").dof < 3.0);
+  BOOST_TEST((Find(cs, "tpot", "p50").verdict == Change::Inconclusive));
 }
 
-BOOST_AUTO_TEST_CASE(throughput_needs_tolerance_and_three_sigma) {
-  BOOST_TEST((CompareScalar("output_throughput", 1000, 800, 0.05, 0.05, false).verdict == Change::Regressed));
-  BOOST_TEST((CompareScalar("output_throughput", 1000, 900, 0.05, 0.05, false).verdict == Change::Warn));
-  BOOST_TEST((CompareScalar("output_throughput", 1000, 990, 0.05, 0.05, false).verdict == Change::Unchanged));
-  BOOST_TEST((CompareScalar("output_throughput", 1000, 1300, 0.05, 0.05, false).verdict == Change::Improved));
+BOOST_AUTO_TEST_CASE(fewer_samples_than_a_percentile_needs_is_said_not_gated) {
+  metrics::Summary s;
+  s.concurrency = 1;
+  s.requests = s.succeeded = 24;
+  std::vector<load::Record> records(24);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].start_ns = 0;
+    records[i].chunk_ns = {10'000'000 + static_cast<std::int64_t>(i) * 1000, 20'000'000};
+    records[i].done_ns = 20'000'000;
+    records[i].completion_tokens = 2;
+  }
+  const RunData r = MakeRunData(s, records);
+  BOOST_TEST(r.values.count("ttft.p50") == 1u);
+  BOOST_TEST(r.values.count("ttft.p95") == 0u);
+  CaseData run = MakeCase({1, 1, 1}), base = MakeCase({1, 1, 1});
+  for (auto& x : run.runs) {
+    x.values.erase("ttft.p95");
+    x.samples["ttft.p95"] = 24;
+  }
+  const auto v = JudgeOf(run, &base);
+  BOOST_TEST((v.outcome == Outcome::Passed));
+  BOOST_TEST_REQUIRE(!v.notes.empty());
+  BOOST_TEST(v.notes[0].find("not gated: ttft.p95 at concurrency 1: p95 needs 60 successful requests per run, a run "
+                             "had 24") == 0u,
+             v.notes[0]);
+}
+
+BOOST_AUTO_TEST_CASE(holm_steps_down) {
+  const auto r = Holm({0.03, 0.001, 0.04, 0.01}, 0.05);
+  BOOST_TEST(!r[0]);
+  BOOST_TEST(r[1]);
+  BOOST_TEST(!r[2]);
+  BOOST_TEST(r[3]);
+  BOOST_TEST(Holm({}, 0.05).empty());
+}
+
+BOOST_AUTO_TEST_CASE(warn_only_in_the_worse_direction) {
+  const auto base = MakeCase(RunValues(1.0, 0.02, 9, 21));
+  for (std::uint64_t seed = 1; seed < 50; ++seed) {
+    const auto cs = CompareCases(base, MakeCase(RunValues(0.97, 0.02, 3, seed)));
+    BOOST_TEST((Find(cs, "tpot", "p50").verdict != Change::Warn));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(busy_runs_are_left_out_and_cannot_fail_a_case) {
+  const auto base = MakeCase(RunValues(1.0, 0.02, 9, 31));
+  CaseData run = MakeCase({1.0, 1.01, 1.4});
+  run.runs[2].host.busy = true;
+  run.runs[2].host.why = "the harness waited for a CPU 30.0% of the time (limit 5.0%)";
+  auto v = JudgeOf(run, &base);
+  BOOST_TEST((v.outcome == Outcome::Passed));
+  BOOST_TEST(Find(v.comparisons, "tpot", "p50").busy_excluded == 1u);
+  for (auto& r : run.runs) r.host.busy = true;
+  v = JudgeOf(MakeCase({1.3, 1.31, 1.29}), &base);
+  BOOST_TEST((v.outcome == Outcome::Failed));
+  CaseData busy = MakeCase({1.3, 1.31, 1.29});
+  for (auto& r : busy.runs) r.host.busy = true;
+  v = JudgeOf(busy, &base);
+  BOOST_TEST((v.outcome == Outcome::Inconclusive));
+  BOOST_TEST(NeedsConfirmation(v));
+}
+
+BOOST_AUTO_TEST_CASE(a_regression_fails_only_when_the_re_measurement_repeats_it) {
+  const auto base = MakeCase(RunValues(1.0, 0.02, 9, 41));
+  const auto first = JudgeOf(MakeCase({1.2, 1.21, 1.19}), &base);
+  BOOST_TEST_REQUIRE((first.outcome == Outcome::Failed));
+  BOOST_TEST(NeedsConfirmation(first));
+  auto again = Confirm(first, JudgeOf(MakeCase({1.2, 1.22, 1.18}), &base));
+  BOOST_TEST((again.outcome == Outcome::Failed));
+  BOOST_TEST(again.earlier.size() == 1u);
+  auto gone = Confirm(first, JudgeOf(MakeCase({1.0, 1.01, 0.99}), &base));
+  BOOST_TEST((gone.outcome == Outcome::Passed));
+  BOOST_TEST_REQUIRE(!gone.notes.empty());
+  BOOST_TEST(gone.notes[0].find("attempt 1 (failed), not confirmed") == 0u, gone.notes[0]);
+  // A regression elsewhere on the second attempt is not a confirmation.
+  CaseData other = MakeCase({1.0, 1.0, 1.0});
+  for (auto& r : other.runs) r.values["ttft.p50"] = 30.0;
+  auto different = Confirm(first, JudgeOf(other, &base));
+  BOOST_TEST((different.outcome == Outcome::Inconclusive));
+  // Round trip through JSON keeps the attempts.
+  const auto j = VerdictFromJson(ToJson(again));
+  BOOST_TEST(j.earlier.size() == 1u);
+  BOOST_TEST((j.outcome == Outcome::Failed));
 }
 
 BOOST_AUTO_TEST_CASE(error_rate_rule) {
@@ -105,36 +248,31 @@ BOOST_AUTO_TEST_CASE(thresholds_report_measured_values_and_fail_without_samples)
 }
 
 BOOST_AUTO_TEST_CASE(verdict_outcomes) {
-  CaseData base, run;
-  base.fingerprint = run.fingerprint = {"s", "e", "h", "0.1"};
-  LevelData b, r;
-  b.summary.concurrency = r.summary.concurrency = 1;
-  b.summary.requests = r.summary.requests = b.summary.succeeded = r.summary.succeeded = 200;
-  b.samples["tpot"] = Latencies(20, 200, 1);
-  r.samples["tpot"] = Latencies(26, 200, 2);
-  base.levels.push_back(b);
-  run.levels.push_back(r);
-  auto v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json", {});
+  CaseData base = MakeCase(RunValues(1.0, 0.02, 9, 51));
+  const CaseData run = MakeCase({1.3, 1.31, 1.29});
+  auto v = JudgeOf(run, &base);
   BOOST_TEST((v.outcome == Outcome::Failed));
   BOOST_TEST_REQUIRE(!v.reasons.empty());
   BOOST_TEST(v.reasons[0].find("tpot.p50 at concurrency 1 regressed +") == 0u, v.reasons[0]);
-  v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json",
-            {.strict = false, .accept_regressions = true});
+  v = JudgeOf(run, &base, {.strict = false, .accept_regressions = true});
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.acknowledged);
-  v = Judge("s/e/c", "passed", "", {}, &run, nullptr, "baselines/s/e/c.json", {});
+  BOOST_TEST(!NeedsConfirmation(v));
+  v = JudgeOf(run, nullptr);
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.baseline_state == "missing");
-  v = Judge("s/e/c", "passed", "", {}, &run, nullptr, "baselines/s/e/c.json",
-            {.strict = true, .accept_regressions = false});
+  v = JudgeOf(run, nullptr, {.strict = true, .accept_regressions = false});
   BOOST_TEST((v.outcome == Outcome::Failed));
   base.fingerprint.hardware = "other";
-  v = Judge("s/e/c", "passed", "", {}, &run, &base, "baselines/s/e/c.json", {});
+  v = JudgeOf(run, &base);
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.baseline_state == "mismatch");
   BOOST_TEST(v.baseline_detail.find("hardware") == 0u);
-  v = Judge("s/e/c", "skipped", "engine unreachable", {}, nullptr, nullptr, "", {});
-  BOOST_TEST((v.outcome == Outcome::Skipped));
-  v = Judge("s/e/c", "failed", "no request succeeded", {}, &run, nullptr, "", {});
-  BOOST_TEST((v.outcome == Outcome::Error));
+  JudgeInput in;
+  in.case_id = "s/e/c";
+  in.run_status = "skipped";
+  in.run_message = "engine unreachable";
+  BOOST_TEST((Judge(in).outcome == Outcome::Skipped));
+  in.run_status = "failed";
+  BOOST_TEST((Judge(in).outcome == Outcome::Error));
 }

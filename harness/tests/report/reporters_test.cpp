@@ -48,7 +48,12 @@ gate::Comparison Cmp(const char* metric, const char* stat, std::int64_t c, doubl
   x.metric = metric;
   x.statistic = stat;
   x.concurrency = c;
-  x.n_base = x.n_run = 64;
+  x.n_base = 9;
+  x.n_run = 3;
+  x.sigma = 0.02;
+  x.dof = 10;
+  x.p_worse = run > base ? 0.001 : 0.9;
+  x.method = "pooled t";
   x.base = base;
   x.run = run;
   x.change = run / base - 1;
@@ -100,7 +105,19 @@ RunReport Fixture() {
   fresh.verdict.case_id = fresh.id;
   fresh.verdict.baseline_state = "missing";
   fresh.verdict.baseline_detail = "baselines/chat/sim/short.json";
-  r.cases = {broken, down, slow, pass, fresh};
+  // Too noisy to tell, after re-measuring: neither a pass nor a failure.
+  CaseReport noisy{"chat/sim/long", "chat", "sim", "long", {}, {Level(1, 45, 1.2, 850), Level(8, 60, 1.4, 6000)}, 7.0};
+  noisy.verdict.case_id = noisy.id;
+  noisy.verdict.outcome = gate::Outcome::Inconclusive;
+  noisy.verdict.baseline_state = "compared";
+  noisy.verdict.attempt = 2;
+  noisy.verdict.comparisons = {Cmp("tpot", "p50", 8, 1.3, 1.4, gate::Change::Inconclusive)};
+  noisy.verdict.comparisons[0].mde = 0.12;
+  noisy.verdict.comparisons[0].note = "cannot resolve ±5%: minimum detectable change 12.0% (σ_run 0.080, 9/3 runs)";
+  noisy.verdict.reasons = {"tpot.p50 at concurrency 8: " + noisy.verdict.comparisons[0].note};
+  noisy.verdict.notes = {"not resolved: ttft.p95 at concurrency 8: cannot resolve ±10%"};
+  noisy.verdict.earlier = {{1, gate::Outcome::Inconclusive, noisy.verdict.reasons, {}}};
+  r.cases = {broken, down, slow, pass, fresh, noisy};
   std::sort(r.cases.begin(), r.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return r;
 }

@@ -22,10 +22,10 @@ BOOST_AUTO_TEST_CASE(timing_model_without_jitter_is_exact) {
   s.tokens_per_chunk = 3;
   const sim::BatchingModel model(s);
   std::mt19937_64 rng(1);
-  BOOST_TEST(model.PrefillTime(1000, rng).count() == Nanoseconds(30ms).count());
-  BOOST_TEST(model.StepTime(1, rng).count() == Nanoseconds(5ms).count());
-  BOOST_TEST(model.StepTime(11, rng).count() == Nanoseconds(6ms).count());  // 5 ms + 10 × 100 µs
-  BOOST_TEST(model.Chunks(10) == 4);                                        // 3 + 3 + 3 + 1
+  BOOST_TEST(model.PrefillTime(1000, 0ns, rng).count() == Nanoseconds(30ms).count());
+  BOOST_TEST(model.StepTime(1, 0ns, rng).count() == Nanoseconds(5ms).count());
+  BOOST_TEST(model.StepTime(11, 0ns, rng).count() == Nanoseconds(6ms).count());  // 5 ms + 10 × 100 µs
+  BOOST_TEST(model.Chunks(10) == 4);                                             // 3 + 3 + 3 + 1
 }
 
 BOOST_AUTO_TEST_CASE(jitter_is_bounded_and_centred) {
@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(jitter_is_bounded_and_centred) {
   std::mt19937_64 rng(7);
   double sum = 0;
   for (int i = 0; i < 10000; ++i) {
-    const auto step = model.StepTime(1, rng).count();
+    const auto step = model.StepTime(1, 0ns, rng).count();
     BOOST_TEST_REQUIRE(step >= 5'000'000);
     BOOST_TEST_REQUIRE(step <= 15'000'000);
     sum += static_cast<double>(step);

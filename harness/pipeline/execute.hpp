@@ -1,0 +1,34 @@
+// The executor: turns an attempt's plan into runs. Each run is one level's warm-up and measured
+// requests on the load generator, bracketed by host samples (the disturbed-runner detector),
+// recorded as it finishes (records.jsonl at once, results.json after the run), and reduced to
+// the gate's RunData. The attempt's pooled summary per level is what thresholds and reports read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gate/case_data.hpp"
+#include "load/load_generator.hpp"
+#include "metrics/summary.hpp"
+#include "pipeline/plan.hpp"
+#include "report/results_file.hpp"
+#include "scenario/expand.hpp"
+
+namespace llmbench::pipeline {
+
+struct AttemptResult {
+  std::vector<gate::RunData> runs;       ///< in execution order
+  std::vector<metrics::Summary> levels;  ///< pooled over the repetitions, in load.concurrency order
+  std::string status = "passed";         ///< "failed" when a level had no successful request
+  std::string message;
+};
+
+AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan,
+                             load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session);
+
+/// One summary of several runs of a level: requests and samples pooled, throughput over the
+/// sum of the runs' wall times.
+metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
+                          const scenario::Slo& slo);
+
+}  // namespace llmbench::pipeline

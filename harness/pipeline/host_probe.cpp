@@ -1,0 +1,91 @@
+#include "pipeline/host_probe.hpp"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "base/clock.hpp"
+
+namespace llmbench::pipeline {
+namespace {
+
+// /proc/self/task/<tid>/schedstat: ns on a CPU, ns runnable but waiting for one, timeslices.
+void ReadSchedstat(HostSample& s) {
+  std::error_code ec;
+  std::int64_t delay = 0, slices = 0;
+  bool any = false;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    std::int64_t on_cpu = 0, waiting = 0, count = 0;
+    if (in >> on_cpu >> waiting >> count) {
+      delay += waiting;
+      slices += count;
+      any = true;
+    }
+  }
+  s.run_delay_ns = any ? delay : -1;
+  s.slices = slices;
+}
+
+}  // namespace
+
+HostSample SampleHost() {
+  HostSample s;
+  s.wall_ns = NowNs();
+  ReadSchedstat(s);
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    const auto ns = [](const timeval& t) {
+      return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_usec * 1000;
+    };
+    s.own_cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
+  }
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  std::int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal && cpu == "cpu") {
+    s.busy_ticks = user + nice + system + irq + softirq + steal;
+    s.total_ticks = s.busy_ticks + idle + iowait;
+    s.steal_ticks = steal;
+  }
+  return s;
+}
+
+gate::HostLoad Between(const HostSample& a, const HostSample& b, const scenario::GateSettings& limits) {
+  gate::HostLoad h;
+  const double wall = static_cast<double>(b.wall_ns - a.wall_ns);
+  if (wall <= 0) return h;
+  if (a.run_delay_ns >= 0 && b.run_delay_ns >= 0) {
+    const auto delay = static_cast<double>(std::max<std::int64_t>(0, b.run_delay_ns - a.run_delay_ns));
+    h.cpu_wait = delay / wall;
+    if (b.slices > a.slices) h.wait_per_slice_us = delay / static_cast<double>(b.slices - a.slices) / 1e3;
+  }
+  if (a.busy_ticks >= 0 && b.busy_ticks >= 0 && b.total_ticks > a.total_ticks) {
+    const double tick_ns = 1e9 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    h.steal = static_cast<double>(b.steal_ticks - a.steal_ticks) / static_cast<double>(b.total_ticks - a.total_ticks);
+    const double busy_ns = static_cast<double>(b.busy_ticks - a.busy_ticks) * tick_ns;
+    h.others_cores = std::max(0.0, (busy_ns - static_cast<double>(b.own_cpu_ns - a.own_cpu_ns)) / wall);
+  }
+  double load[1];
+  if (getloadavg(load, 1) == 1) h.loadavg1 = load[0];
+  const double slice_limit_us = static_cast<double>(limits.max_wait_per_slice.count()) / 1e3;
+  if (!std::isnan(h.cpu_wait) && !std::isnan(h.wait_per_slice_us) && h.cpu_wait > limits.max_cpu_wait &&
+      h.wait_per_slice_us > slice_limit_us) {
+    h.busy = true;
+    h.why = fmt::format(
+        "the harness waited for a CPU {:.1f}% of the time, {:.0f} µs before each timeslice (limits {:.1f}%, {:.0f} µs)",
+        h.cpu_wait * 100, h.wait_per_slice_us, limits.max_cpu_wait * 100, slice_limit_us);
+  } else if (!std::isnan(h.steal) && h.steal > limits.max_steal) {
+    h.busy = true;
+    h.why = fmt::format("the hypervisor stole {:.1f}% of the CPU time (limit {:.1f}%)", h.steal * 100,
+                        limits.max_steal * 100);
+  }
+  return h;
+}
+
+}  // namespace llmbench::pipeline

@@ -1,0 +1,32 @@
+// The disturbed-runner detector: what this host did to the harness while a run was measured.
+// A shared CI runner's other jobs show up first as *waiting for a CPU*: Linux accounts, per
+// thread, the time a thread was runnable but not running (schedstat run delay). Summed over the
+// harness's threads (load loop, embedded simulator, writer) and divided by the run's wall time,
+// it is ~0 on an idle machine and grows with contention, whoever causes it. Steal (the
+// hypervisor running other guests) comes from /proc/stat; so does the CPU other processes used.
+#pragma once
+
+#include <cstdint>
+
+#include "gate/case_data.hpp"
+#include "scenario/scenario.hpp"
+
+namespace llmbench::pipeline {
+
+/// A snapshot of the counters; Between() turns two snapshots into a HostLoad.
+struct HostSample {
+  std::int64_t wall_ns = 0;
+  std::int64_t run_delay_ns = -1;  ///< Σ over this process's threads; -1 when schedstat is absent
+  std::int64_t slices = 0;         ///< Σ timeslices run (each follows a wait)
+  std::int64_t own_cpu_ns = 0;     ///< this process's user + system time
+  std::int64_t busy_ticks = -1;    ///< all CPUs, non-idle (USER_HZ ticks); -1 when /proc/stat is absent
+  std::int64_t total_ticks = 0;
+  std::int64_t steal_ticks = 0;
+};
+
+HostSample SampleHost();
+
+/// The load between two samples, flagged busy against the scenario's [gate] limits.
+gate::HostLoad Between(const HostSample& before, const HostSample& after, const scenario::GateSettings& limits);
+
+}  // namespace llmbench::pipeline

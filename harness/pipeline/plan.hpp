@@ -1,0 +1,32 @@
+// A case's plan, computed before the clock starts: which runs (level × repetition) in which
+// order, and the seeds of their prompts. Repetitions are interleaved (every level once, then
+// every level again, …) so that a slow minute on the runner spreads over levels instead of
+// landing on one level's every repetition.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scenario/expand.hpp"
+
+namespace llmbench::pipeline {
+
+struct PlannedRun {
+  std::int64_t concurrency = 0;
+  int repetition = 1;  ///< 1-based
+  int attempt = 1;
+  /// Prompt bodies and lengths: one seed per level, the same for every repetition and attempt
+  /// (each run measures the same prompts) and for every engine (a fair comparison).
+  std::uint64_t prompt_seed = 0;
+  /// Unique per run and per invocation: the prompts' preambles, so that no request of this run
+  /// or of an earlier one (a blessing, the first attempt) shares a cacheable prefix.
+  std::uint64_t nonce = 0;
+};
+
+/// The runs of one attempt in execution order. `session_nonce` is random per invocation.
+std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce);
+
+/// The prompt seed of a level: different prompts per level (no cross-level cache hits).
+std::uint64_t LevelSeed(std::uint64_t case_seed, std::int64_t concurrency);
+
+}  // namespace llmbench::pipeline

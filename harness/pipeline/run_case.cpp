@@ -1,0 +1,132 @@
+#include "pipeline/run_case.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "base/diagnostic.hpp"
+#include "client/stream_client.hpp"
+#include "gate/baseline.hpp"
+#include "gate/json_codec.hpp"
+#include "gate/thresholds.hpp"
+#include "load/load_generator.hpp"
+#include "pipeline/execute.hpp"
+#include "pipeline/plan.hpp"
+#include "protocol/protocol.hpp"
+
+namespace llmbench::pipeline {
+namespace {
+
+constexpr auto kProbeTimeout = std::chrono::seconds(5);
+
+std::string TrimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims) {
+  const scenario::Engine& e = c.engine;
+  load::Target t;
+  const bool sim = e.sim.has_value();
+  t.protocol = sim ? e.sim->wire : e.protocol;
+  const auto decoder = protocol::MakeProtocol(t.protocol);
+  const std::string base = sim ? sims.UrlFor(e) : TrimSlash(e.url);
+  t.url = base + (e.path.empty() ? std::string(decoder->default_path()) : e.path);
+  t.model = e.model;
+  t.force_output_length = e.force_output_length;
+  t.temperature = c.load.temperature;
+  t.extra_body_json = e.extra_body_json;
+  for (const auto& [name, value] : e.headers) t.headers.push_back(name + ": " + value);
+  if (!e.api_key_env.empty()) {
+    const auto key = env(e.api_key_env);
+    if (!key || key->empty()) {
+      throw InputError(
+          {{c.scenario_file, 0, 0, "engines." + e.name + ".api_key_env",
+            fmt::format("environment variable {} is not set", e.api_key_env), "export it or add it to .env"}});
+    }
+    t.headers.push_back("Authorization: Bearer " + *key);
+  }
+  return t;
+}
+
+// Judges one attempt's runs.
+gate::CaseVerdict JudgeAttempt(const scenario::Case& c, const CaseContext& ctx, const AttemptResult& attempt,
+                               const gate::CaseData& data, const std::optional<gate::CaseData>& baseline,
+                               const std::string& baseline_path) {
+  gate::JudgeInput in;
+  in.case_id = c.id;
+  in.run_status = attempt.status;
+  in.run_message = attempt.message;
+  in.thresholds = gate::EvaluateThresholds(ctx.thresholds, attempt.levels);
+  in.run = &data;
+  in.baseline = baseline ? &*baseline : nullptr;
+  in.baseline_path = baseline_path;
+  in.options = ctx.options;
+  return gate::Judge(in);
+}
+
+}  // namespace
+
+std::string EmbeddedSims::UrlFor(const scenario::Engine& engine) {
+  auto& server = servers_[engine.name];
+  if (!server) {
+    sim::SimServerOptions options;
+    options.settings = *engine.sim;
+    server = std::make_unique<sim::SimServer>(options);
+    server->Start();
+  }
+  return fmt::format("http://127.0.0.1:{}", server->port());
+}
+
+CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
+  CaseRun out{{c.id, {}, "passed", ""}, {}, {}};
+  report::CaseRow& row = out.row;
+  out.data.case_id = c.id;
+  out.data.fingerprint = gate::MakeFingerprint(c);
+  const load::Target target = ResolveTarget(c, ctx.env, ctx.sims);
+  std::string baseline_path;
+  std::optional<gate::CaseData> baseline;
+  if (!ctx.baselines_dir.empty()) {
+    baseline_path = gate::BaselinePath(ctx.baselines_dir, c.id);
+    baseline = gate::LoadBaseline(baseline_path);
+  }
+  ctx.results.BeginCase(c, target.url, target.protocol, gate::ToJson(out.data.fingerprint));
+  fmt::print("{} ({} at {}, {} run(s) per level)\n", c.id, target.protocol, target.url, c.load.repetitions);
+  if (const std::string why = client::ProbeConnect(target.url, kProbeTimeout); !why.empty()) {
+    row.status = c.engine.required ? "failed" : "skipped";
+    row.message = fmt::format("engine '{}' unreachable at {}: {}", c.engine.name, target.url, why);
+    fmt::print("  {}: {}\n", row.status, row.message);
+    ctx.results.EndCase(row.status, row.message);
+    gate::JudgeInput in;
+    in.case_id = c.id;
+    in.run_status = row.status;
+    in.run_message = row.message;
+    in.baseline_path = baseline_path;
+    in.options = ctx.options;
+    out.verdict = gate::Judge(in);
+    return out;
+  }
+  load::LoadGenerator generator(target, c.load, ctx.session);
+  const int attempts = c.gate.confirm ? 2 : 1;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    if (attempt > 1) {
+      fmt::print("  re-measuring to confirm ({}: {})\n", gate::ToString(out.verdict.outcome),
+                 out.verdict.reasons.empty() ? "" : out.verdict.reasons.front());
+    }
+    const AttemptResult result =
+        ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), generator, ctx.results, ctx.session);
+    gate::CaseData this_attempt = out.data;
+    this_attempt.runs = result.runs;
+    out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());
+    gate::CaseVerdict v = JudgeAttempt(c, ctx, result, this_attempt, baseline, baseline_path);
+    out.verdict = attempt == 1 ? std::move(v) : gate::Confirm(out.verdict, std::move(v));
+    row.levels = result.levels;
+    row.status = result.status;
+    row.message = result.message;
+    if (!gate::NeedsConfirmation(out.verdict) || result.status != "passed") break;
+  }
+  ctx.results.EndCase(row.status, row.message);
+  return out;
+}
+
+}  // namespace llmbench::pipeline
