@@ -10,7 +10,8 @@ not a test: it prints every run's outcome and the shares with 95 % Wilson interv
 
 --change edits the simulator of scenarios/quickstart.toml (a copy with the same name, so the
 committed baselines apply): decode+N slows decode_step by N %, prefill+N prefill_base and
-prefill_per_token. --class picks the prompt classes (default: all four).
+prefill_per_token. --class picks the prompt classes (default: all four). --keep DIR keeps every
+run's results (ci/blessing-robustness.py judges them against blessings made from other runs).
 """
 import argparse, json, math, os, re, shutil, signal, subprocess, sys, tempfile, time
 
@@ -80,6 +81,7 @@ def main():
     ap.add_argument("--class", dest="classes", action="append", default=[])
     ap.add_argument("--baselines", default=os.path.join(ROOT, "baselines"))
     ap.add_argument("--llmbench", default=os.path.join(ROOT, "build/harness/llmbench"))
+    ap.add_argument("--keep", help="keep each run's output directory under this directory (run1, run2, …)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="llmbench-gate-quality-")
     scenario = scenario_copy(a.change, tmp)
@@ -90,7 +92,7 @@ def main():
     started = time.time()
     try:
         for i in range(1, a.runs + 1):
-            out = os.path.join(tmp, f"run{i}")
+            out = os.path.join(a.keep or tmp, f"run{i}")
             cmd = [a.llmbench, "run", scenario, "--baselines", a.baselines, "--out", out]
             for c in a.classes:
                 cmd += ["--class", c]
@@ -109,7 +111,8 @@ def main():
                             f'{"@" + str(v.get("attempt", 1)) if v.get("attempt", 1) > 1 else ""}')
             load = os.getloadavg()[0]
             print(f"run {i}/{a.runs} load {load:.2f}: " + " ".join(line), flush=True)
-            shutil.rmtree(out, ignore_errors=True)
+            if not a.keep:
+                shutil.rmtree(out, ignore_errors=True)
     finally:
         stop_hogs(hogs)
         shutil.rmtree(tmp, ignore_errors=True)

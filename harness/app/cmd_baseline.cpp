@@ -49,7 +49,9 @@ int Update(const std::vector<std::string>& paths, const std::string& baselines) 
     const auto files = FindFiles(
         paths, [](const fs::path& p) { return p.filename() == "results.json"; }, true);
     if (files.empty()) throw std::runtime_error("no results.json found");
-    for (const auto& [id, sessions] : LoadSessions(files)) {
+    const auto all = LoadSessions(files);
+    if (all.empty()) throw std::runtime_error("the results hold no case that ran: nothing to bless");
+    for (const auto& [id, sessions] : all) {
       const gate::CaseData baseline = gate::BuildBaseline(sessions);
       const std::string path = gate::BaselinePath(baselines, id);
       gate::WriteBaseline(path, baseline);

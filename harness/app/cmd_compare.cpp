@@ -2,7 +2,8 @@
 // judge as `llmbench run --baselines` (gate::Judge, and gate::Confirm when the results hold a
 // confirming attempt), so both give the same verdicts on the same data. BASELINE is a baseline
 // file, a baselines directory, or another results.json (pooled as a blessing would pool it).
-// Thresholds are not re-evaluated here: they are the run's own verdicts.json.
+// Each attempt is judged with the status and threshold results the run recorded, and the same
+// environment options (LLMBENCH_ACCEPT_REGRESSIONS, LLMBENCH_STRICT_BASELINES).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/gate_case.hpp"
 #include "base/atomic_file.hpp"
 #include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
@@ -68,16 +70,21 @@ int Compare(const CompareOptions& o) {
       fmt::print(stderr, "error: {}\n", e.what());
       return kExitBadInput;
     }
+    // Each attempt as the run judged it: its status, its threshold results, the same options.
     gate::CaseVerdict v;
     for (int attempt = 1; attempt <= run.LastAttempt(); ++attempt) {
       const gate::CaseData data = run.Attempt(attempt);
       if (data.runs.empty()) continue;
+      const auto info = run.attempts.count(attempt) ? run.attempts.at(attempt) : gate::AttemptInfo{};
       gate::JudgeInput in;
       in.case_id = run.case_id;
-      in.run_status = "passed";
+      in.run_status = info.status;
+      in.run_message = info.message;
+      in.thresholds = info.thresholds;
       in.run = &data;
       in.baseline = baseline ? &*baseline : nullptr;
       in.baseline_path = path;
+      in.options = GateOptionsFromEnvironment();
       gate::CaseVerdict next = gate::Judge(in);
       v = attempt == 1 ? std::move(next) : gate::Confirm(v, std::move(next));
     }
@@ -89,6 +96,10 @@ int Compare(const CompareOptions& o) {
     for (const auto& r : v.reasons) fmt::print("  - {}\n", r);
     for (const auto& n : v.notes) fmt::print("  - note: {}\n", n);
     verdicts.push_back(std::move(v));
+  }
+  if (verdicts.empty()) {
+    fmt::print(stderr, "error: {} holds no case that ran: nothing to judge\n", o.results);
+    return kExitBadInput;
   }
   if (!o.verdicts.empty()) {
     nlohmann::json all = nlohmann::json::array();

@@ -50,7 +50,7 @@ std::vector<RunData*> Kept(CaseData& c, std::int64_t level) {
 }
 
 // Leaves out busy runs while ≥ 2 clean ones remain, then the worst outliers (at most a third):
-// robust z > kOutlierZ and off the median by more than half the statistic's tolerance.
+// robust z > kOutlierZ and off the median by more than the statistic's tolerance.
 void RejectRuns(CaseData& c, std::int64_t level) {
   auto kept = Kept(c, level);
   const auto clean = std::count_if(kept.begin(), kept.end(), [](const RunData* r) { return !r->host.busy; });
@@ -75,10 +75,11 @@ void RejectRuns(CaseData& c, std::int64_t level) {
     for (auto& [z, r] : worst) {
       const auto it = r->values.find(g.Key());
       if (it == r->values.end()) continue;
-      // An outlier must also be off by a material amount (half the tolerance): on a quiet runner
-      // the MAD is tiny and a run 2 % off would otherwise be "4 σ" away.
+      // An outlier must also be off by more than the tolerance: on a quiet runner the MAD is
+      // tiny and a run 2 % off would otherwise be "4 σ" away, and a session that drifts a few
+      // percent is run-to-run noise the baseline must keep, not an outlier.
       const double off = std::fabs(std::log(it->second) - m);
-      if (off < std::log1p(g.tolerance / 2)) continue;
+      if (off < std::log1p(g.tolerance)) continue;
       const double zr = off / s;
       if (zr > z) {
         z = zr;
@@ -146,11 +147,12 @@ nlohmann::json NoiseSummary(const CaseData& baseline) {
       const double raw = Stddev(logs), sigma = std::max(raw, kMinSigma);  // the test floors it
       // What a case of 3 runs could resolve against this baseline (pooled t, equal noise).
       const double k = static_cast<double>(logs.size());
-      const double t = boost::math::quantile(boost::math::students_t(k + 3 - 2), 0.975);
+      // At the Bonferroni level of a quickstart-sized family (8 gated comparisons, 5 %).
+      const double t = boost::math::quantile(boost::math::students_t(k + 3 - 2), 1 - 0.05 / 8);
       keys[g.Key()] = {{"runs", logs.size()},
                        {"sigma", raw},
                        {"sigma_robust", RobustSigma(logs)},
-                       {"mde_3_runs", std::exp(t * sigma * std::sqrt(1 / k + 1.0 / 3)) - 1},
+                       {"mde_3_runs", std::expm1(t * sigma * std::sqrt(1 / k + 1.0 / 3))},
                        {"tolerance", g.tolerance}};
     }
     levels.push_back({{"concurrency", level}, {"kept_runs", kept.size()}, {"keys", keys}});

@@ -1,7 +1,8 @@
 // The baseline store: DIR/<scenario>/<engine>/<class>.json, and how blessing runs become a
 // baseline. A baseline pools the runs of every blessing session (the last attempt of each),
 // then leaves out runs that would distort the reference: runs on a busy runner, and outlier
-// runs (robust z > 3.5 on a gated statistic, median/MAD of ln values, per level); both are
+// runs (robust z > 3.5 on a gated statistic, median/MAD of ln values, and off the median by
+// more than the tolerance, per level; at most a third); both are
 // kept in the file with the reason, so a reviewer sees what was dropped.
 #pragma once
 

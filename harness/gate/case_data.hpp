@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/thresholds.hpp"
 #include "load/record.hpp"
 #include "metrics/summary.hpp"
 #include "scenario/expand.hpp"
@@ -53,12 +54,20 @@ struct RunData {
   std::string rejected;  ///< baseline only: why this run is left out (outlier, busy runner); "" = kept
 };
 
+/// What an attempt's measurement reported besides its runs (for `compare` to judge it again).
+struct AttemptInfo {
+  std::string status = "passed";  ///< "failed" when a level had no successful request
+  std::string message;
+  std::vector<ThresholdResult> thresholds;
+};
+
 struct CaseData {
   std::string case_id;
   Fingerprint fingerprint;
-  std::vector<RunData> runs;       ///< in execution order
-  int sessions = 1;                ///< llmbench invocations the runs come from
-  std::string commit, date, host;  ///< provenance of the data
+  std::vector<RunData> runs;            ///< in execution order
+  int sessions = 1;                     ///< llmbench invocations the runs come from
+  std::map<int, AttemptInfo> attempts;  ///< by attempt number (results files only)
+  std::string commit, date, host;       ///< provenance of the data
 
   /// The runs of one attempt (0 = the last attempt present).
   CaseData Attempt(int attempt) const;

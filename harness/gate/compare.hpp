@@ -30,12 +30,15 @@ struct Comparison {
   double base = 0, run = 0;           ///< geometric means of the per-run values, catalogue unit
   double change = 0;                  ///< run / base − 1
   double ci_low = 0, ci_high = 0;     ///< 95 % interval of `change`
-  double mde = 0;                     ///< minimum detectable change: e^{t·SE} − 1
+  double mde = 0;                     ///< minimum detectable worsening at the test's own level (see Decide)
+  double se = 0;                      ///< standard error of Δ = ln(run / base)
   double sigma = 0;                   ///< run-to-run stddev of ln(value) the test used
+  double sigma_between = 0;           ///< stddev of ln(value) between blessing sessions (0: not seen)
   double dof = 0;                     ///< degrees of freedom of the t-test
   double p_worse = 1;                 ///< one-sided p-value of "worse" (before Holm)
+  double alpha = 0.025;               ///< one-sided level the MDE and the worst bound are taken at
   bool significant = false;           ///< worse, significant after Holm across the case
-  std::string method;                 ///< "pooled t" | "Welch t" | "two-proportion z"
+  std::string method;                 ///< "pooled t" | "Welch t" (+ " + sessions") | "two-proportion z"
   double tolerance = 0;               ///< relative (absolute for error_rate)
   bool lower_is_better = true;
   bool gating = true;    ///< false: report-only, never Regressed (at most Warn)
@@ -46,14 +49,21 @@ struct Comparison {
 
 /// Runs' values (> 0) of one statistic on each side → the test's numbers; verdict left for
 /// Decide() once Holm has set `significant`. Fewer than 3 runs in all: Insufficient.
+/// `base_sessions` (optional, one per base value) names each baseline run's session: with runs
+/// from ≥ 2 sessions the variance between sessions is estimated and added (this case's runs
+/// share one session's offset, which more repetitions do not average away).
 Comparison CompareRuns(const std::string& metric, const std::string& statistic, const std::vector<double>& base,
-                       const std::vector<double>& run, double tolerance, bool lower_is_better);
+                       const std::vector<double>& run, double tolerance, bool lower_is_better,
+                       const std::vector<std::string>& base_sessions = {});
 
-/// Sets `verdict` from the numbers and `significant`: Regressed (worse beyond tolerance and
-/// significant), Improved (better beyond tolerance, significant at 2.5 % one-sided),
-/// Inconclusive (gating, MDE > tolerance and the interval does not rule out a worse change
-/// beyond tolerance), Warn (worse only: beyond tolerance or significant, not both), Unchanged.
-void Decide(Comparison& c);
+/// Sets `verdict` from the numbers and `significant`, with the MDE and the worst plausible
+/// change taken at one-sided level `alpha` (the case's Bonferroni level α/m, the strictest step
+/// of Holm, so that "MDE below the tolerance" means a change beyond it would be significant):
+/// Regressed (worse beyond tolerance and significant), Improved (better beyond tolerance,
+/// significant at 2.5 % one-sided), Inconclusive (gating, MDE > tolerance and the worst
+/// plausible change is beyond it), Warn (worse only: significant but within the tolerance),
+/// Unchanged. For higher-is-better metrics "worse" is a drop: MDE = 1 − e^{−t·SE}.
+void Decide(Comparison& c, double alpha = 0.025);
 
 /// Holm's step-down over `p` at family-wise level `alpha`: which hypotheses are rejected.
 std::vector<bool> Holm(const std::vector<double>& p, double alpha);

@@ -1,5 +1,7 @@
 #include "gate/json_codec.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -146,7 +148,10 @@ json ToJson(const Comparison& c) {
           {"ci_low", c.ci_low},
           {"ci_high", c.ci_high},
           {"mde", c.mde},
+          {"se", c.se},
+          {"alpha", c.alpha},
           {"sigma", c.sigma},
+          {"sigma_between", c.sigma_between},
           {"dof", c.dof},
           {"p_worse", c.p_worse},
           {"significant", c.significant},
@@ -174,7 +179,10 @@ Comparison ComparisonFromJson(const json& j) {
   c.ci_low = NumberOrNaN(j["ci_low"]);
   c.ci_high = NumberOrNaN(j["ci_high"]);
   c.mde = NumberOrNaN(j["mde"]);
+  c.se = NumberOrNaN(j.value("se", json()));
+  c.alpha = j.value("alpha", 0.025);
   c.sigma = NumberOrNaN(j.value("sigma", json()));
+  c.sigma_between = j.value("sigma_between", 0.0);
   c.dof = NumberOrNaN(j.value("dof", json()));
   c.p_worse = j.value("p_worse", 1.0);
   c.significant = j.value("significant", false);
@@ -280,6 +288,10 @@ CaseData BaselineFromJson(const json& j) {
 }
 
 std::vector<CaseData> CasesFromResults(const json& results) {
+  if (const std::string schema = results.value("schema", ""); schema != kResultsSchema) {
+    throw std::runtime_error(
+        fmt::format("not an {} file (schema '{}'): results of another llmbench version", kResultsSchema, schema));
+  }
   std::vector<CaseData> out;
   const json& provenance = results.value("provenance", json::object());
   for (const auto& entry : results.value("cases", json::array())) {
@@ -299,6 +311,13 @@ std::vector<CaseData> CasesFromResults(const json& results) {
       d.session = run.value("session", "");
       d.host = HostLoadFromJson(run.value("host", json::object()));
       c.runs.push_back(std::move(d));
+    }
+    for (const auto& a : entry.value("attempts", json::array())) {
+      AttemptInfo info;
+      info.status = a.value("status", "passed");
+      info.message = a.value("message", "");
+      for (const auto& t : a.value("thresholds", json::array())) info.thresholds.push_back(ThresholdResultFromJson(t));
+      c.attempts[static_cast<int>(IntOr(a, "attempt", 1))] = std::move(info);
     }
     out.push_back(std::move(c));
   }

@@ -33,6 +33,7 @@ nlohmann::json ToJson(const RunData& r);
 RunData RunDataFromJson(const nlohmann::json& j);
 
 inline constexpr const char* kBaselineSchema = "llmbench-baseline/2";
+inline constexpr const char* kResultsSchema = "llmbench-results/2";
 
 /// Baseline file content: provenance, fingerprint, every blessing run's statistics (rejected
 /// ones with the reason), and `noise` (per level and key, for the reviewer; the gate recomputes
@@ -42,7 +43,8 @@ nlohmann::json BaselineToJson(const CaseData& c, const nlohmann::json& noise);
 CaseData BaselineFromJson(const nlohmann::json& j);
 
 /// Every case of a results.json, its runs rebuilt from their raw records (so `compare` and
-/// `baseline update` compute exactly what a live run does). Cases that did not run are left out.
+/// `baseline update` compute exactly what a live run does), with each attempt's status and
+/// threshold results. Cases that did not run are left out; another schema throws.
 std::vector<CaseData> CasesFromResults(const nlohmann::json& results);
 
 /// Reads a JSON file; throws std::runtime_error with the path on failure.

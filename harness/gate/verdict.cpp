@@ -17,9 +17,12 @@ std::string Percent(double x) { return fmt::format("{:+.1f}%", x * 100); }
 std::string Label(const Comparison& c) { return c.statistic.empty() ? c.metric : c.metric + "." + c.statistic; }
 
 std::string Regression(const Comparison& c) {
-  return fmt::format("{} at concurrency {} regressed {} ({:.4g} → {:.4g}, 95% CI {} … {}, {}/{} runs, p={:.2g})",
-                     Label(c), c.concurrency, Percent(c.change), c.base, c.run, Percent(c.ci_low), Percent(c.ci_high),
-                     c.n_base, c.n_run, c.p_worse);
+  const bool rate = c.method == "two-proportion z";
+  return fmt::format("{} at concurrency {} regressed {}{} ({:.4g} → {:.4g}, 95% CI {} … {}, {}/{} {}, p={:.2g})",
+                     Label(c), c.concurrency, rate ? fmt::format("{:+.2f} pt", c.change * 100) : Percent(c.change), "",
+                     c.base, c.run, rate ? fmt::format("{:+.2f} pt", c.ci_low * 100) : Percent(c.ci_low),
+                     rate ? fmt::format("{:+.2f} pt", c.ci_high * 100) : Percent(c.ci_high), c.n_base, c.n_run,
+                     rate ? "requests" : "runs", c.p_worse);
 }
 
 // The longest "why" among a level's busy runs, for the note.
@@ -70,21 +73,29 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
     for (const auto& r : run.runs) {
       if (r.concurrency == level) (r.host.busy ? busy : clean).push_back(&r);
     }
-    const bool all_busy = clean.empty();
-    const auto& used = all_busy ? busy : clean;
+    // Clean runs are judged alone only when they are at least two and the majority: a lone
+    // clean run between busy ones ran in the same disturbed minute, just under the limits.
+    const bool all_busy = !busy.empty() && (clean.size() < 2 || clean.size() < busy.size());
+    std::vector<const RunData*> everything = clean;
+    everything.insert(everything.end(), busy.begin(), busy.end());
+    const auto& used = all_busy ? everything : clean;
     for (const auto& g : kGatedMetrics) {
       const std::string key = g.Key();
       std::vector<double> bv, rv;
+      std::vector<std::string> sessions;
       std::int64_t fewest = -1;
       for (const RunData* r : base) {
-        if (auto it = r->values.find(key); it != r->values.end()) bv.push_back(it->second);
+        if (auto it = r->values.find(key); it != r->values.end()) {
+          bv.push_back(it->second);
+          sessions.push_back(r->session);
+        }
       }
       for (const RunData* r : used) {
         if (auto it = r->values.find(key); it != r->values.end()) rv.push_back(it->second);
         if (auto it = r->samples.find(key); it != r->samples.end())
           fewest = fewest < 0 ? it->second : std::min(fewest, it->second);
       }
-      Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better);
+      Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
       c.concurrency = level;
       c.gating = g.gating;
       c.decisive = g.decisive;
@@ -120,13 +131,21 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
   }
   const auto rejected = Holm(p, kFamilyAlpha);
   for (std::size_t k = 0; k < family.size(); ++k) out[family[k]].significant = rejected[k];
+  // MDEs at the Bonferroni level (Holm's first step): below the tolerance, a change beyond it
+  // is significant whatever the other comparisons do.
+  const double alpha = kFamilyAlpha / static_cast<double>(std::max<std::size_t>(family.size(), 1));
   for (auto& c : out) {
-    if (c.method != "two-proportion z") Decide(c);
+    if (c.method != "two-proportion z") Decide(c, alpha);
+    // On a busy runner a worse-than-tolerance reading cannot be told from the runner's own
+    // slowness; a small significant change within the tolerance (warn) still passes.
+    const double worse = c.lower_is_better ? c.change : -c.change;
     if (c.all_busy && c.gating &&
-        (c.verdict == Change::Regressed || c.verdict == Change::Warn || c.verdict == Change::Inconclusive)) {
-      c.note = fmt::format("{} looks {} but every run of this level ran on a busy runner{}", Label(c),
-                           Percent(c.change), c.note.empty() ? "" : "; " + c.note);
+        (c.verdict == Change::Regressed || c.verdict == Change::Inconclusive ||
+         (c.verdict == Change::Warn && worse > c.tolerance))) {
+      c.note = fmt::format("{} looks {} but the runs of this level ran on a busy runner{}", Label(c), Percent(c.change),
+                           c.note.empty() ? "" : "; " + c.note);
       c.verdict = Change::Inconclusive;
+      c.decisive = true;  // a worse verdict overridden by a busy runner is never a silent pass
     }
   }
   return out;
@@ -179,6 +198,10 @@ CaseVerdict Judge(const JudgeInput& in) {
       !why.empty()) {
     v.baseline_state = "mismatch";
     v.baseline_detail = why;
+    if (in.options.strict && v.outcome == Outcome::Passed) {
+      v.outcome = Outcome::Failed;
+      v.reasons.push_back("baseline not comparable (strict mode): " + why);
+    }
     return v;
   }
   v.baseline_state = "compared";
@@ -220,7 +243,7 @@ bool NeedsConfirmation(const CaseVerdict& v) {
 CaseVerdict Confirm(const CaseVerdict& first, CaseVerdict second) {
   second.earlier = first.earlier;
   second.earlier.push_back({first.attempt, first.outcome, first.reasons, first.comparisons});
-  if (FailedOnRegressionsOnly(second)) {
+  if (FailedOnRegressionsOnly(first) && FailedOnRegressionsOnly(second)) {
     std::set<Key> before;
     for (const auto& c : first.comparisons) {
       if (c.verdict == Change::Regressed) before.insert(KeyOf(c));

@@ -23,9 +23,9 @@ std::string_view ToString(Outcome o);
 inline constexpr double kFamilyAlpha = 0.05;
 
 /// Every gated metric at every level both sides have, plus the error rate; Holm across the
-/// gated ones, then each verdict. This run's busy runs are left out while at least one clean
-/// run of the level remains; when every run was busy, a comparison that does not come out
-/// clearly fine is Inconclusive. The one code path for a ctest case and `llmbench compare`.
+/// gated ones, then each verdict. This run's busy runs are left out while at least two clean
+/// runs, and a majority, remain; otherwise the level counts as busy, and a comparison that does
+/// not come out clearly fine is Inconclusive. The one code path for a ctest case and `llmbench compare`.
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run);
 
 /// Why two fingerprints are not comparable ("" when they are).

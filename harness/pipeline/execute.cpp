@@ -52,7 +52,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       report::ProgressLine line(
           fmt::format("  concurrency {} run {}/{}", run.concurrency, run.repetition, c.load.repetitions), progress);
       outcome = generator.RunLevel(
-          run.concurrency, prompts, [&](const load::Record& r) { results.StreamRecord(c.id, r); }, &progress);
+          run.concurrency, prompts,
+          [&](const load::Record& r) { results.StreamRecord(c.id, run.attempt, run.repetition, r); }, &progress);
     }
     const HostSample after = SampleHost();
     const metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);

@@ -17,19 +17,16 @@ namespace {
 // /proc/self/task/<tid>/schedstat: ns on a CPU, ns runnable but waiting for one, timeslices.
 void ReadSchedstat(HostSample& s) {
   std::error_code ec;
-  std::int64_t delay = 0, slices = 0;
-  bool any = false;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
     std::ifstream in(task.path() / "schedstat");
     std::int64_t on_cpu = 0, waiting = 0, count = 0;
     if (in >> on_cpu >> waiting >> count) {
-      delay += waiting;
-      slices += count;
-      any = true;
+      try {
+        s.threads[std::stol(task.path().filename().string())] = {waiting, count};
+      } catch (const std::exception&) {
+      }
     }
   }
-  s.run_delay_ns = any ? delay : -1;
-  s.slices = slices;
 }
 
 }  // namespace
@@ -49,8 +46,8 @@ HostSample SampleHost() {
   std::string cpu;
   std::int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
   if (stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal && cpu == "cpu") {
-    s.busy_ticks = user + nice + system + irq + softirq + steal;
-    s.total_ticks = s.busy_ticks + idle + iowait;
+    s.busy_ticks = user + nice + system + irq + softirq;
+    s.total_ticks = s.busy_ticks + steal + idle + iowait;
     s.steal_ticks = steal;
   }
   return s;
@@ -60,10 +57,18 @@ gate::HostLoad Between(const HostSample& a, const HostSample& b, const scenario:
   gate::HostLoad h;
   const double wall = static_cast<double>(b.wall_ns - a.wall_ns);
   if (wall <= 0) return h;
-  if (a.run_delay_ns >= 0 && b.run_delay_ns >= 0) {
-    const auto delay = static_cast<double>(std::max<std::int64_t>(0, b.run_delay_ns - a.run_delay_ns));
-    h.cpu_wait = delay / wall;
-    if (b.slices > a.slices) h.wait_per_slice_us = delay / static_cast<double>(b.slices - a.slices) / 1e3;
+  std::int64_t delay = 0, slices = 0;
+  bool any = false;
+  for (const auto& [tid, after] : b.threads) {
+    const auto it = a.threads.find(tid);
+    if (it == a.threads.end()) continue;  // started during the run: no baseline for it
+    delay += std::max<std::int64_t>(0, after.first - it->second.first);
+    slices += std::max<std::int64_t>(0, after.second - it->second.second);
+    any = true;
+  }
+  if (any) {
+    h.cpu_wait = static_cast<double>(delay) / wall;
+    h.wait_per_slice_us = slices > 0 ? static_cast<double>(delay) / static_cast<double>(slices) / 1e3 : 0.0;
   }
   if (a.busy_ticks >= 0 && b.busy_ticks >= 0 && b.total_ticks > a.total_ticks) {
     const double tick_ns = 1e9 / static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -78,7 +83,8 @@ gate::HostLoad Between(const HostSample& a, const HostSample& b, const scenario:
       h.wait_per_slice_us > slice_limit_us) {
     h.busy = true;
     h.why = fmt::format(
-        "the harness waited for a CPU {:.1f}% of the time, {:.0f} µs before each timeslice (limits {:.1f}%, {:.0f} µs)",
+        "the harness's threads waited for a CPU {:.1f}% of the wall time in all, {:.0f} µs before each timeslice "
+        "(limits {:.1f}%, {:.0f} µs)",
         h.cpu_wait * 100, h.wait_per_slice_us, limits.max_cpu_wait * 100, slice_limit_us);
   } else if (!std::isnan(h.steal) && h.steal > limits.max_steal) {
     h.busy = true;

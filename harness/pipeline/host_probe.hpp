@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 
 #include "gate/case_data.hpp"
 #include "scenario/scenario.hpp"
@@ -16,10 +17,12 @@ namespace llmbench::pipeline {
 /// A snapshot of the counters; Between() turns two snapshots into a HostLoad.
 struct HostSample {
   std::int64_t wall_ns = 0;
-  std::int64_t run_delay_ns = -1;  ///< Σ over this process's threads; -1 when schedstat is absent
-  std::int64_t slices = 0;         ///< Σ timeslices run (each follows a wait)
-  std::int64_t own_cpu_ns = 0;     ///< this process's user + system time
-  std::int64_t busy_ticks = -1;    ///< all CPUs, non-idle (USER_HZ ticks); -1 when /proc/stat is absent
+  /// Per thread id: (ns runnable but waiting for a CPU, timeslices run); empty without schedstat.
+  /// Kept per thread so that a thread that exits between two samples does not subtract its
+  /// whole history: only threads present in both samples count.
+  std::map<long, std::pair<std::int64_t, std::int64_t>> threads;
+  std::int64_t own_cpu_ns = 0;   ///< this process's user + system time
+  std::int64_t busy_ticks = -1;  ///< all CPUs, non-idle (USER_HZ ticks); -1 when /proc/stat is absent
   std::int64_t total_ticks = 0;
   std::int64_t steal_ticks = 0;
 };

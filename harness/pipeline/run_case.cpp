@@ -119,6 +119,9 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     this_attempt.runs = result.runs;
     out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());
     gate::CaseVerdict v = JudgeAttempt(c, ctx, result, this_attempt, baseline, baseline_path);
+    nlohmann::json thresholds = nlohmann::json::array();
+    for (const auto& t : v.thresholds) thresholds.push_back(gate::ToJson(t));
+    ctx.results.SetAttempt(attempt, result.status, result.message, thresholds);
     out.verdict = attempt == 1 ? std::move(v) : gate::Confirm(out.verdict, std::move(v));
     row.levels = result.levels;
     row.status = result.status;

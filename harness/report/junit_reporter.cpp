@@ -95,11 +95,12 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
         "verdict={}\n",
         cmp.base, cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.sigma, cmp.dof, cmp.p_worse, cmp.n_base,
         cmp.n_run, gate::ToString(cmp.verdict));
-    if (cmp.verdict == Change::Regressed) {
+    if (cmp.verdict == Change::Regressed && c.verdict.outcome == Outcome::Failed) {
       k.element = "failure";
       k.type = "regression";
       k.message = MetricLabel(cmp) + ": " + DescribeComparison(cmp);
-    } else if (cmp.verdict == Change::Insufficient || cmp.verdict == Change::Inconclusive) {
+    } else if (cmp.verdict == Change::Insufficient || cmp.verdict == Change::Inconclusive ||
+               cmp.verdict == Change::Regressed) {  // regressed but not confirmed, or acknowledged
       k.element = "skipped";
       k.message = fmt::format("{}: {}", gate::ToString(cmp.verdict), cmp.note);
     }

@@ -37,7 +37,7 @@ ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::S
   if (ec) throw std::runtime_error("cannot create output directory " + dir_ + ": " + ec.message());
   records_.open(dir_ + "/records.jsonl", std::ios::trunc);
   if (!records_) throw std::runtime_error("cannot write " + dir_ + "/records.jsonl");
-  header_["schema"] = kResultsSchema;
+  header_["schema"] = gate::kResultsSchema;
   header_["provenance"] = {{"harness_version", p.harness_version},
                            {"git_commit", p.git_commit},
                            {"git_dirty", p.git_dirty},
@@ -90,6 +90,14 @@ void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summa
   Write();
 }
 
+void ResultsFile::SetAttempt(int attempt, const std::string& status, const std::string& message,
+                             const nlohmann::json& thresholds) {
+  auto& attempts = cases_.back().fields["attempts"];
+  if (!attempts.is_array()) attempts = nlohmann::json::array();
+  attempts.push_back({{"attempt", attempt}, {"status", status}, {"message", message}, {"thresholds", thresholds}});
+  Write();
+}
+
 void ResultsFile::SetLevels(const std::vector<metrics::Summary>& levels) {
   auto& out = cases_.back().levels;
   out = nlohmann::json::array();
@@ -123,10 +131,10 @@ void ResultsFile::Write() {
   });
 }
 
-void ResultsFile::StreamRecord(const std::string& case_id, const load::Record& r) {
+void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repetition, const load::Record& r) {
   {
     std::lock_guard lock(mutex_);
-    queue_.emplace_back(case_id, r);
+    queue_.push_back({case_id, attempt, repetition, r});
   }
   wake_.notify_one();
 }
@@ -136,11 +144,13 @@ void ResultsFile::WriterLoop() {
   for (;;) {
     wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
     while (!queue_.empty()) {
-      auto [case_id, record] = std::move(queue_.front());
+      Queued q = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      nlohmann::json line = gate::ToJson(record);
-      line["case"] = case_id;
+      nlohmann::json line = gate::ToJson(q.record);
+      line["case"] = q.case_id;
+      line["attempt"] = q.attempt;
+      line["repetition"] = q.repetition;
       records_ << line.dump() << '\n';
       records_.flush();
       lock.lock();

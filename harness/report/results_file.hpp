@@ -21,8 +21,6 @@
 
 namespace llmbench::report {
 
-inline constexpr const char* kResultsSchema = "llmbench-results/1";
-
 class ResultsFile {
  public:
   /// Creates `dir` and writes an initial results.json; throws std::runtime_error when the
@@ -39,12 +37,14 @@ class ResultsFile {
   /// Sets the current case's per-level summaries (pooled over the last attempt's runs: what
   /// thresholds and reports read) and rewrites the file.
   void SetLevels(const std::vector<metrics::Summary>& levels);
+  /// An attempt's status and threshold results (what `compare` needs to judge it again).
+  void SetAttempt(int attempt, const std::string& status, const std::string& message, const nlohmann::json& thresholds);
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
   void EndCase(const std::string& status, const std::string& message);
 
   /// Thread-safe and cheap (a copy under a lock): queues `r` for records.jsonl; the writer
   /// thread formats it, so the load loop never does.
-  void StreamRecord(const std::string& case_id, const load::Record& r);
+  void StreamRecord(const std::string& case_id, int attempt, int repetition, const load::Record& r);
 
   const std::string& path() const { return path_; }
 
@@ -68,7 +68,12 @@ class ResultsFile {
   std::ofstream records_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::pair<std::string, load::Record>> queue_;  ///< (case id, record)
+  struct Queued {
+    std::string case_id;
+    int attempt = 1, repetition = 1;
+    load::Record record;
+  };
+  std::deque<Queued> queue_;
   bool closing_ = false;
   std::thread writer_;
 };

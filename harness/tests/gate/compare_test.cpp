@@ -163,6 +163,35 @@ BOOST_AUTO_TEST_CASE(fewer_samples_than_a_percentile_needs_is_said_not_gated) {
              v.notes[0]);
 }
 
+BOOST_AUTO_TEST_CASE(mde_is_taken_at_the_tests_own_level_and_in_the_worse_direction) {
+  // +7 % with a noise that 2.5 % one-sided would resolve but the case's Bonferroni level would
+  // not: never a silent warn-and-pass, but inconclusive (or regressed).
+  const auto base = MakeCase({1.0, 1.03, 0.97, 1.0, 1.02, 0.98, 1.01, 0.99, 1.0});
+  const auto v = JudgeOf(MakeCase({1.07, 1.10, 1.04}), &base);
+  const auto& tpot = Find(v.comparisons, "tpot", "p50");
+  BOOST_TEST((tpot.verdict == Change::Regressed || tpot.verdict == Change::Inconclusive), ToString(tpot.verdict));
+  BOOST_TEST(tpot.alpha < 0.025);
+  // Throughput is worse when it drops: its MDE is a drop, 1 − e^{−t·SE}, smaller than the rise.
+  const auto& thr = Find(v.comparisons, "output_throughput");
+  BOOST_TEST(thr.mde > 0);
+  BOOST_TEST(thr.mde < tpot.mde + 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(drift_between_blessing_sessions_widens_the_interval) {
+  // Three sessions, each a steady 3 runs, but the sessions sit 6 % apart: a new session can sit
+  // anywhere in that spread, which its own 3 repetitions do not average away.
+  CaseData base = MakeCase({1.0, 1.002, 0.998, 1.06, 1.062, 1.058, 0.94, 0.942, 0.938});
+  for (std::size_t i = 0; i < base.runs.size(); ++i) base.runs[i].session = "s" + std::to_string(i / 3);
+  const auto cs = CompareCases(base, MakeCase({1.07, 1.072, 1.068}));
+  const auto& tpot = Find(cs, "tpot", "p50");
+  BOOST_TEST(tpot.sigma_between > 0.04);
+  BOOST_TEST(tpot.method.find(" + sessions") != std::string::npos, tpot.method);
+  BOOST_TEST((tpot.verdict == Change::Inconclusive), ToString(tpot.verdict));
+  // The same values as one session: the offsets look like run noise only, and +7 % is caught.
+  for (auto& r : base.runs) r.session = "one";
+  BOOST_TEST((Find(CompareCases(base, MakeCase({1.12, 1.122, 1.118})), "tpot", "p50").verdict == Change::Regressed));
+}
+
 BOOST_AUTO_TEST_CASE(holm_steps_down) {
   const auto r = Holm({0.03, 0.001, 0.04, 0.01}, 0.05);
   BOOST_TEST(!r[0]);
@@ -188,9 +217,8 @@ BOOST_AUTO_TEST_CASE(busy_runs_are_left_out_and_cannot_fail_a_case) {
   auto v = JudgeOf(run, &base);
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(Find(v.comparisons, "tpot", "p50").busy_excluded == 1u);
-  for (auto& r : run.runs) r.host.busy = true;
   v = JudgeOf(MakeCase({1.3, 1.31, 1.29}), &base);
-  BOOST_TEST((v.outcome == Outcome::Failed));
+  BOOST_TEST((v.outcome == Outcome::Failed));  // the same runs, clean: a regression
   CaseData busy = MakeCase({1.3, 1.31, 1.29});
   for (auto& r : busy.runs) r.host.busy = true;
   v = JudgeOf(busy, &base);
@@ -215,6 +243,12 @@ BOOST_AUTO_TEST_CASE(a_regression_fails_only_when_the_re_measurement_repeats_it)
   for (auto& r : other.runs) r.values["ttft.p50"] = 30.0;
   auto different = Confirm(first, JudgeOf(other, &base));
   BOOST_TEST((different.outcome == Outcome::Inconclusive));
+  // A busy first attempt (inconclusive) and a clean second one that regresses: a failure.
+  CaseData busy = MakeCase({1.2, 1.21, 1.19});
+  for (auto& r : busy.runs) r.host.busy = true;
+  const auto busy_first = JudgeOf(busy, &base);
+  BOOST_TEST_REQUIRE((busy_first.outcome == Outcome::Inconclusive));
+  BOOST_TEST((Confirm(busy_first, JudgeOf(MakeCase({1.2, 1.22, 1.18}), &base)).outcome == Outcome::Failed));
   // Round trip through JSON keeps the attempts.
   const auto j = VerdictFromJson(ToJson(again));
   BOOST_TEST(j.earlier.size() == 1u);
@@ -268,6 +302,8 @@ BOOST_AUTO_TEST_CASE(verdict_outcomes) {
   BOOST_TEST((v.outcome == Outcome::Passed));
   BOOST_TEST(v.baseline_state == "mismatch");
   BOOST_TEST(v.baseline_detail.find("hardware") == 0u);
+  v = JudgeOf(run, &base, {.strict = true, .accept_regressions = false});
+  BOOST_TEST((v.outcome == Outcome::Failed));  // strict: a baseline that cannot be used fails
   JudgeInput in;
   in.case_id = "s/e/c";
   in.run_status = "skipped";
