@@ -79,13 +79,14 @@ gate::HostLoad Between(const HostSample& a, const HostSample& b, const scenario:
   double load[1];
   if (getloadavg(load, 1) == 1) h.loadavg1 = load[0];
   const double slice_limit_us = static_cast<double>(limits.max_wait_per_slice.count()) / 1e3;
-  if (!std::isnan(h.cpu_wait) && !std::isnan(h.wait_per_slice_us) && h.cpu_wait > limits.max_cpu_wait &&
-      h.wait_per_slice_us > slice_limit_us) {
+  // The wait per timeslice, not the total: at concurrency 1 the harness wakes rarely, so its total
+  // wait stays small while every wake-up is late (CI, 2026-12-03: 24 µs per slice, 2 % in all).
+  if (!std::isnan(h.wait_per_slice_us) && h.wait_per_slice_us > slice_limit_us) {
     h.busy = true;
     h.why = fmt::format(
-        "the harness's threads waited for a CPU {:.1f}% of the wall time in all, {:.0f} µs before each timeslice "
-        "(limits {:.1f}%, {:.0f} µs)",
-        h.cpu_wait * 100, h.wait_per_slice_us, limits.max_cpu_wait * 100, slice_limit_us);
+        "the harness's threads waited {:.0f} µs for a CPU before each timeslice (limit {:.0f} µs; {:.1f}% of the "
+        "wall time in all)",
+        h.wait_per_slice_us, slice_limit_us, h.cpu_wait * 100);
   } else if (!std::isnan(h.steal) && h.steal > limits.max_steal) {
     h.busy = true;
     h.why = fmt::format("the hypervisor stole {:.1f}% of the CPU time (limit {:.1f}%)", h.steal * 100,

@@ -110,11 +110,10 @@ struct GateSettings {
   /// calling it inconclusive because the runner was busy.
   bool confirm = true;
   /// A run is "on a busy runner" when the harness's threads waited for a CPU (Linux schedstat
-  /// run delay) both longer than max_cpu_wait of its wall time and longer than
-  /// max_wait_per_slice on average before each timeslice, or when the hypervisor stole more
-  /// than max_steal. Measured on a 2-core VM: idle 7–15 µs per slice, one core hogged 10–14 µs
-  /// (harmless), both cores hogged 26–86 µs (TPOT +2–19 %). Busy runs cannot fail a case.
-  double max_cpu_wait = 0.03;
+  /// run delay) longer than max_wait_per_slice on average before each timeslice, or when the
+  /// hypervisor stole more than max_steal. Measured on a 2-core VM: idle 7–15 µs per slice, one
+  /// core hogged 10–14 µs (harmless), both cores hogged 26–86 µs (TPOT +2–19 %). Busy runs
+  /// cannot fail a case.
   Nanoseconds max_wait_per_slice{std::chrono::microseconds(20)};
   double max_steal = 0.05;
 };

@@ -203,7 +203,6 @@ Load ReadLoad(TableReader r) {
 GateSettings ReadGate(TableReader r) {
   GateSettings g;
   g.confirm = r.Bool("confirm").value_or(g.confirm);
-  g.max_cpu_wait = r.Fraction("max_cpu_wait").value_or(g.max_cpu_wait);
   g.max_wait_per_slice = r.Duration("max_wait_per_slice").value_or(g.max_wait_per_slice);
   g.max_steal = r.Fraction("max_steal").value_or(g.max_steal);
   r.RejectUnknownKeys();

@@ -117,7 +117,6 @@ toml::table ScenarioTable(const Scenario& s) {
   root.insert("classes", std::move(classes));
   root.insert("load", std::move(load));
   root.insert("gate", toml::table{{"confirm", s.gate.confirm},
-                                  {"max_cpu_wait", s.gate.max_cpu_wait},
                                   {"max_wait_per_slice", Dur(s.gate.max_wait_per_slice)},
                                   {"max_steal", s.gate.max_steal}});
   if (!s.slo.empty()) {
