@@ -32,15 +32,6 @@ double RobustSigma(const std::vector<double>& v) {
   return 1.4826 * Median(dev);
 }
 
-double Stddev(const std::vector<double>& v) {
-  if (v.size() < 2) return NAN;
-  double mean = 0;
-  for (const double x : v) mean += x / static_cast<double>(v.size());
-  double ss = 0;
-  for (const double x : v) ss += (x - mean) * (x - mean);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
-
 std::vector<RunData*> Kept(CaseData& c, std::int64_t level) {
   std::vector<RunData*> out;
   for (auto& r : c.runs) {
@@ -144,7 +135,7 @@ nlohmann::json NoiseSummary(const CaseData& baseline) {
         if (auto it = r->values.find(g.Key()); it != r->values.end()) logs.push_back(std::log(it->second));
       }
       if (logs.size() < 2) continue;
-      const double raw = Stddev(logs), sigma = std::max(raw, kMinSigma);  // the test floors it
+      const double raw = metrics::Describe(logs).stddev, sigma = std::max(raw, kMinSigma);  // the test floors it
       // What a case of 3 runs could resolve against this baseline (pooled t, equal noise).
       const double k = static_cast<double>(logs.size());
       // At the Bonferroni level of a quickstart-sized family (8 gated comparisons, 5 %).

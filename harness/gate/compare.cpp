@@ -1,5 +1,7 @@
 #include "gate/compare.hpp"
 
+#include "metrics/statistics.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,12 +22,11 @@ double Mean(const std::vector<double>& v) {
   return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+// Sample variance (n − 1), 0 for fewer than two values.
 double Variance(const std::vector<double>& v) {
   if (v.size() < 2) return 0;
-  const double m = Mean(v);
-  double ss = 0;
-  for (const double x : v) ss += (x - m) * (x - m);
-  return ss / static_cast<double>(v.size() - 1);
+  const double sd = metrics::Describe(v).stddev;
+  return sd * sd;
 }
 
 std::vector<double> Logs(const std::vector<double>& v) {
