@@ -88,6 +88,7 @@ def main():
     hogs = start_hog(a.hog)
     tally = {"passed": 0, "failed": 0, "inconclusive": 0, "other": 0}
     named = {}
+    warned = {}
     cases = 0
     started = time.time()
     try:
@@ -107,6 +108,10 @@ def main():
                                     for c in v["comparisons"] if c["verdict"] == "regressed"})
                 for r in regressed:
                     named[r] = named.get(r, 0) + 1
+                for c in v["comparisons"]:
+                    if c["verdict"] == "warn":
+                        k = f'{c["metric"]}{"." + c["statistic"] if c["statistic"] else ""} {100 * c["change"]:+.1f}%'
+                        warned.setdefault(c["metric"] + ("." + c["statistic"] if c["statistic"] else ""), []).append(k.split()[-1])
                 line.append(f'{v["case"].split("/")[-1]}={o}{"(" + ",".join(regressed) + ")" if regressed else ""}'
                             f'{"@" + str(v.get("attempt", 1)) if v.get("attempt", 1) > 1 else ""}')
             load = os.getloadavg()[0]
@@ -123,6 +128,9 @@ def main():
         print(f"  {k:<13} {tally[k]:>4} of {cases}  {100 * tally[k] / max(cases, 1):5.1f} %  (95 % CI {100 * lo:.1f}–{100 * hi:.1f} %)")
     if named:
         print("  regressed statistics: " + ", ".join(f"{k} ×{v}" for k, v in sorted(named.items())))
+    if warned:
+        print("  warned (worse, not beyond the tolerance and significant): " +
+              "; ".join(f"{k} ×{len(v)} ({', '.join(v)})" for k, v in sorted(warned.items())))
 
 
 if __name__ == "__main__":

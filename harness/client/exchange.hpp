@@ -37,7 +37,6 @@ struct Exchange {
   std::string error_body;            ///< start of a non-2xx response body (≤ 1 KiB)
   std::int64_t retry_after_ns = -1;  ///< from retry-after-ms or Retry-After; -1 = none
   std::int64_t connect_ns = -1;      ///< TCP (+TLS) connect time; 0 when the connection was reused
-  bool truncated = false;            ///< the stream ended inside an SSE event
 
   // --- client state
   protocol::SseParser parser;

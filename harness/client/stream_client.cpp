@@ -115,7 +115,6 @@ void Exchange::ResetResponse() {
   transport_error.clear();
   error_body.clear();
   retry_after_ns = connect_ns = -1;
-  truncated = false;
   parser.Reset();
 }
 
@@ -203,7 +202,9 @@ void StreamClient::Impl::Finish(CURL* easy, CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &app_connect_us);
   x->connect_ns = std::max(connect_us, app_connect_us) * 1000;
   if (x->http_status >= 200 && x->http_status < 300) {
-    x->truncated = x->parser.Finish([&](const protocol::SseEvent& e) {
+    // An event the close cut off from its blank line is still an event; a cut inside its JSON
+    // shows up as a malformed event.
+    x->parser.Finish([&](const protocol::SseEvent& e) {
       if (x->decoder->Decode(e, x->tally) == protocol::EventKind::Text) x->chunk_ns.push_back(x->done_ns);
     });
   }
@@ -232,6 +233,7 @@ void StreamClient::Start(Exchange& x) {
   for (const auto& h : x.headers) headers = curl_slist_append(headers, h.c_str());
   x.header_list = headers;
   x.handle = easy;
+  x.parser.Reset(x.decoder->framing());
   curl_easy_setopt(easy, CURLOPT_URL, x.url.c_str());
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, x.body->data());
@@ -293,6 +295,44 @@ std::string ProbeConnect(const std::string& url, Nanoseconds timeout) {
   const CURLcode code = curl_easy_perform(easy);
   curl_easy_cleanup(easy);
   return code == CURLE_OK ? std::string() : std::string(curl_easy_strerror(code));
+}
+
+GetResult HttpGet(const std::string& url, const std::vector<std::string>& headers, Nanoseconds timeout,
+                  std::size_t max_body) {
+  static GlobalInit init;
+  struct Sink {
+    std::string body;
+    std::size_t limit;
+  } sink{{}, max_body};
+  const auto write = +[](char* data, size_t size, size_t count, void* user) -> size_t {
+    auto& s = *static_cast<Sink*>(user);
+    const std::size_t n = size * count;
+    s.body.append(data, std::min(n, s.limit - std::min(s.limit, s.body.size())));
+    return n;
+  };
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return {};
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  const long ms = static_cast<long>(std::max<std::int64_t>(1, timeout.count() / 1'000'000));
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
+  GetResult out;
+  if (curl_easy_perform(easy) == CURLE_OK) {
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out.status);
+    curl_off_t size = 0;
+    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &size);
+    out.truncated = static_cast<std::size_t>(size) > sink.body.size();
+    out.body = std::move(sink.body);
+  }
+  curl_slist_free_all(list);
+  curl_easy_cleanup(easy);
+  return out;
 }
 
 }  // namespace llmbench::client

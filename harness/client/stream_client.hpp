@@ -41,4 +41,14 @@ class StreamClient {
 /// Can a TCP (and TLS) connection to `url` be made within `timeout`? "" if so, else why not.
 std::string ProbeConnect(const std::string& url, Nanoseconds timeout);
 
+/// A blocking GET of `url` (for the engine's identity endpoints, never on the measured path):
+/// the HTTP status (0 when there was no answer) and the first `max_body` bytes of the body.
+struct GetResult {
+  long status = 0;
+  std::string body;
+  bool truncated = false;  ///< the body was longer than max_body
+};
+GetResult HttpGet(const std::string& url, const std::vector<std::string>& headers, Nanoseconds timeout,
+                  std::size_t max_body = 1 << 20);
+
 }  // namespace llmbench::client

@@ -117,7 +117,9 @@ CaseData BuildBaseline(const std::vector<CaseData>& sessions) {
       out.commit = s.commit;
       out.date = s.date;
       out.host = s.host;
+      if (!s.engine.empty()) out.engine = s.engine;
     }
+    if (out.fingerprint.served_model.empty()) out.fingerprint.served_model = s.fingerprint.served_model;
   }
   for (const std::int64_t level : out.Levels()) RejectRuns(out, level);
   return out;

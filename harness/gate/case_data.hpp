@@ -13,6 +13,7 @@
 #include "gate/thresholds.hpp"
 #include "load/record.hpp"
 #include "metrics/summary.hpp"
+#include "protocol/identity.hpp"
 #include "scenario/expand.hpp"
 
 namespace llmbench::gate {
@@ -24,6 +25,9 @@ struct Fingerprint {
                          ///< version or slower simulator is exactly what the gate must catch)
   std::string hardware;  ///< CPU model × logical CPUs of the machine that ran the harness
   std::string harness;   ///< major.minor of llmbench
+  /// The model the engine said it serves (protocol::EngineIdentity::model), "" when it did not
+  /// say: the same URL and model name with other weights behind them is another case.
+  std::string served_model;
   bool operator==(const Fingerprint&) const = default;
 };
 
@@ -67,6 +71,7 @@ struct CaseData {
   std::vector<RunData> runs;            ///< in execution order
   int sessions = 1;                     ///< llmbench invocations the runs come from
   std::map<int, AttemptInfo> attempts;  ///< by attempt number (results files only)
+  protocol::EngineIdentity engine;      ///< what the engine said it is (newest session's)
   std::string commit, date, host;       ///< provenance of the data
 
   /// The runs of one attempt (0 = the last attempt present).

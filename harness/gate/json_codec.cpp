@@ -46,6 +46,8 @@ json ToJson(const load::Record& r) {
           {"max_tokens", r.max_tokens},
           {"prompt_tokens", Nullable(r.prompt_tokens)},
           {"completion_tokens", Nullable(r.completion_tokens)},
+          {"cached_prompt_tokens", Nullable(r.cached_prompt_tokens)},
+          {"evaluated_prompt_tokens", Nullable(r.evaluated_prompt_tokens)},
           {"token_events", r.token_events},
           {"text_bytes", r.text_bytes},
           {"connect_ns", Nullable(r.connect_ns)},
@@ -76,6 +78,8 @@ load::Record RecordFromJson(const json& j) {
   r.max_tokens = IntOr(j, "max_tokens", 0);
   r.prompt_tokens = IntOr(j, "prompt_tokens");
   r.completion_tokens = IntOr(j, "completion_tokens");
+  r.cached_prompt_tokens = IntOr(j, "cached_prompt_tokens");
+  r.evaluated_prompt_tokens = IntOr(j, "evaluated_prompt_tokens");
   r.token_events = IntOr(j, "token_events", 0);
   r.text_bytes = IntOr(j, "text_bytes", 0);
   r.connect_ns = IntOr(j, "connect_ns");
@@ -129,11 +133,16 @@ metrics::Summary SummaryFromJson(const json& j) {
 }
 
 json ToJson(const Fingerprint& f) {
-  return {{"settings", f.settings}, {"engine", f.engine}, {"hardware", f.hardware}, {"harness", f.harness}};
+  return {{"settings", f.settings},
+          {"engine", f.engine},
+          {"hardware", f.hardware},
+          {"harness", f.harness},
+          {"served_model", f.served_model}};
 }
 
 Fingerprint FingerprintFromJson(const json& j) {
-  return {j.value("settings", ""), j.value("engine", ""), j.value("hardware", ""), j.value("harness", "")};
+  return {j.value("settings", ""), j.value("engine", ""), j.value("hardware", ""), j.value("harness", ""),
+          j.value("served_model", "")};
 }
 
 json ToJson(const Comparison& c) {
@@ -262,12 +271,28 @@ RunData RunDataFromJson(const json& j) {
   return r;
 }
 
+json ToJson(const protocol::EngineIdentity& e) {
+  return {{"model", e.model}, {"engine", e.engine}, {"version", e.version}, {"sources", e.sources}};
+}
+
+protocol::EngineIdentity EngineIdentityFromJson(const json& j) {
+  return {j.value("model", ""), j.value("engine", ""), j.value("version", ""),
+          j.value("sources", std::vector<std::string>{})};
+}
+
 json BaselineToJson(const CaseData& c, const json& noise) {
   json runs = json::array();
   for (const auto& r : c.runs) runs.push_back(ToJson(r));
-  return {{"schema", kBaselineSchema}, {"case", c.case_id}, {"fingerprint", ToJson(c.fingerprint)},
-          {"commit", c.commit},        {"date", c.date},    {"host", c.host},
-          {"sessions", c.sessions},    {"noise", noise},    {"runs", runs}};
+  return {{"schema", kBaselineSchema},
+          {"case", c.case_id},
+          {"fingerprint", ToJson(c.fingerprint)},
+          {"engine_identity", ToJson(c.engine)},
+          {"commit", c.commit},
+          {"date", c.date},
+          {"host", c.host},
+          {"sessions", c.sessions},
+          {"noise", noise},
+          {"runs", runs}};
 }
 
 CaseData BaselineFromJson(const json& j) {
@@ -278,6 +303,7 @@ CaseData BaselineFromJson(const json& j) {
   CaseData c;
   c.case_id = j.value("case", "");
   c.fingerprint = FingerprintFromJson(j.value("fingerprint", json::object()));
+  c.engine = EngineIdentityFromJson(j.value("engine_identity", json::object()));
   c.commit = j.value("commit", "");
   c.date = j.value("date", "");
   c.host = j.value("host", "");
@@ -299,6 +325,7 @@ std::vector<CaseData> CasesFromResults(const json& results) {
     CaseData c;
     c.case_id = entry.value("id", "");
     c.fingerprint = FingerprintFromJson(entry.value("fingerprint", json::object()));
+    c.engine = EngineIdentityFromJson(entry.value("engine_identity", json::object()));
     c.commit = provenance.value("git_commit", "");
     c.date = provenance.value("started_utc", "");
     c.host = provenance.value("host", "");

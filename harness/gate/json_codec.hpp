@@ -38,6 +38,8 @@ inline constexpr const char* kResultsSchema = "llmbench-results/2";
 /// Baseline file content: provenance, fingerprint, every blessing run's statistics (rejected
 /// ones with the reason), and `noise` (per level and key, for the reviewer; the gate recomputes
 /// it from the runs).
+nlohmann::json ToJson(const protocol::EngineIdentity& e);
+protocol::EngineIdentity EngineIdentityFromJson(const nlohmann::json& j);
 nlohmann::json BaselineToJson(const CaseData& c, const nlohmann::json& noise);
 /// Throws std::runtime_error naming what is wrong.
 CaseData BaselineFromJson(const nlohmann::json& j);

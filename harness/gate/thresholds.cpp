@@ -10,8 +10,8 @@ namespace llmbench::gate {
 
 double MeasuredValue(const scenario::ParsedThreshold& rule, const metrics::Summary& s) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  if (rule.statistic.empty()) {
-    const auto it = s.level.find(rule.metric);
+  if (rule.statistic.empty() || rule.metric.rfind("server.", 0) == 0) {  // server.*: "server.<family>.<stat>"
+    const auto it = s.level.find(rule.statistic.empty() ? rule.metric : rule.metric + "." + rule.statistic);
     return it == s.level.end() ? kNaN : it->second;
   }
   const metrics::Stats* st = s.Find(rule.metric);
@@ -57,6 +57,9 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
             break;
           case scenario::Comparison::GreaterEqual:
             r.passed = r.measured >= r.limit;
+            break;
+          case scenario::Comparison::Equal:
+            r.passed = r.measured == r.limit;
             break;
         }
       }

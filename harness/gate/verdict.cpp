@@ -161,6 +161,9 @@ std::string FingerprintMismatch(const Fingerprint& b, const Fingerprint& r) {
   if (b.engine != r.engine) return fmt::format("engine '{}' vs baseline '{}'", r.engine, b.engine);
   if (b.hardware != r.hardware) return fmt::format("hardware '{}' vs baseline '{}'", r.hardware, b.hardware);
   if (b.harness != r.harness) return fmt::format("llmbench {} vs baseline {}", r.harness, b.harness);
+  if (!b.served_model.empty() && !r.served_model.empty() && b.served_model != r.served_model) {
+    return fmt::format("the engine serves '{}', the baseline was measured with '{}'", r.served_model, b.served_model);
+  }
   return "";
 }
 
@@ -213,6 +216,12 @@ CaseVerdict Judge(const JudgeInput& in) {
   v.baseline_detail = fmt::format("{} (commit {}, {}, {} session(s))", in.baseline_path,
                                   in.baseline->commit.substr(0, 12), in.baseline->date, in.baseline->sessions);
   v.comparisons = CompareCases(*in.baseline, *in.run);
+  const auto& was = in.baseline->engine;
+  const auto& now = in.run->engine;
+  if (!was.version.empty() && !now.version.empty() && (was.version != now.version || was.engine != now.engine)) {
+    v.notes.push_back(fmt::format("engine changed since the baseline: {} {} then, {} {} now", was.engine, was.version,
+                                  now.engine, now.version));
+  }
   std::vector<std::string> inconclusive;
   for (auto& c : v.comparisons) {
     if (c.verdict == Change::Regressed) {

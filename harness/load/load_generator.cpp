@@ -24,7 +24,9 @@ struct Slot {
 };
 
 // What went wrong, most fundamental first: no connection, timeout, status, broken stream,
-// undecodable events.
+// undecodable events, no end, no output. A stream ends properly with the protocol's marker
+// ([DONE], TGI's final event) or, as the OpenAI SDK accepts, with a clean close after a chunk
+// that gave a finish reason; an event flushed at the close without its blank line counts.
 void Classify(const client::Exchange& x, Record& r) {
   using client::Transport;
   if (x.transport == Transport::Connect) {
@@ -45,9 +47,12 @@ void Classify(const client::Exchange& x, Record& r) {
   } else if (x.tally.malformed_events > 0) {
     r.error = ErrorKind::Decode;
     r.error_message = fmt::format("{} undecodable event(s) in stream", x.tally.malformed_events);
-  } else if (!x.tally.done || x.truncated) {
+  } else if (!x.tally.done && x.tally.finish_reason.empty()) {
     r.error = ErrorKind::Stream;
-    r.error_message = "stream ended without its end-of-stream marker";
+    r.error_message = "stream ended without its end-of-stream marker or a finish reason";
+  } else if (x.tally.text_chunks == 0) {
+    r.error = ErrorKind::NoOutput;
+    r.error_message = "the stream carried no output token";
   }
 }
 
@@ -66,6 +71,8 @@ Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bo
   r.max_tokens = p.max_tokens;
   r.prompt_tokens = x.tally.prompt_tokens;
   r.completion_tokens = x.tally.completion_tokens;
+  r.cached_prompt_tokens = x.tally.cached_prompt_tokens;
+  r.evaluated_prompt_tokens = x.tally.evaluated_prompt_tokens;
   r.token_events = x.tally.token_events;
   r.text_bytes = x.tally.text_bytes;
   r.server = x.tally.timings;
@@ -96,12 +103,13 @@ class LevelRun {
  public:
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, std::int64_t concurrency,
            const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
-           Progress* progress)
+           Progress* progress, const std::function<void()>& on_measuring)
       : target_(target),
         load_(load),
         run_id_(run_id),
         prompts_(prompts),
         on_record_(on_record),
+        on_measuring_(on_measuring),
         progress_(progress),
         decoder_(protocol::MakeProtocol(target.protocol)),
         slots_(static_cast<std::size_t>(concurrency)),
@@ -117,6 +125,7 @@ class LevelRun {
     const auto total = static_cast<std::int64_t>(prompts_.size());
     const std::int64_t warmup = std::min(load_.warmup, total);
     RunPhase(warmup);  // warm-up completes before measuring starts
+    if (on_measuring_) on_measuring_();
     measuring_ = true;
     RunPhase(total);
     out_.cut_short = next_ < total;
@@ -211,6 +220,7 @@ class LevelRun {
   const std::string& run_id_;
   const std::vector<prompt::Prompt>& prompts_;
   const std::function<void(const Record&)>& on_record_;
+  const std::function<void()>& on_measuring_;
   Progress* progress_;
   std::unique_ptr<protocol::Protocol> decoder_;
   std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
@@ -226,8 +236,9 @@ class LevelRun {
 }  // namespace
 
 LevelOutcome LoadGenerator::RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
-                                     const std::function<void(const Record&)>& on_record, Progress* progress) {
-  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress).Run();
+                                     const std::function<void(const Record&)>& on_record, Progress* progress,
+                                     const std::function<void()>& on_measuring) {
+  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress, on_measuring).Run();
 }
 
 }  // namespace llmbench::load

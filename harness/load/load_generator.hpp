@@ -17,7 +17,8 @@ namespace llmbench::load {
 
 /// Where and how to send: the resolved engine (URL with path, headers with the API key).
 struct Target {
-  std::string url;
+  std::string url;       ///< where requests go: base_url + the protocol's path
+  std::string base_url;  ///< the engine's URL (identity and metrics endpoints hang off it)
   std::vector<std::string> headers;
   std::string protocol;  ///< protocol::MakeProtocol name
   std::string model;
@@ -50,8 +51,11 @@ class LoadGenerator {
   /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests) with
   /// `concurrency` in flight. on_record runs on the loop thread as each request finishes:
   /// keep it cheap (hand the record to another thread). Blocks until the level is over.
+  /// on_measuring, when set, runs on the calling thread between the warm-up and the first
+  /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
   LevelOutcome RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
-                        const std::function<void(const Record&)>& on_record, Progress* progress);
+                        const std::function<void(const Record&)>& on_record, Progress* progress,
+                        const std::function<void()>& on_measuring = {});
 
  private:
   Target target_;

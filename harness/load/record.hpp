@@ -17,8 +17,9 @@ enum class ErrorKind : std::uint8_t {
   Connect,     ///< no connection (refused, DNS, TLS handshake)
   Timeout,     ///< the per-request timeout expired
   HttpStatus,  ///< a non-2xx status (429 only once retries are exhausted)
-  Stream,      ///< the stream broke: disconnect, in-stream error event, no end marker
+  Stream,      ///< the stream broke: disconnect, in-stream error event, no end (marker or finish reason)
   Decode,      ///< the stream carried events the protocol could not decode
+  NoOutput,    ///< a complete, error-free stream without a single output token
 };
 
 inline constexpr std::string_view ToString(ErrorKind k) {
@@ -35,12 +36,14 @@ inline constexpr std::string_view ToString(ErrorKind k) {
       return "stream";
     case ErrorKind::Decode:
       return "decode";
+    case ErrorKind::NoOutput:
+      return "no_output";
   }
   return "?";
 }
 
 inline constexpr ErrorKind kErrorKinds[] = {ErrorKind::Connect, ErrorKind::Timeout, ErrorKind::HttpStatus,
-                                            ErrorKind::Stream, ErrorKind::Decode};
+                                            ErrorKind::Stream,  ErrorKind::Decode,  ErrorKind::NoOutput};
 
 struct Record {
   std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first)
@@ -56,11 +59,13 @@ struct Record {
   std::int64_t done_ns = 0;            ///< stream ended
   std::vector<std::int64_t> chunk_ns;  ///< arrival of each text-carrying chunk
 
-  std::int64_t target_input_tokens = 0;  ///< what the prompt was synthesised for
-  std::int64_t max_tokens = 0;           ///< what was requested
-  std::int64_t prompt_tokens = -1;       ///< server usage; -1 = not reported
-  std::int64_t completion_tokens = -1;   ///< server usage; -1 = not reported
-  std::int64_t token_events = 0;         ///< events that are one token each (TGI)
+  std::int64_t target_input_tokens = 0;       ///< what the prompt was synthesised for
+  std::int64_t max_tokens = 0;                ///< what was requested
+  std::int64_t prompt_tokens = -1;            ///< server usage; -1 = not reported
+  std::int64_t completion_tokens = -1;        ///< server usage; -1 = not reported
+  std::int64_t cached_prompt_tokens = -1;     ///< prompt tokens served from the server's cache; -1 = not reported
+  std::int64_t evaluated_prompt_tokens = -1;  ///< prompt tokens the server computed; -1 = not reported
+  std::int64_t token_events = 0;              ///< events that are one token each (TGI)
   std::int64_t text_bytes = 0;
   protocol::ServerTimings server;
   std::int64_t connect_ns = -1;  ///< 0 = reused connection

@@ -1,5 +1,6 @@
 #include "metrics/request_metrics.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace llmbench::metrics {
@@ -33,6 +34,15 @@ RequestMetrics Measure(const load::Record& r) {
   m.tokens_per_chunk = chunks > 0 ? static_cast<double>(out) / static_cast<double>(chunks) : kNaN;
   m.request_output_speed = m.e2e > 0 ? static_cast<double>(out) / (m.e2e / 1e3) : kNaN;
   m.connect = MsOrNaN(r.connect_ns);
+  // Prompt-cache hits: the server's own count, else what llama.cpp says it did not compute.
+  if (r.cached_prompt_tokens >= 0) {
+    m.cached_prompt_tokens = static_cast<double>(r.cached_prompt_tokens);
+  } else if (r.evaluated_prompt_tokens >= 0 && r.prompt_tokens >= 0) {
+    m.cached_prompt_tokens =
+        static_cast<double>(std::max<std::int64_t>(0, r.prompt_tokens - r.evaluated_prompt_tokens));
+  } else {
+    m.cached_prompt_tokens = kNaN;
+  }
   m.server_queue = MsOrNaN(r.server.queue_ns);
   m.server_prompt = MsOrNaN(r.server.prompt_ns);
   m.server_completion = MsOrNaN(r.server.completion_ns);

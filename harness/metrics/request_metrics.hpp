@@ -13,6 +13,7 @@ struct RequestMetrics {
   double ttft = 0, e2e = 0, tpot = 0;
   double output_tokens = 0, input_tokens = 0, tokens_per_chunk = 0, request_output_speed = 0;
   double connect = 0;
+  double cached_prompt_tokens = 0;
   double server_queue = 0, server_prompt = 0, server_completion = 0, server_total = 0;
   double network_overhead = 0, network_overhead_pct = 0;
   std::vector<double> itl;

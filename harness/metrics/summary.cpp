@@ -25,6 +25,7 @@ struct Samples {
     Add("tokens_per_chunk", m.tokens_per_chunk);
     Add("request_output_speed", m.request_output_speed);
     Add("connect", m.connect);
+    Add("cached_prompt_tokens", m.cached_prompt_tokens);
     Add("server_queue", m.server_queue);
     Add("server_prompt", m.server_prompt);
     Add("server_completion", m.server_completion);

@@ -2,6 +2,8 @@
 // requests on the load generator, bracketed by host samples (the disturbed-runner detector),
 // recorded as it finishes (records.jsonl at once, results.json after the run), and reduced to
 // the gate's RunData. The attempt's pooled summary per level is what thresholds and reports read.
+// With [engines.<name>.metrics], the engine's /metrics statistics of each run join its summary
+// as "server.<family>.<statistic>" (and server_output_tokens_discrepancy).
 #pragma once
 
 #include <string>
@@ -23,7 +25,8 @@ struct AttemptResult {
   std::string message;
 };
 
-AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan,
+/// `target` is where `generator` sends (its base URL and headers reach the engine's /metrics).
+AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
                              load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session);
 
 /// One summary of several runs of a level: requests and samples pooled, throughput over the

@@ -11,6 +11,7 @@
 #include "gate/thresholds.hpp"
 #include "load/load_generator.hpp"
 #include "pipeline/execute.hpp"
+#include "pipeline/identify.hpp"
 #include "pipeline/plan.hpp"
 #include "protocol/protocol.hpp"
 
@@ -31,6 +32,7 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
   t.protocol = sim ? e.sim->wire : e.protocol;
   const auto decoder = protocol::MakeProtocol(t.protocol);
   const std::string base = sim ? sims.UrlFor(e) : TrimSlash(e.url);
+  t.base_url = base;
   t.url = base + (e.path.empty() ? std::string(decoder->default_path()) : e.path);
   t.model = e.model;
   t.force_output_length = e.force_output_length;
@@ -90,9 +92,20 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     baseline_path = gate::BaselinePath(ctx.baselines_dir, c.id);
     baseline = gate::LoadBaseline(baseline_path);
   }
-  ctx.results.BeginCase(c, target.url, target.protocol, gate::ToJson(out.data.fingerprint));
+  const std::string unreachable = client::ProbeConnect(target.url, kProbeTimeout);
+  if (unreachable.empty()) {
+    out.data.engine = IdentifyEngine(target);
+    out.data.fingerprint.served_model = out.data.engine.model;
+  }
+  ctx.results.BeginCase(c, target.url, target.protocol, gate::ToJson(out.data.fingerprint),
+                        gate::ToJson(out.data.engine));
   fmt::print("{} ({} at {}, {} run(s) per level)\n", c.id, target.protocol, target.url, c.load.repetitions);
-  if (const std::string why = client::ProbeConnect(target.url, kProbeTimeout); !why.empty()) {
+  if (!out.data.engine.empty()) {
+    fmt::print("  engine: {}{}{}\n", out.data.engine.engine.empty() ? "?" : out.data.engine.engine,
+               out.data.engine.version.empty() ? "" : " " + out.data.engine.version,
+               out.data.engine.model.empty() ? "" : ", model " + out.data.engine.model);
+  }
+  if (const std::string& why = unreachable; !why.empty()) {
     row.status = c.engine.required ? "failed" : "skipped";
     row.message = fmt::format("engine '{}' unreachable at {}: {}", c.engine.name, target.url, why);
     fmt::print("  {}: {}\n", row.status, row.message);
@@ -114,7 +127,7 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
                  out.verdict.reasons.empty() ? "" : out.verdict.reasons.front());
     }
     const AttemptResult result =
-        ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), generator, ctx.results, ctx.session);
+        ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), target, generator, ctx.results, ctx.session);
     gate::CaseData this_attempt = out.data;
     this_attempt.runs = result.runs;
     out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());

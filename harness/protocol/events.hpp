@@ -42,11 +42,13 @@ struct ServerTimings {
 /// Running totals for one response stream. Decoders add to it event by event; the client owns
 /// one per request. Counts only: no payload text is kept.
 struct StreamTally {
-  std::int64_t text_chunks = 0;         ///< events that carried generated text
-  std::int64_t text_bytes = 0;          ///< UTF-8 bytes of generated text
-  std::int64_t token_events = 0;        ///< events the protocol identifies as one token each (TGI)
-  std::int64_t prompt_tokens = -1;      ///< server usage; -1 when the server sent none
-  std::int64_t completion_tokens = -1;  ///< server usage; -1 when the server sent none
+  std::int64_t text_chunks = 0;               ///< events that carried generated text
+  std::int64_t text_bytes = 0;                ///< UTF-8 bytes of generated text
+  std::int64_t token_events = 0;              ///< events the protocol identifies as one token each (TGI)
+  std::int64_t prompt_tokens = -1;            ///< server usage; -1 when the server sent none
+  std::int64_t completion_tokens = -1;        ///< server usage; -1 when the server sent none
+  std::int64_t cached_prompt_tokens = -1;     ///< usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM)
+  std::int64_t evaluated_prompt_tokens = -1;  ///< prompt tokens actually computed (llama.cpp timings.prompt_n)
   ServerTimings timings;
   bool done = false;  ///< the protocol's end-of-stream marker arrived
   std::int64_t malformed_events = 0;

@@ -6,6 +6,7 @@
 
 #include "protocol/json_scan.hpp"
 #include "protocol/openai.hpp"
+#include "protocol/shared_fields.hpp"
 
 namespace llmbench::protocol {
 namespace {
@@ -14,52 +15,45 @@ using simdjson::SUCCESS;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-void ReadUsage(value v, StreamTally& tally) {
-  object usage;
-  if (v.get_object().get(usage) != SUCCESS) return;  // "usage": null on ordinary chunks
-  for (auto field : usage) {
+// Token counts and server timings in seconds (floats). OpenAI `usage` carries the counts,
+// Cerebras `time_info` the timings, Groq `x_groq.usage` both, under these key names.
+void ReadCountFields(object fields, StreamTally& tally) {
+  for (auto field : fields) {
     std::string_view key;
     if (field.unescaped_key().get(key) != SUCCESS) return;
-    if (key == "prompt_tokens")
+    if (key == "prompt_tokens") {
       tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
-    else if (key == "completion_tokens")
+      continue;
+    }
+    if (key == "completion_tokens") {
       tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
-  }
-}
-
-// Cerebras time_info and Groq x_groq.usage: seconds as floats, same key names.
-void ReadSecondsTimings(object timings, StreamTally& tally) {
-  for (auto field : timings) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
+      continue;
+    }
+    if (key == "prompt_tokens_details") {  // OpenAI, vLLM: {"cached_tokens": N}
+      object details;
+      value v;
+      double cached = -1;
+      if (field.value().get_object().get(details) == SUCCESS &&
+          details.find_field_unordered("cached_tokens").get(v) == SUCCESS) {
+        cached = NumberOr(v, -1);
+      }
+      if (cached >= 0) tally.cached_prompt_tokens = static_cast<std::int64_t>(cached);
+      continue;
+    }
+    std::int64_t* slot = key == "queue_time"        ? &tally.timings.queue_ns
+                         : key == "prompt_time"     ? &tally.timings.prompt_ns
+                         : key == "completion_time" ? &tally.timings.completion_ns
+                         : key == "total_time"      ? &tally.timings.total_ns
+                                                    : nullptr;
+    if (slot == nullptr) continue;
     const double s = NumberOr(field.value(), -1);
-    if (s < 0) continue;
-    if (key == "queue_time")
-      tally.timings.queue_ns = SecondsToNs(s);
-    else if (key == "prompt_time")
-      tally.timings.prompt_ns = SecondsToNs(s);
-    else if (key == "completion_time")
-      tally.timings.completion_ns = SecondsToNs(s);
-    else if (key == "total_time")
-      tally.timings.total_ns = SecondsToNs(s);
+    if (s >= 0) *slot = SecondsToNs(s);
   }
 }
 
-// llama.cpp server `timings`: prompt_ms / predicted_ms (milliseconds, floats).
-void ReadLlamaCppTimings(object timings, StreamTally& tally) {
-  for (auto field : timings) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
-    const double ms = NumberOr(field.value(), -1);
-    if (ms < 0) continue;
-    if (key == "prompt_ms")
-      tally.timings.prompt_ns = SecondsToNs(ms / 1e3);
-    else if (key == "predicted_ms")
-      tally.timings.completion_ns = SecondsToNs(ms / 1e3);
-  }
-  if (tally.timings.prompt_ns >= 0 && tally.timings.completion_ns >= 0) {
-    tally.timings.total_ns = tally.timings.prompt_ns + tally.timings.completion_ns;
-  }
+void ReadCountsAndSeconds(value v, StreamTally& tally) {
+  object fields;
+  if (v.get_object().get(fields) == SUCCESS) ReadCountFields(fields, tally);  // "usage": null is common
 }
 
 void ReadGroq(value v, StreamTally& tally) {
@@ -68,28 +62,9 @@ void ReadGroq(value v, StreamTally& tally) {
   for (auto field : groq) {
     std::string_view key;
     if (field.unescaped_key().get(key) != SUCCESS) return;
-    object usage;
-    if (key == "usage" && field.value().get_object().get(usage) == SUCCESS) {
-      ReadSecondsTimings(usage, tally);
-    }
+    value usage;
+    if (key == "usage" && field.value().get(usage) == SUCCESS) ReadCountsAndSeconds(usage, tally);
   }
-}
-
-void ReadError(value v, StreamTally& tally) {
-  std::string_view message;
-  object error;
-  if (v.get_string().get(message) == SUCCESS) {
-    // plain string
-  } else if (v.get_object().get(error) == SUCCESS) {
-    for (auto field : error) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) == SUCCESS && key == "message") {
-        if (field.value().get_string().get(message) != SUCCESS) message = {};
-        break;
-      }
-    }
-  }
-  if (tally.error.empty()) tally.error = message.empty() ? "error object in stream" : std::string(message);
 }
 
 // Adds the text of one choice; returns its byte count. Chat puts it in delta.content (or
@@ -146,7 +121,7 @@ class OpenAi final : public Protocol {
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
     if (event.event == "error") {
-      if (tally.error.empty()) tally.error = std::string(event.data);
+      ReadErrorEvent(scratch_, event.data, tally);
       return EventKind::Error;
     }
     if (event.data == "[DONE]") {
@@ -172,18 +147,14 @@ class OpenAi final : public Protocol {
           object choice;
           if (c.get_object().get(choice) == SUCCESS) bytes += ReadChoice(choice, tally);
         }
-      } else if (key == "usage") {
-        ReadUsage(v, tally);
-      } else if (key == "time_info") {
-        object t;
-        if (v.get_object().get(t) == SUCCESS) ReadSecondsTimings(t, tally);
+      } else if (key == "usage" || key == "time_info") {
+        ReadCountsAndSeconds(v, tally);
       } else if (key == "timings") {
-        object t;
-        if (v.get_object().get(t) == SUCCESS) ReadLlamaCppTimings(t, tally);
+        ReadLlamaCppTimings(v, tally);
       } else if (key == "x_groq") {
         ReadGroq(v, tally);
       } else if (key == "error") {
-        ReadError(v, tally);
+        ReadErrorValue(v, tally);
         error = true;
       }
     }

@@ -1,4 +1,4 @@
-// Factories for the OpenAI-compatible protocols, and a helper shared with TGI.
+// Factories for the wire protocols, and the request-body helper they share.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -13,6 +13,9 @@ namespace llmbench::protocol {
 std::unique_ptr<Protocol> MakeOpenAiChat();
 std::unique_ptr<Protocol> MakeOpenAiCompletions();
 std::unique_ptr<Protocol> MakeTgi();
+std::unique_ptr<Protocol> MakeOllamaGenerate();
+std::unique_ptr<Protocol> MakeOllamaChat();
+std::unique_ptr<Protocol> MakeLlamaCppCompletion();
 
 /// Applies the engine's `extra_body` (a JSON object, validated at scenario load) as an RFC 7396
 /// merge patch, so users can set or remove any field the server understands.

@@ -36,6 +36,8 @@ class Protocol {
   virtual ~Protocol() = default;
   virtual std::string_view name() const = 0;
   virtual std::string_view default_path() const = 0;
+  /// How the response body is cut into events.
+  virtual Framing framing() const { return Framing::Sse; }
   virtual HttpRequest BuildRequest(const GenerationRequest& request) const = 0;
   /// Classifies one SSE event and adds what it carries to `tally`. Never throws.
   virtual EventKind Decode(const SseEvent& event, StreamTally& tally) = 0;
@@ -47,6 +49,9 @@ class Protocol {
 inline constexpr std::string_view kOpenAiChat = "openai-chat";
 inline constexpr std::string_view kOpenAiCompletions = "openai-completions";
 inline constexpr std::string_view kTgi = "tgi";
+inline constexpr std::string_view kOllamaGenerate = "ollama-generate";
+inline constexpr std::string_view kOllamaChat = "ollama-chat";
+inline constexpr std::string_view kLlamaCppCompletion = "llamacpp-completion";
 
 /// The registered protocol names, for validation messages.
 const std::vector<std::string>& ProtocolNames();

@@ -7,7 +7,8 @@ void Protocol::OnHeader(std::string_view, std::string_view, StreamTally&) const 
 
 const std::vector<std::string>& ProtocolNames() {
   static const std::vector<std::string> names{std::string(kOpenAiChat), std::string(kOpenAiCompletions),
-                                              std::string(kTgi)};
+                                              std::string(kTgi),        std::string(kOllamaGenerate),
+                                              std::string(kOllamaChat), std::string(kLlamaCppCompletion)};
   return names;
 }
 
@@ -15,6 +16,9 @@ std::unique_ptr<Protocol> MakeProtocol(std::string_view name) {
   if (name == kOpenAiChat) return MakeOpenAiChat();
   if (name == kOpenAiCompletions) return MakeOpenAiCompletions();
   if (name == kTgi) return MakeTgi();
+  if (name == kOllamaGenerate) return MakeOllamaGenerate();
+  if (name == kOllamaChat) return MakeOllamaChat();
+  if (name == kLlamaCppCompletion) return MakeLlamaCppCompletion();
   return nullptr;
 }
 

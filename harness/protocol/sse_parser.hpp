@@ -8,6 +8,10 @@
 
 namespace llmbench::protocol {
 
+/// How a response body is cut into events: Server-Sent Events, or newline-delimited JSON
+/// (Ollama's native API), where every non-blank line is one event's data.
+enum class Framing : std::uint8_t { Sse, JsonLines };
+
 /// One dispatched event. Views are valid only during the callback.
 struct SseEvent {
   std::string_view event;  ///< "event:" field; "" means the default type "message"
@@ -16,9 +20,15 @@ struct SseEvent {
 };
 
 /// Byte-fed SSE state machine. Handles "\n", "\r\n" and lone "\r" line ends (also split across
-/// reads), ":" comments (servers' keep-alive pings), multi-line "data:", "event:"/"id:", a final
-/// event without its blank line (Finish), and events split at any byte. Not thread-safe; one
-/// per stream. Allocates only when an event is larger than any seen before on this parser.
+/// reads), a leading UTF-8 byte-order mark, ":" comments (servers' keep-alive pings), multi-line
+/// "data:", "event:"/"id:", a final event without its blank line (Finish), and events split at any
+/// byte. Unlike the spec, an event whose data is empty (a bare "data" or "data:" line, which
+/// WHATWG dispatches with data "") is not dispatched: no protocol gives it a meaning, and decoders
+/// would count it as malformed.
+/// One extension: an "error:" field line (older llama.cpp servers send `error: {...}`, which a
+/// WHATWG parser would ignore) dispatches an event of type "error" carrying that value, so a
+/// server's error is never lost. Not thread-safe; one per stream. Allocates only when an event
+/// is larger than any seen before on this parser.
 class SseParser {
  public:
   /// Feeds `bytes`; calls on_event(const SseEvent&) for each complete event, in order.
@@ -31,11 +41,16 @@ class SseParser {
   bool Finish(OnEvent&& on_event);
 
   std::int64_t comments() const noexcept { return comments_; }
-  void Reset();
+  /// Clears all state for a new stream framed as `framing`.
+  void Reset(Framing framing = Framing::Sse);
 
  private:
   /// Processes one complete line (without its terminator); true when an event is ready.
   bool Line(std::string_view line);
+  /// Consumes the stream's leading byte-order mark (EF BB BF), even split across feeds; bytes
+  /// that turn out not to be one are kept as line content.
+  const char* SkipBom(const char* p, const char* end);
+  bool Ready() const { return has_error_ || (has_data_ && !data_.empty()); }
   SseEvent Current() const { return {event_, data_, id_}; }
   void ClearEvent();
 
@@ -44,7 +59,10 @@ class SseParser {
   std::string event_;
   std::string id_;
   bool has_data_ = false;
-  bool skip_lf_ = false;  ///< previous chunk ended with '\r': a leading '\n' belongs to it
+  bool has_error_ = false;   ///< an "error:" field was seen in this event
+  bool skip_lf_ = false;     ///< previous chunk ended with '\r': a leading '\n' belongs to it
+  bool json_lines_ = false;  ///< Framing::JsonLines
+  int bom_seen_ = 0;         ///< bytes of a leading byte-order mark matched; -1 once past it
   std::int64_t comments_ = 0;
 };
 
@@ -52,6 +70,7 @@ template <class OnEvent>
 void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
+  if (bom_seen_ >= 0) p = SkipBom(p, end);
   if (skip_lf_ && p != end) {
     skip_lf_ = false;
     if (*p == '\n') ++p;
@@ -91,15 +110,17 @@ void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
 template <class OnEvent>
 bool SseParser::Finish(OnEvent&& on_event) {
   bool truncated = false;
+  if (bom_seen_ > 0) partial_.insert(0, "\xEF\xBB\xBF", static_cast<std::size_t>(bom_seen_));
+  bom_seen_ = -1;
   if (!partial_.empty()) {
     truncated = true;
     std::string line = std::move(partial_);
     partial_.clear();
     Line(line);
   }
-  if (has_data_) {
+  if (has_data_ || has_error_) {
     truncated = true;
-    on_event(Current());
+    if (Ready()) on_event(Current());
   }
   ClearEvent();
   return truncated;

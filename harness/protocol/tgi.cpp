@@ -9,6 +9,7 @@
 
 #include "protocol/json_scan.hpp"
 #include "protocol/openai.hpp"
+#include "protocol/shared_fields.hpp"
 
 namespace llmbench::protocol {
 namespace {
@@ -50,6 +51,10 @@ class Tgi final : public Protocol {
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
+    if (event.event == "error") {
+      ReadErrorEvent(scratch_, event.data, tally);
+      return EventKind::Error;
+    }
     simdjson::ondemand::document doc;
     object root;
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {

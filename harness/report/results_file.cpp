@@ -62,7 +62,7 @@ ResultsFile::~ResultsFile() {
 }
 
 void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
-                            const nlohmann::json& fingerprint) {
+                            const nlohmann::json& fingerprint, const nlohmann::json& engine_identity) {
   cases_.push_back({{{"id", c.id},
                      {"engine", c.engine.name},
                      {"class", c.prompt_class.name},
@@ -72,12 +72,14 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
                      {"status", "running"},
                      {"message", ""},
                      {"labels", c.labels},
-                     {"fingerprint", fingerprint}},
+                     {"fingerprint", fingerprint},
+                     {"engine_identity", engine_identity}},
                     {}});
   Write();
 }
 
-void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome) {
+void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
+                         const std::string& engine_metrics_problem) {
   std::string records = "[";
   for (const auto& r : outcome.records) {
     if (records.size() > 1) records += ",\n";
@@ -86,6 +88,7 @@ void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summa
   records += "]";
   nlohmann::json entry = gate::ToJson(run);
   entry["summary"] = gate::ToJson(summary);
+  if (!engine_metrics_problem.empty()) entry["engine_metrics_problem"] = engine_metrics_problem;
   cases_.back().runs.emplace_back(std::move(entry), std::move(records));
   Write();
 }

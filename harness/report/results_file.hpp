@@ -30,10 +30,12 @@ class ResultsFile {
 
   /// Starts a case entry (status "running") and writes the file.
   void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
-                 const nlohmann::json& fingerprint);
+                 const nlohmann::json& fingerprint, const nlohmann::json& engine_identity);
   /// Adds a finished run (one repetition of a level: what the gate reads, its summary and every
   /// record) to the current case and rewrites the file.
-  void AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome);
+  /// `engine_metrics_problem`: why the engine's /metrics gave nothing (or less) for this run.
+  void AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
+              const std::string& engine_metrics_problem = {});
   /// Sets the current case's per-level summaries (pooled over the last attempt's runs: what
   /// thresholds and reports read) and rewrites the file.
   void SetLevels(const std::vector<metrics::Summary>& levels);

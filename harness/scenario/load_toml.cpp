@@ -51,7 +51,8 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
               "add [classes.<name>] with input_tokens and output_tokens");
   if (const auto* slo = r.Table("slo")) s.slo = ReadSlo(TableReader(*slo, "slo", ctx));
   if (const auto* gate = r.Table("gate")) s.gate = ReadGate(TableReader(*gate, "gate", ctx));
-  if (const auto* thresholds = r.Array("thresholds")) s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo);
+  if (const auto* thresholds = r.Array("thresholds"))
+    s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo, s.engines);
   r.RejectUnknownKeys();
   return s;
 }

@@ -55,10 +55,16 @@ struct SimSettings {
   std::uint64_t drift_seed = 0;
 };
 
+/// An engine's Prometheus endpoint ([engines.<name>.metrics]), scraped around every run.
+struct MetricsEndpoint {
+  std::string url = "/metrics";  ///< a path under the engine's URL, or an absolute http(s):// URL
+  Nanoseconds interval{0};       ///< also scrape this often during a run; 0 = before and after only
+};
+
 /// One engine under test.
 struct Engine {
   std::string name;
-  std::string protocol;  ///< "openai-chat" | "openai-completions" | "tgi" | "sim"
+  std::string protocol;  ///< protocol::ProtocolNames() ("openai-chat", "tgi", "ollama-chat", …) or "sim"
   std::string url;       ///< base URL, e.g. http://127.0.0.1:8000 ("" for the embedded sim)
   std::string path;      ///< request path; "" = the protocol's default
   std::string model;
@@ -72,6 +78,7 @@ struct Engine {
   std::optional<double> price_per_million_input;   ///< USD per 1M input tokens (hosted APIs)
   std::optional<double> price_per_million_output;  ///< USD per 1M output tokens
   std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
+  std::optional<MetricsEndpoint> metrics;          ///< scrape the engine's /metrics around each run
   std::vector<std::string> labels;
 };
 

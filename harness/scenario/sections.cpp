@@ -112,6 +112,23 @@ Engine ReadEngine(const std::string& name, TableReader r) {
   } else if (sim) {
     e.sim = SimSettings{};
   }
+  if (const auto* metrics = r.Table("metrics")) {
+    TableReader m(*metrics, r.KeyPath("metrics"), r.context());
+    MetricsEndpoint endpoint;
+    endpoint.url = m.InterpolatedString("url").value_or("/metrics");
+    if (endpoint.url.empty() || (endpoint.url.front() != '/' && endpoint.url.rfind("http://", 0) != 0 &&
+                                 endpoint.url.rfind("https://", 0) != 0)) {
+      m.Error("url", fmt::format("'{}' is neither a path ('/metrics') nor an http(s):// URL", endpoint.url));
+    }
+    if (const auto interval = m.Duration("interval")) {
+      if (interval->count() != 0 && *interval < std::chrono::milliseconds(100)) {
+        m.Error("interval", "scraping more often than every 100ms would load the engine", "e.g. interval = \"1s\"");
+      }
+      endpoint.interval = *interval;
+    }
+    m.RejectUnknownKeys();
+    e.metrics = endpoint;
+  }
   if (r.table().contains("api_key")) {
     r.Accept("api_key");
     r.Error("api_key", "API keys are never read from scenario files",
@@ -285,7 +302,9 @@ Slo ReadSlo(TableReader r) {
 }
 
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
-                                          const Slo& slo) {
+                                          const Slo& slo, const std::vector<Engine>& engines) {
+  const bool scraped =
+      std::any_of(engines.begin(), engines.end(), [](const Engine& e) { return e.metrics.has_value(); });
   std::vector<ThresholdSpec> out;
   for (const auto& node : rules) {
     ThresholdSpec t;
@@ -317,6 +336,12 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
         (parsed->metric == "goodput" || parsed->metric == "goodput_throughput" || parsed->metric == "slo_attainment")) {
       error = {"goodput counts requests that meet the SLOs, and no [slo] table declares any",
                "add [slo] with ttft, tpot and/or e2e (e.g. ttft = \"500ms\")", 0};
+      parsed.reset();
+    }
+    if (parsed && !scraped &&
+        (parsed->metric.rfind("server.", 0) == 0 || parsed->metric == "server_output_tokens_discrepancy")) {
+      error = {"this rule reads the engine's /metrics, and no engine has a [metrics] table",
+               "add [engines.<name>.metrics] (url = \"/metrics\" by default)", 0};
       parsed.reset();
     }
     if (parsed) {

@@ -18,7 +18,8 @@ std::vector<Engine> ReadEngines(const toml::table& engines, const LoadContext& c
 SimSettings ReadSimSettings(TableReader r);
 std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
                                      const std::vector<Engine>& engines);
+/// `engines` tells whether server.* rules can be checked (an engine with [metrics]).
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
-                                          const Slo& slo);
+                                          const Slo& slo, const std::vector<Engine>& engines);
 
 }  // namespace llmbench::scenario

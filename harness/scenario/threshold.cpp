@@ -16,6 +16,11 @@ namespace llmbench::scenario {
 namespace {
 
 constexpr std::array<std::string_view, 8> kStatistics{"mean", "stddev", "min", "max", "p50", "p90", "p95", "p99"};
+// What protocol::ScrapeStatistics derives from an engine's /metrics.
+constexpr std::array<std::string_view, 9> kServerStatistics{"delta", "max", "mean", "last", "count",
+                                                            "sum",   "p50", "p90",  "p99"};
+
+bool IsOpChar(char ch) { return ch == '<' || ch == '>' || ch == '=' || ch == '!'; }
 
 // A tiny cursor over the rule text that remembers offsets for error messages.
 struct Cursor {
@@ -84,6 +89,8 @@ std::string_view ToString(Comparison c) {
       return ">";
     case Comparison::GreaterEqual:
       return ">=";
+    case Comparison::Equal:
+      return "==";
   }
   return "?";
 }
@@ -105,13 +112,31 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
     statistic_at = c.pos;
     statistic = c.Take(IsIdentChar);
   }
-  if (metric == "errors") {
+  if (metric == "server") {  // server.<family>.<statistic>, e.g. server.vllm:num_preemptions_total.delta
+    const std::string key(c.Take([](char ch) { return ch != ' ' && ch != '\t' && !IsOpChar(ch); }));
+    const std::string full = statistic + key;
+    const auto dot = full.rfind('.');
+    const std::string family = dot == std::string::npos ? full : full.substr(0, dot);
+    const std::string stat = dot == std::string::npos ? "" : full.substr(dot + 1);
+    const std::string stats = fmt::format("{}", fmt::join(kServerStatistics, ", "));
+    if (family.empty() || stat.empty()) {
+      return fail(statistic_at, "expected server.<metric family>.<statistic>",
+                  fmt::format("e.g. server.vllm:num_preemptions_total.delta == 0; statistics: {}", stats));
+    }
+    if (std::find(kServerStatistics.begin(), kServerStatistics.end(), stat) == kServerStatistics.end()) {
+      return fail(statistic_at + dot + 1, fmt::format("unknown statistic '{}' of a server metric", stat),
+                  fmt::format("one of {}", stats));
+    }
+    metric = "server." + family;
+    statistic = stat;
+  } else if (metric == "errors") {
     if (statistic != "rate") return fail(statistic_at, "errors has one statistic: rate", "write errors.rate < 1%");
     metric = "error_rate";
     statistic.clear();
   }
-  const metrics::MetricInfo* info = metrics::FindMetric(metric);
-  if (!info) {
+  const bool server = metric.rfind("server.", 0) == 0;
+  const metrics::MetricInfo* info = server ? nullptr : metrics::FindMetric(metric);
+  if (!info && !server) {
     const auto ids = MetricIds();
     const std::string close = ClosestMatch(metric, ids);
     return fail(
@@ -119,11 +144,11 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
         close.empty() ? fmt::format("metrics: {}", fmt::join(ids, ", ")) : fmt::format("did you mean '{}'?", close));
   }
   const std::string stats = fmt::format("{}", fmt::join(kStatistics, ", "));
-  if (info->scope == metrics::Scope::PerLevel && !statistic.empty()) {
+  if (info && info->scope == metrics::Scope::PerLevel && !statistic.empty()) {
     return fail(statistic_at, fmt::format("{} is one number per level and has no statistic '{}'", metric, statistic),
                 fmt::format("write {} <op> <value>", metric));
   }
-  if (info->scope == metrics::Scope::PerRequest) {
+  if (info && info->scope == metrics::Scope::PerRequest) {
     if (statistic.empty()) {
       return fail(c.pos, fmt::format("{} is a per-request distribution: name a statistic", metric),
                   fmt::format("one of {}, e.g. {}.p95", stats, metric));
@@ -134,7 +159,7 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
   }
   c.SkipSpaces();
   const std::size_t op_at = c.pos;
-  const std::string_view op = c.Take([](char ch) { return ch == '<' || ch == '>' || ch == '=' || ch == '!'; });
+  const std::string_view op = c.Take(IsOpChar);
   ParsedThreshold t{metric, statistic, Comparison::Less, 0};
   if (op == "<")
     t.op = Comparison::Less;
@@ -144,9 +169,11 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
     t.op = Comparison::Greater;
   else if (op == ">=")
     t.op = Comparison::GreaterEqual;
+  else if (op == "==")
+    t.op = Comparison::Equal;
   else
     return fail(op_at, op.empty() ? "expected a comparison" : fmt::format("'{}' is not a comparison", op),
-                "one of <, <=, >, >=");
+                "one of <, <=, >, >=, ==");
   c.SkipSpaces();
   const std::size_t number_at = c.pos;
   double number = 0;
@@ -158,6 +185,15 @@ std::optional<ParsedThreshold> ParseThreshold(std::string_view text, ThresholdEr
   const std::size_t unit_at = c.pos;
   std::string_view unit = text.substr(c.pos);
   while (!unit.empty() && (unit.back() == ' ' || unit.back() == '\t')) unit.remove_suffix(1);
+  if (server) {  // the engine's own numbers, in its own units: no unit to convert
+    if (!unit.empty()) {
+      return fail(unit_at,
+                  fmt::format("{}.{} is the engine's number as it reports it and takes no unit", metric, statistic),
+                  "remove the unit");
+    }
+    t.value = number;
+    return t;
+  }
   const auto value = ToCatalogUnit(*info, number, unit, error);
   if (!value) {
     error.offset = unit.empty() ? number_at : unit_at;

@@ -19,13 +19,14 @@
 
 namespace llmbench::scenario {
 
-enum class Comparison { Less, LessEqual, Greater, GreaterEqual };
+enum class Comparison { Less, LessEqual, Greater, GreaterEqual, Equal };
 
 std::string_view ToString(Comparison c);
 
 /// A parsed rule; `value` is in the catalogue unit of `metric` (ms, fraction, tok/s, ...).
 struct ParsedThreshold {
-  std::string metric;     ///< catalogue id ("errors.rate" → "error_rate")
+  std::string metric;     ///< catalogue id ("errors.rate" → "error_rate"), or "server.<family>"
+                          ///< for a statistic of the engine's own /metrics (kServerStatistics)
   std::string statistic;  ///< "" for per-level metrics
   Comparison op = Comparison::Less;
   double value = 0;

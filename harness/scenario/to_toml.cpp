@@ -75,6 +75,11 @@ toml::table EngineTable(const Engine& e) {
   if (e.price_per_million_output) t.insert("price_per_million_output", *e.price_per_million_output);
   if (!e.labels.empty()) t.insert("labels", Strings(e.labels));
   if (e.sim) t.insert("simulator", SimTable(*e.sim));
+  if (e.metrics) {
+    toml::table m{{"url", e.metrics->url}};
+    if (e.metrics->interval.count() > 0) m.insert("interval", Dur(e.metrics->interval));
+    t.insert("metrics", std::move(m));
+  }
   return t;
 }
 

@@ -1,5 +1,6 @@
 #include "sim/sim_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>  // before Boost 1.74 asio: awaitable.hpp uses std::exchange
 
@@ -15,6 +16,7 @@
 
 #include "base/clock.hpp"
 #include "base/token_estimate.hpp"
+#include "base/version.hpp"
 #include "sim/batching_model.hpp"
 #include "sim/faults.hpp"
 #include "sim/request_parse.hpp"
@@ -75,6 +77,13 @@ struct SimServer::Impl {
   std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
   std::int64_t served = 0;
   std::int64_t started_ns = NowNs();  ///< reset when serving starts
+  // What /metrics exposes, as engines do (Prometheus text format, family prefix llmbench_sim:).
+  std::int64_t prompt_tokens_total = 0;
+  std::int64_t generation_tokens_total = 0;
+  static constexpr std::array<double, 10> kE2eBuckets{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  std::array<std::int64_t, kE2eBuckets.size() + 1> e2e_buckets{};  ///< per bucket (not cumulative), last = +Inf
+  double e2e_sum_s = 0;
+  std::string MetricsText() const;
   std::thread thread;
 };
 
@@ -160,8 +169,23 @@ awaitable<bool> SimServer::Impl::SendStatus(tcp::socket& socket, const http::req
 awaitable<bool> SimServer::Impl::Handle(tcp::socket& socket, const http::request<http::string_body>& req) {
   const std::string target(req.target());
   if (req.method() == http::verb::get && (target == "/health" || target == "/v1/models")) {
-    co_return co_await SendStatus(socket, req, http::status::ok,
-                                  R"({"object":"list","data":[{"id":"llmbench-sim","object":"model"}]})", Fault::None);
+    co_return co_await SendStatus(
+        socket, req, http::status::ok,
+        R"({"object":"list","data":[{"id":"llmbench-sim","object":"model","owned_by":"llmbench"}]})", Fault::None);
+  }
+  if (req.method() == http::verb::get && target == "/metrics") {
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.keep_alive(req.keep_alive());
+    res.body() = MetricsText();
+    res.prepare_payload();
+    error_code ec;
+    co_await http::async_write(socket, res, kRedirect(ec));
+    co_return !ec;
+  }
+  if (req.method() == http::verb::get && target == "/version") {
+    co_return co_await SendStatus(socket, req, http::status::ok, fmt::format(R"({{"version":"{}"}})", kVersion),
+                                  Fault::None);
   }
   std::string error;
   auto parsed = ParseRequest(req.method() == http::verb::post, target, req.body(), error);
@@ -285,8 +309,41 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   if (ok) co_await net::async_write(socket, http::make_chunk_last(), kRedirect(ec));
   truth.output_tokens = sent_tokens;
   truth.done_ns = NowNs();
+  prompt_tokens_total += request.input_tokens;
+  generation_tokens_total += sent_tokens;
+  const double e2e_s = static_cast<double>(truth.done_ns - truth.arrived_ns) / 1e9;
+  e2e_sum_s += e2e_s;
+  ++e2e_buckets[static_cast<std::size_t>(std::lower_bound(kE2eBuckets.begin(), kE2eBuckets.end(), e2e_s) -
+                                         kE2eBuckets.begin())];
   ReleaseSlot();
   co_return ok && !ec;
+}
+
+std::string SimServer::Impl::MetricsText() const {
+  std::string out = fmt::format(
+      "# HELP llmbench_sim:requests_total Requests served.\n"
+      "# TYPE llmbench_sim:requests_total counter\n"
+      "llmbench_sim:requests_total {}\n"
+      "# TYPE llmbench_sim:prompt_tokens_total counter\n"
+      "llmbench_sim:prompt_tokens_total {}\n"
+      "# TYPE llmbench_sim:generation_tokens_total counter\n"
+      "llmbench_sim:generation_tokens_total {}\n"
+      "# TYPE llmbench_sim:num_requests_running gauge\n"
+      "llmbench_sim:num_requests_running {}\n"
+      "# TYPE llmbench_sim:num_requests_waiting gauge\n"
+      "llmbench_sim:num_requests_waiting {}\n"
+      "# TYPE llmbench_sim:e2e_request_latency_seconds histogram\n",
+      served, prompt_tokens_total, generation_tokens_total, active, waiting.size());
+  std::int64_t cumulative = 0;
+  for (std::size_t i = 0; i < kE2eBuckets.size(); ++i) {
+    cumulative += e2e_buckets[i];
+    out += fmt::format("llmbench_sim:e2e_request_latency_seconds_bucket{{le=\"{}\"}} {}\n", kE2eBuckets[i], cumulative);
+  }
+  cumulative += e2e_buckets.back();
+  out += fmt::format("llmbench_sim:e2e_request_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+  out += fmt::format("llmbench_sim:e2e_request_latency_seconds_sum {}\n", e2e_sum_s);
+  out += fmt::format("llmbench_sim:e2e_request_latency_seconds_count {}\n", cumulative);
+  return out;
 }
 
 SimServer::SimServer(SimServerOptions options) {

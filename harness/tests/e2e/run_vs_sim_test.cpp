@@ -245,3 +245,40 @@ BOOST_AUTO_TEST_CASE(a_run_killed_half_way_keeps_what_it_measured) {
   }
   BOOST_TEST(lines >= records_seen);
 }
+
+BOOST_AUTO_TEST_CASE(engine_identity_and_metrics_reach_results_and_a_threshold_on_a_counter_fails_the_case) {
+  TempDir dir("metrics");
+  Sim sim(dir, {"prefill_base=2ms", "prefill_per_token=0ns", "decode_step=1ms", "jitter=0"});
+  std::ofstream(dir / "metrics.toml")
+      << "schema = 1\nthresholds = [\n"
+         "  \"server.llmbench_sim:generation_tokens_total.delta == 0\",\n"  // 16 requests × 8 tokens: fails
+         "  \"server_output_tokens_discrepancy < 1%\",\n"
+         "  \"server.llmbench_sim:num_requests_running.max <= 4\",\n"
+         "]\n[engines.target]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:"
+      << sim.port
+      << "\"\nmodel = \"m\"\n[engines.target.metrics]\ninterval = \"100ms\"\n"
+         "[classes.c]\ninput_tokens = 64\noutput_tokens = 8\n"
+         "[load]\nconcurrency = [4]\nrequests = 16\nwarmup = 2\nrepetitions = 1\n";
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "metrics.toml" + " --out " + dir / "out");
+  BOOST_TEST(code == 1, output);
+  const json results = ReadJson(dir / "out/results.json");
+  const json& c = results["cases"][0];
+  BOOST_TEST(c["engine_identity"]["engine"] == "llmbench simulator");
+  BOOST_TEST(!c["engine_identity"]["version"].get<std::string>().empty());
+  BOOST_TEST(c["fingerprint"]["served_model"] == "llmbench-sim");
+  const json level = c["levels"][0]["summary"]["level"];
+  // Scraped after the warm-up: exactly the measured requests.
+  BOOST_TEST(level["server.llmbench_sim:generation_tokens_total.delta"].get<double>() == 16 * 8);
+  BOOST_TEST(level["server.llmbench_sim:requests_total.delta"].get<double>() == 16);
+  BOOST_TEST(level["server.llmbench_sim:e2e_request_latency_seconds.count"].get<double>() == 16);
+  BOOST_TEST(level["server.llmbench_sim:e2e_request_latency_seconds.p50"].get<double>() > 0);
+  BOOST_TEST(level["server_output_tokens_discrepancy"].get<double>() == 0);
+  const json verdicts = ReadJson(dir / "out/verdicts.json");
+  const json& t = verdicts[0]["thresholds"];
+  BOOST_TEST_REQUIRE(t.size() == 3u);
+  BOOST_TEST(t[0]["passed"] == false);
+  BOOST_TEST(t[0]["measured"].get<double>() == 128);
+  BOOST_TEST(t[1]["passed"] == true);
+  BOOST_TEST(t[2]["passed"] == true);
+  BOOST_TEST(output.find("server.llmbench_sim:generation_tokens_total.delta == 0") != std::string::npos, output);
+}

@@ -71,8 +71,10 @@ BOOST_AUTO_TEST_CASE(llamacpp_timings_are_read_in_milliseconds) {
   BOOST_TEST(d.tally.prompt_tokens == 5);
 }
 
-BOOST_AUTO_TEST_CASE(groq_x_groq_usage_timings) {
+BOOST_AUTO_TEST_CASE(groq_x_groq_usage_timings_and_token_counts) {
   const auto d = DecodeFile(kOpenAiChat, "groq_chat.sse");
+  BOOST_TEST(d.tally.prompt_tokens == 9);  // Groq sends its counts only inside x_groq.usage
+  BOOST_TEST(d.tally.completion_tokens == 1);
   BOOST_TEST(d.tally.timings.queue_ns == 20'000'000);
   BOOST_TEST(d.tally.timings.total_ns == 5'000'000);
   BOOST_TEST(d.tally.text_chunks == 1);
@@ -125,6 +127,17 @@ BOOST_AUTO_TEST_CASE(error_objects_inside_streams) {
   BOOST_TEST(d.tally.error == "upstream overloaded");
 }
 
+BOOST_AUTO_TEST_CASE(error_events_give_the_server_message) {
+  const auto llama = DecodeFile(kOpenAiChat, "llamacpp_error_field.sse");
+  BOOST_TEST(llama.tally.error == "the request exceeds the available context size, try increasing it");
+  BOOST_TEST(llama.tally.done);  // its [DONE] still came: the error must decide, not the marker
+  BOOST_TEST(DecodeFile(kOpenAiChat, "openai_event_error.sse").tally.error == "upstream overloaded");
+  BOOST_TEST(DecodeStream(kOpenAiChat, "event: error\ndata: plain words\n\n").tally.error == "plain words");
+  BOOST_TEST(DecodeStream(kOpenAiChat, "event: error\ndata: \"quoted\"\n\n").tally.error == "quoted");
+  BOOST_TEST(DecodeStream(kOpenAiChat, "error:\n\n").tally.error == "error event in stream");
+  BOOST_TEST(DecodeStream(kTgi, "event: error\ndata: {\"error\":\"x\"}\n\n").tally.error == "x");
+}
+
 BOOST_AUTO_TEST_CASE(non_json_and_truncated_json_are_malformed_not_fatal) {
   for (std::string_view protocol : {kOpenAiChat, kOpenAiCompletions, kTgi}) {
     const auto d = DecodeStream(protocol,
@@ -132,8 +145,8 @@ BOOST_AUTO_TEST_CASE(non_json_and_truncated_json_are_malformed_not_fatal) {
                                 "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n"
                                 "data: [1,2]\n\n"
                                 "data: {\"a\":1}}\n\n"
-                                "data: \n\n");
-    BOOST_TEST(d.tally.malformed_events == 5, protocol);
+                                "data: \n\n");  // empty data: not an event at all
+    BOOST_TEST(d.tally.malformed_events == 4, protocol);
     BOOST_TEST(d.tally.text_chunks == 0, protocol);
     for (auto k : d.kinds) BOOST_TEST((k == EventKind::Malformed), protocol);
   }
@@ -165,6 +178,44 @@ BOOST_AUTO_TEST_CASE(request_bodies_force_length_and_merge_extra_body) {
   BOOST_TEST(!plain.contains("ignore_eos"));
   BOOST_TEST(plain["stream_options"]["include_usage"] == true);
   BOOST_TEST(plain["prompt"] == "hi \"there\"");
+}
+
+BOOST_AUTO_TEST_CASE(native_protocols_build_their_own_requests_and_framing) {
+  const GenerationRequest r{
+      .model = "llama3.2", .prompt = "Tell me", .max_tokens = 64, .force_length = true, .temperature = 0.0};
+  const auto generate = MakeProtocol(kOllamaGenerate)->BuildRequest(r);
+  BOOST_TEST(generate.path == "/api/generate");
+  auto body = nlohmann::json::parse(generate.body);
+  BOOST_TEST(body["prompt"] == "Tell me");
+  BOOST_TEST(body["raw"] == true);
+  BOOST_TEST(body["options"]["num_predict"] == 64);
+  BOOST_TEST(body["options"]["temperature"] == 0.0);
+  BOOST_TEST((MakeProtocol(kOllamaGenerate)->framing() == Framing::JsonLines));
+  const auto chat = MakeProtocol(kOllamaChat)->BuildRequest(r);
+  BOOST_TEST(chat.path == "/api/chat");
+  BOOST_TEST(nlohmann::json::parse(chat.body)["messages"][0]["content"] == "Tell me");
+  const auto completion = MakeProtocol(kLlamaCppCompletion)->BuildRequest(r);
+  BOOST_TEST(completion.path == "/completion");
+  body = nlohmann::json::parse(completion.body);
+  BOOST_TEST(body["n_predict"] == 64);
+  BOOST_TEST(body["ignore_eos"] == true);
+  BOOST_TEST(body["stream"] == true);
+  BOOST_TEST((MakeProtocol(kLlamaCppCompletion)->framing() == Framing::Sse));
+}
+
+BOOST_AUTO_TEST_CASE(json_lines_framing_gives_one_event_per_line) {
+  SseParser parser;
+  parser.Reset(Framing::JsonLines);
+  std::vector<std::string> data;
+  auto sink = [&](const SseEvent& e) { data.emplace_back(e.data); };
+  const std::string stream = "\xEF\xBB\xBF{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}";
+  for (char c : stream) parser.Feed(std::string_view(&c, 1), sink);
+  parser.Finish(sink);  // the last line without its newline is still a line
+  BOOST_TEST((data == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}));
+  parser.Reset();  // back to SSE
+  data.clear();
+  parser.Feed("{\"a\":1}\n\ndata: x\n\n", sink);
+  BOOST_TEST((data == std::vector<std::string>{"x"}));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_protocol_is_null) { BOOST_TEST(!MakeProtocol("grpc")); }

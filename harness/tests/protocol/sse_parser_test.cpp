@@ -42,8 +42,15 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
   return out.append(s, pos);
 }
 
-const char* const kStreams[] = {"vllm_chat.sse", "cerebras_chat.sse", "tgi_generate_stream.sse",
-                                "openai_error_midstream.sse", "llamacpp_chat.sse"};
+const char* const kStreams[] = {"vllm_chat.sse",
+                                "cerebras_chat.sse",
+                                "tgi_generate_stream.sse",
+                                "openai_error_midstream.sse",
+                                "llamacpp_chat.sse",
+                                "llamacpp_error_field.sse",
+                                "openai_bom_crlf.sse",
+                                "openai_bare_data_lines.sse",
+                                "llamacpp_done_no_line_end.sse"};
 
 }  // namespace
 
@@ -112,10 +119,63 @@ BOOST_AUTO_TEST_CASE(event_type_resets_after_dispatch_and_after_blank_without_da
   BOOST_TEST((events == expected));
 }
 
-BOOST_AUTO_TEST_CASE(empty_data_field_dispatches_an_empty_event) {
-  const auto events = ParseWhole("data:\n\n");
+BOOST_AUTO_TEST_CASE(an_event_with_empty_data_is_not_dispatched) {
+  // A deliberate deviation from WHATWG (which dispatches data ""): nothing to decode, no event.
+  BOOST_TEST(ParseWhole("data:\n\n").empty());
+  BOOST_TEST(ParseWhole("data\n\n").empty());
+  BOOST_TEST(ParseWhole("event: x\ndata\n\n").empty());
+  const auto events = ParseWhole("data\n\ndata: 1\n\ndata\ndata\n\n");
+  const std::vector<Ev> expected{{"", "1", ""}, {"", "\n", ""}};  // two empty lines join to "\n"
+  BOOST_TEST((events == expected));
+}
+
+BOOST_AUTO_TEST_CASE(a_leading_byte_order_mark_is_skipped_even_split_across_feeds) {
+  const std::string stream =
+      "\xEF\xBB\xBF"
+      "data: 1\n\ndata: 2\n\n";
+  const std::vector<Ev> expected{{"", "1", ""}, {"", "2", ""}};
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    const std::string_view s(stream);
+    BOOST_TEST((Parse({s.substr(0, cut), s.substr(cut)}) == expected), "cut at " << cut);
+  }
+  std::vector<std::string_view> bytes;
+  for (std::size_t i = 0; i < stream.size(); ++i) bytes.push_back(std::string_view(stream).substr(i, 1));
+  BOOST_TEST((Parse(bytes) == expected));
+  // Only at the start, only a whole one: a partial mark is line content, a second one too.
+  BOOST_TEST(ParseWhole("\xEF\xBB"
+                        "data: 1\n\n")
+                 .empty());  // field "\xEF\xBBdata" is unknown
+  BOOST_TEST(ParseWhole("\xEF\xBB\xBF\xEF\xBB\xBF"
+                        "data: 1\n\n")
+                 .empty());
+  SseParser parser;
+  std::vector<std::string> data;
+  auto sink = [&](const SseEvent& e) { data.emplace_back(e.data); };
+  parser.Feed("\xEF\xBB", sink);
+  parser.Finish(sink);  // a stream of two bytes: nothing, no crash
+  parser.Reset();
+  parser.Feed(
+      "\xEF\xBB\xBF"
+      "data: after reset\n\n",
+      sink);
+  BOOST_TEST(data == std::vector<std::string>{"after reset"});
+}
+
+BOOST_AUTO_TEST_CASE(an_error_field_line_becomes_an_error_event) {
+  // Older llama.cpp servers: `error: {...}` then `data: [DONE]`; a WHATWG parser drops the error.
+  auto events = ParseWhole("error: {\"message\":\"boom\"}\n\ndata: [DONE]\n\n");
+  std::vector<Ev> expected{{"error", "{\"message\":\"boom\"}", ""}, {"", "[DONE]", ""}};
+  BOOST_TEST((events == expected));
+  events = ParseWhole("error:\n\n");  // even with nothing to say
   BOOST_TEST_REQUIRE(events.size() == 1u);
-  BOOST_TEST(events[0].data.empty());
+  BOOST_TEST(events[0].event == "error");
+  events = ParseWhole("data: x\nerror: first\nerror: second\ndata: y\nevent: other\n\n");
+  expected = {{"error", "first", ""}};  // the first error wins; data and type cannot hide it
+  BOOST_TEST((events == expected));
+  events = Parse({"data: x\n\nerror: at the close"});  // flushed at the end of the stream
+  BOOST_TEST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(events[1].event == "error");
+  BOOST_TEST(events[1].data == "at the close");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_fields_and_retry_are_ignored) {

@@ -249,3 +249,27 @@ BOOST_AUTO_TEST_CASE(unsupported_schema_and_bad_names) {
   OnlyError("schema = 2\n" + kMinimal.substr(11), "schema", 1);
   OnlyError(kMinimal + "[classes.\"a b\"]\ninput_tokens = 1\noutput_tokens = 1\n", "classes.a b", 7);
 }
+
+BOOST_AUTO_TEST_CASE(engine_metrics_table_and_rules_that_need_it) {
+  const Scenario s = LoadScenarioText(
+      "schema = 1\nthresholds = [\"server.vllm:num_preemptions_total.delta == 0\"]\n"
+      "[engines.vllm]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:8000\"\nmodel = \"m\"\n"
+      "[engines.vllm.metrics]\ninterval = \"500ms\"\n[engines.sim]\nprotocol = \"sim\"\n"
+      "[engines.sim.metrics]\nurl = \"http://127.0.0.1:9400/metrics\"\ninterval = \"0s\"\n"
+      "[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n",
+      "m.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(s.engines[0].metrics.has_value());
+  BOOST_TEST(s.engines[0].metrics->url == "/metrics");
+  BOOST_TEST((s.engines[0].metrics->interval == 500ms));
+  BOOST_TEST(s.engines[1].metrics->url == "http://127.0.0.1:9400/metrics");
+  BOOST_TEST(s.engines[1].metrics->interval.count() == 0);
+  BOOST_TEST(s.thresholds[0].parsed.metric == "server.vllm:num_preemptions_total");
+  // Without a [metrics] table the rule could never be checked: a load error, not a run-time failure.
+  auto errors = Errors("schema = 1\nthresholds = [\"server.x.max < 1\", \"server_output_tokens_discrepancy < 1%\"]\n" +
+                       kMinimal.substr(11));
+  BOOST_TEST_REQUIRE(errors.size() == 2u);
+  BOOST_TEST(errors[0].message.find("no engine has a [metrics] table") != std::string::npos, errors[0].message);
+  OnlyError(kMinimal + "[engines.sim.metrics]\nurl = \"metrics\"\n", "engines.sim.metrics.url", 8);
+  OnlyError(kMinimal + "[engines.sim.metrics]\ninterval = \"10ms\"\n", "engines.sim.metrics.interval", 8);
+  OnlyError(kMinimal + "[engines.sim.metrics]\nintervall = \"1s\"\n", "engines.sim.metrics.intervall", 8);
+}

@@ -89,8 +89,8 @@ BOOST_AUTO_TEST_CASE(malformed_comparisons) {
   auto e = Bad("ttft.p95 500ms");
   BOOST_TEST(e.message == "expected a comparison");
   BOOST_TEST(e.offset == 9u);
-  e = Bad("ttft.p95 == 500ms");
-  BOOST_TEST(e.message == "'==' is not a comparison");
+  e = Bad("ttft.p95 =< 500ms");
+  BOOST_TEST(e.message == "'=<' is not a comparison");
   e = Bad("ttft.p95 < fast");
   BOOST_TEST(e.message == "expected a number");
   e = Bad("");
@@ -135,4 +135,25 @@ BOOST_AUTO_TEST_CASE(goodput_rules_need_an_slo_table) {
   BOOST_TEST(s.slo.ttft->count() == 500'000'000);
   BOOST_TEST(s.thresholds[1].parsed.value == 0.99, boost::test_tools::tolerance(1e-12));
   BOOST_CHECK_THROW(LoadScenarioText("schema = 1\n[slo]\n" + body, "g.toml", env), InputError);  // empty [slo]
+}
+
+BOOST_AUTO_TEST_CASE(server_metric_rules_name_a_family_and_a_statistic) {
+  auto t = Good("server.vllm:num_preemptions_total.delta == 0");
+  BOOST_TEST(t.metric == "server.vllm:num_preemptions_total");
+  BOOST_TEST(t.statistic == "delta");
+  BOOST_TEST((t.op == Comparison::Equal));
+  BOOST_TEST(t.value == 0.0);
+  t = Good("server.llamacpp:kv_cache_usage_ratio.max<0.9");
+  BOOST_TEST(t.metric == "server.llamacpp:kv_cache_usage_ratio");
+  BOOST_TEST(t.statistic == "max");
+  BOOST_TEST(t.value == 0.9);
+  BOOST_TEST(Good("server.tgi_request_duration.p99 < 2").statistic == "p99");
+  BOOST_TEST(Good("errors.rate == 0%").value == 0.0);
+  auto e = Bad("server.vllm:num_preemptions_total.median == 0");
+  BOOST_TEST(e.message == "unknown statistic 'median' of a server metric");
+  BOOST_TEST(e.offset == 34u);
+  BOOST_TEST(Bad("server.vllm:num_preemptions_total == 0").message == "expected server.<metric family>.<statistic>");
+  BOOST_TEST(Bad("server < 1").message == "expected server.<metric family>.<statistic>");
+  BOOST_TEST(Bad("server.x.max < 1ms").message.find("takes no unit") != std::string::npos);
+  BOOST_TEST(Bad("ttft.p95 != 1ms").message == "'!=' is not a comparison");
 }

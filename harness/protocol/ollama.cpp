@@ -1,0 +1,123 @@
+// Ollama's native API: POST /api/generate and /api/chat, streamed as newline-delimited JSON.
+// Each line: {"model":..,"created_at":..,"response":"The","done":false} (chat: "message":
+// {"role":"assistant","content":"The"}); the last has "done":true, "done_reason", the token
+// counts "prompt_eval_count"/"eval_count" and durations in nanoseconds: "total_duration",
+// "load_duration" (loading the model before the prompt: reported as queue time, the wait before
+// processing), "prompt_eval_duration", "eval_duration". Errors: {"error":"..."}.
+// Ollama has no way to force an output length (no ignore_eos / min_tokens): num_predict caps it.
+#include <nlohmann/json.hpp>
+
+#include "protocol/json_scan.hpp"
+#include "protocol/openai.hpp"
+
+namespace llmbench::protocol {
+namespace {
+
+using simdjson::SUCCESS;
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+std::int64_t NsOr(value v) { return static_cast<std::int64_t>(NumberOr(v, -1)); }
+
+class Ollama final : public Protocol {
+ public:
+  explicit Ollama(bool chat) : chat_(chat) {}
+  std::string_view name() const override { return chat_ ? kOllamaChat : kOllamaGenerate; }
+  std::string_view default_path() const override { return chat_ ? "/api/chat" : "/api/generate"; }
+  Framing framing() const override { return Framing::JsonLines; }
+
+  HttpRequest BuildRequest(const GenerationRequest& r) const override {
+    nlohmann::json options{{"num_predict", r.max_tokens}};
+    if (r.temperature) options["temperature"] = *r.temperature;
+    nlohmann::json body{{"model", r.model}, {"stream", true}, {"options", options}};
+    if (chat_) {
+      body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}});
+    } else {
+      body["prompt"] = r.prompt;
+      body["raw"] = true;  // the prompt as written: no template, no context from earlier requests
+    }
+    MergeExtraBody(r.extra_body_json, body);
+    return {
+        std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: application/x-ndjson"}};
+  }
+
+  EventKind Decode(const SseEvent& event, StreamTally& tally) override {
+    simdjson::ondemand::document doc;
+    object root;
+    if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
+      return Malformed(tally);
+    }
+    std::size_t bytes = 0;
+    bool error = false;
+    bool done = false;
+    for (auto field : root) {
+      std::string_view key;
+      value v;
+      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return Malformed(tally);
+      std::string_view text;
+      if (key == "response") {
+        if (v.get_string().get(text) == SUCCESS) bytes += text.size();
+      } else if (key == "message") {
+        bytes += MessageBytes(v);
+      } else if (key == "done") {
+        if (v.get_bool().get(done) != SUCCESS) done = false;
+      } else if (key == "done_reason") {
+        if (v.get_string().get(text) == SUCCESS) tally.finish_reason.assign(text);
+      } else if (key == "prompt_eval_count") {
+        tally.prompt_tokens = NsOr(v);
+      } else if (key == "eval_count") {
+        tally.completion_tokens = NsOr(v);
+      } else if (key == "total_duration") {
+        tally.timings.total_ns = NsOr(v);
+      } else if (key == "load_duration") {
+        tally.timings.queue_ns = NsOr(v);
+      } else if (key == "prompt_eval_duration") {
+        tally.timings.prompt_ns = NsOr(v);
+      } else if (key == "eval_duration") {
+        tally.timings.completion_ns = NsOr(v);
+      } else if (key == "error") {
+        if (v.get_string().get(text) != SUCCESS || text.empty()) text = "error object in stream";
+        if (tally.error.empty()) tally.error.assign(text);
+        error = true;
+      }
+    }
+    if (!AtEnd(doc)) return Malformed(tally);
+    if (error) return EventKind::Error;
+    if (done) tally.done = true;
+    if (bytes > 0) {
+      ++tally.text_chunks;
+      tally.text_bytes += static_cast<std::int64_t>(bytes);
+      return EventKind::Text;
+    }
+    return done ? EventKind::Done : EventKind::Meta;
+  }
+
+ private:
+  // message.content, or message.thinking (reasoning models), in UTF-8 bytes.
+  static std::size_t MessageBytes(value v) {
+    object message;
+    if (v.get_object().get(message) != SUCCESS) return 0;
+    std::size_t bytes = 0;
+    for (auto field : message) {
+      std::string_view key, text;
+      if (field.unescaped_key().get(key) != SUCCESS) break;
+      if ((key == "content" || key == "thinking") && field.value().get_string().get(text) == SUCCESS) {
+        bytes += text.size();
+      }
+    }
+    return bytes;
+  }
+  static EventKind Malformed(StreamTally& tally) {
+    ++tally.malformed_events;
+    return EventKind::Malformed;
+  }
+  bool chat_;
+  JsonScratch scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<Protocol> MakeOllamaGenerate() { return std::make_unique<Ollama>(false); }
+std::unique_ptr<Protocol> MakeOllamaChat() { return std::make_unique<Ollama>(true); }
+
+}  // namespace llmbench::protocol

@@ -1,0 +1,127 @@
+// Every recorded stream in tests/data/streams, served byte-exact over loopback by a test server
+// and cut into writes at hostile offsets (one byte per write, every 7 bytes, around each line
+// end), through the real client and load generator: each transcript's output chunks, usage,
+// server timings and error kind (data/streams/expected.json) must come out the same however
+// it was cut, and every chunk's stamp must lie between the send and the end of the stream.
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "load/load_generator.hpp"
+#include "replay_server.hpp"
+#include "test_support.hpp"
+
+using llmbench::testing::ReadTestData;
+using llmbench::testing::ReplayServer;
+
+namespace {
+
+using Sizes = std::vector<std::size_t>;
+
+Sizes Every(const std::string& body, std::size_t n) { return Sizes(body.size() / n + 1, n); }
+
+// Cuts at every '\n' and '\r': just before it and just after it, so a CRLF is split in the middle
+// and blank lines arrive on their own.
+Sizes AroundLineEnds(const std::string& body) {
+  Sizes sizes;
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '\n' && body[i] != '\r') continue;
+    if (i > last) sizes.push_back(i - last);
+    sizes.push_back(1);
+    last = i + 1;
+  }
+  sizes.push_back(body.size() - last);
+  return sizes;
+}
+
+struct Split {
+  const char* name;
+  ReplayServer::Splitter split;
+};
+
+const std::vector<Split>& Splits() {
+  static const std::vector<Split> splits{
+      {"whole", [](const std::string& b) { return Sizes{b.size()}; }},
+      {"one byte per write", [](const std::string& b) { return Every(b, 1); }},
+      {"every 7 bytes", [](const std::string& b) { return Every(b, 7); }},
+      {"around line ends", AroundLineEnds},
+      {"first 3 bytes, then the rest",
+       [](const std::string& b) {
+         return Sizes{3, b.size()};
+       }},
+  };
+  return splits;
+}
+
+std::vector<std::string> Transcripts() {
+  std::vector<std::string> names;
+  const auto expected = nlohmann::json::parse(ReadTestData("streams/expected.json"));
+  for (const auto& [name, _] : expected.items()) {
+    if (name.front() != '_') names.push_back(name);
+  }
+  return names;
+}
+
+std::int64_t Or(const nlohmann::json& j, const char* key, std::int64_t fallback) {
+  return j.contains(key) ? j.at(key).get<std::int64_t>() : fallback;
+}
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(each_transcript_gives_the_same_record_however_it_is_cut,
+                     boost::unit_test::data::make(Transcripts()), transcript) {
+  const nlohmann::json expected =
+      nlohmann::json::parse(ReadTestData("streams/expected.json")).at(std::string(transcript));
+  const std::string body = ReadTestData("streams/" + transcript);
+  const std::string protocol = expected.at("protocol");
+  for (const auto& split : Splits()) {
+    BOOST_TEST_CONTEXT(transcript << ", " << split.name) {
+      ReplayServer server(body, split.split);
+      llmbench::scenario::Load load;
+      load.concurrency = {1};
+      load.requests = 2;
+      load.warmup = 0;
+      load.timeout = std::chrono::seconds(10);
+      llmbench::load::Target target{.url = server.url(protocol == "tgi" ? "/generate_stream" : "/v1/chat/completions"),
+                                    .protocol = protocol,
+                                    .model = "m"};
+      llmbench::load::LoadGenerator generator(target, load, "replay");
+      const std::vector<llmbench::prompt::Prompt> prompts(2,
+                                                          {.text = "Say hello.", .input_tokens = 3, .max_tokens = 8});
+      const auto level = generator.RunLevel(
+          1, prompts, [](const llmbench::load::Record&) {}, nullptr);
+      BOOST_TEST_REQUIRE(level.records.size() == 2u);
+      for (const auto& r : level.records) {
+        BOOST_TEST(r.http_status == 200);
+        BOOST_TEST(std::string(llmbench::load::ToString(r.error)) == expected.at("error").get<std::string>(),
+                   "error kind " << llmbench::load::ToString(r.error) << " (" << r.error_message << ")");
+        if (expected.contains("error_contains")) {
+          BOOST_TEST(r.error_message.find(expected.at("error_contains").get<std::string>()) != std::string::npos,
+                     "error message: " << r.error_message);
+        }
+        BOOST_TEST(static_cast<std::int64_t>(r.chunk_ns.size()) == expected.at("text_chunks").get<std::int64_t>());
+        BOOST_TEST(r.prompt_tokens == Or(expected, "prompt_tokens", -1));
+        BOOST_TEST(r.completion_tokens == Or(expected, "completion_tokens", -1));
+        BOOST_TEST(r.cached_prompt_tokens == Or(expected, "cached_prompt_tokens", -1));
+        BOOST_TEST(r.evaluated_prompt_tokens == Or(expected, "evaluated_prompt_tokens", -1));
+        BOOST_TEST(r.finish_reason == expected.value("finish_reason", std::string()));
+        BOOST_TEST(r.server.queue_ns == Or(expected, "queue_ns", -1));
+        BOOST_TEST(r.server.prompt_ns == Or(expected, "prompt_ns", -1));
+        BOOST_TEST(r.server.completion_ns == Or(expected, "completion_ns", -1));
+        BOOST_TEST(r.server.total_ns == Or(expected, "total_ns", -1));
+        // Stamps: taken where the bytes arrived, never before the send, in order.
+        BOOST_TEST(r.first_byte_ns >= r.start_ns);
+        std::int64_t previous = r.first_byte_ns;
+        for (const auto t : r.chunk_ns) {
+          BOOST_TEST(t >= previous);
+          previous = t;
+        }
+        BOOST_TEST(r.done_ns >= previous);
+      }
+    }
+  }
+}
