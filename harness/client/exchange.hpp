@@ -43,7 +43,8 @@ struct Exchange {
   void* handle = nullptr;       ///< CURL*, while in flight
   void* header_list = nullptr;  ///< curl_slist*, while in flight
 
-  /// Clears the response part for a new attempt (keeps request fields and capacity).
+  /// Clears the response part for a new attempt (keeps request fields and capacity); Start
+  /// resets the parser.
   void ResetResponse();
 };
 

@@ -114,8 +114,7 @@ void Exchange::ResetResponse() {
   transport = Transport::Ok;
   transport_error.clear();
   error_body.clear();
-  retry_after_ns = connect_ns = -1;
-  parser.Reset();
+  retry_after_ns = connect_ns = -1;  // the parser is reset by StreamClient::Start, with the decoder's framing
 }
 
 struct StreamClient::Impl {

@@ -85,19 +85,20 @@ ServerMetrics MetricsScraper::End() {
 }
 
 std::map<std::string, double> PoolServerStats(const std::vector<std::map<std::string, double>>& runs) {
+  const auto additive = [](const std::string& k) {
+    return EndsWith(k, ".delta") || EndsWith(k, ".count") || EndsWith(k, ".sum");
+  };
   std::map<std::string, double> out;
   std::map<std::string, int> n;
   for (const auto& run : runs) {
     for (const auto& [key, v] : run) {
-      const bool additive = EndsWith(key, ".delta") || EndsWith(key, ".count") || EndsWith(key, ".sum");
       auto [it, fresh] = out.emplace(key, v);
-      if (!fresh) it->second = !additive && EndsWith(key, ".max") ? std::max(it->second, v) : it->second + v;
+      if (!fresh) it->second = EndsWith(key, ".max") ? std::max(it->second, v) : it->second + v;
       ++n[key];
     }
   }
   for (auto& [key, v] : out) {
-    const bool additive = EndsWith(key, ".delta") || EndsWith(key, ".count") || EndsWith(key, ".sum");
-    if (additive || EndsWith(key, ".max")) continue;
+    if (additive(key) || EndsWith(key, ".max")) continue;
     v /= n[key];
     if (EndsWith(key, ".mean")) {  // a histogram's mean: its pooled sum over its pooled count
       const std::string base = key.substr(0, key.size() - 5);

@@ -31,21 +31,18 @@ class LlamaCppCompletion final : public Protocol {
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
-    if (event.event == "error") {
-      ReadErrorEvent(scratch_, event.data, tally);
-      return EventKind::Error;
-    }
+    if (event.event == "error") return ReadErrorEvent(scratch_, event.data, tally);
     simdjson::ondemand::document doc;
     object root;
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
-      return Malformed(tally);
+      return CountMalformed(tally);
     }
     std::size_t bytes = 0;
     bool stop = false;
     for (auto field : root) {
       std::string_view key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return Malformed(tally);
+      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "content") {
         if (v.get_string().get(text) == SUCCESS) bytes += text.size();
@@ -61,21 +58,13 @@ class LlamaCppCompletion final : public Protocol {
         ReadLlamaCppTimings(v, tally);
       }
     }
-    if (!AtEnd(doc)) return Malformed(tally);
+    if (!AtEnd(doc)) return CountMalformed(tally);
     if (stop) tally.done = true;
-    if (bytes > 0) {
-      ++tally.text_chunks;
-      tally.text_bytes += static_cast<std::int64_t>(bytes);
-      return EventKind::Text;
-    }
+    if (bytes > 0) return CountText(bytes, tally);
     return stop ? EventKind::Done : EventKind::Meta;
   }
 
  private:
-  static EventKind Malformed(StreamTally& tally) {
-    ++tally.malformed_events;
-    return EventKind::Malformed;
-  }
   JsonScratch scratch_;
 };
 

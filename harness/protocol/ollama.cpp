@@ -9,6 +9,7 @@
 
 #include "protocol/json_scan.hpp"
 #include "protocol/openai.hpp"
+#include "protocol/shared_fields.hpp"
 
 namespace llmbench::protocol {
 namespace {
@@ -45,7 +46,7 @@ class Ollama final : public Protocol {
     simdjson::ondemand::document doc;
     object root;
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
-      return Malformed(tally);
+      return CountMalformed(tally);
     }
     std::size_t bytes = 0;
     bool error = false;
@@ -53,7 +54,7 @@ class Ollama final : public Protocol {
     for (auto field : root) {
       std::string_view key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return Malformed(tally);
+      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "response") {
         if (v.get_string().get(text) == SUCCESS) bytes += text.size();
@@ -81,14 +82,10 @@ class Ollama final : public Protocol {
         error = true;
       }
     }
-    if (!AtEnd(doc)) return Malformed(tally);
+    if (!AtEnd(doc)) return CountMalformed(tally);
     if (error) return EventKind::Error;
     if (done) tally.done = true;
-    if (bytes > 0) {
-      ++tally.text_chunks;
-      tally.text_bytes += static_cast<std::int64_t>(bytes);
-      return EventKind::Text;
-    }
+    if (bytes > 0) return CountText(bytes, tally);
     return done ? EventKind::Done : EventKind::Meta;
   }
 
@@ -106,10 +103,6 @@ class Ollama final : public Protocol {
       }
     }
     return bytes;
-  }
-  static EventKind Malformed(StreamTally& tally) {
-    ++tally.malformed_events;
-    return EventKind::Malformed;
   }
   bool chat_;
   JsonScratch scratch_;

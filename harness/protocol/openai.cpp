@@ -120,10 +120,7 @@ class OpenAi final : public Protocol {
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
-    if (event.event == "error") {
-      ReadErrorEvent(scratch_, event.data, tally);
-      return EventKind::Error;
-    }
+    if (event.event == "error") return ReadErrorEvent(scratch_, event.data, tally);
     if (event.data == "[DONE]") {
       tally.done = true;
       return EventKind::Done;
@@ -131,15 +128,15 @@ class OpenAi final : public Protocol {
     simdjson::ondemand::document doc;
     object root;
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
-      return Malformed(tally);
+      return CountMalformed(tally);
     }
     std::size_t bytes = 0;
     bool error = false;
     for (auto field : root) {
       std::string_view key;
-      if (field.unescaped_key().get(key) != SUCCESS) return Malformed(tally);
+      if (field.unescaped_key().get(key) != SUCCESS) return CountMalformed(tally);
       value v;
-      if (field.value().get(v) != SUCCESS) return Malformed(tally);
+      if (field.value().get(v) != SUCCESS) return CountMalformed(tally);
       if (key == "choices") {
         simdjson::ondemand::array choices;
         if (v.get_array().get(choices) != SUCCESS) continue;
@@ -159,19 +156,12 @@ class OpenAi final : public Protocol {
       }
     }
     // A truncated document fails here, after the fields before the cut were read.
-    if (!AtEnd(doc)) return Malformed(tally);
+    if (!AtEnd(doc)) return CountMalformed(tally);
     if (error) return EventKind::Error;
-    if (bytes == 0) return EventKind::Meta;
-    ++tally.text_chunks;
-    tally.text_bytes += static_cast<std::int64_t>(bytes);
-    return EventKind::Text;
+    return bytes > 0 ? CountText(bytes, tally) : EventKind::Meta;
   }
 
  private:
-  static EventKind Malformed(StreamTally& tally) {
-    ++tally.malformed_events;
-    return EventKind::Malformed;
-  }
   bool chat_;
   JsonScratch scratch_;
 };

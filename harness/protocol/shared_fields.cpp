@@ -27,8 +27,8 @@ void ReadErrorValue(value v, StreamTally& tally) {
   if (tally.error.empty()) tally.error = message.empty() ? std::string(kNoMessage) : std::string(message);
 }
 
-void ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTally& tally) {
-  if (!tally.error.empty()) return;
+EventKind ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTally& tally) {
+  if (!tally.error.empty()) return EventKind::Error;
   simdjson::ondemand::document doc;
   if (scratch.Iterate(data).get(doc) == SUCCESS) {
     object o;
@@ -54,6 +54,7 @@ void ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTally& ta
   if (tally.error.empty() || tally.error == kNoMessage) {
     tally.error = data.empty() ? "error event in stream" : std::string(data);
   }
+  return EventKind::Error;
 }
 
 void ReadLlamaCppTimings(value v, StreamTally& tally) {

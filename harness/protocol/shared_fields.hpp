@@ -1,4 +1,5 @@
-// Fields that several wire formats share: an error event's message, llama.cpp's `timings`.
+// What several wire decoders share: counting an event as text or as malformed, an error event's
+// message, llama.cpp's `timings`.
 #pragma once
 
 #include <string_view>
@@ -8,10 +9,24 @@
 
 namespace llmbench::protocol {
 
+/// Counts an event that carried `bytes` (> 0) of generated text.
+inline EventKind CountText(std::size_t bytes, StreamTally& tally) {
+  ++tally.text_chunks;
+  tally.text_bytes += static_cast<std::int64_t>(bytes);
+  return EventKind::Text;
+}
+
+/// Counts an event that is not the JSON the protocol expects.
+inline EventKind CountMalformed(StreamTally& tally) {
+  ++tally.malformed_events;
+  return EventKind::Malformed;
+}
+
 /// The data of an error event (`event: error` or llama.cpp's `error:` line) into tally.error,
 /// unless an error is already there: a JSON string, {"message": ..} (llama.cpp),
 /// {"error": {"message": ..}} or {"error": ".."} (OpenAI-style), else the raw text.
-void ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTally& tally);
+/// Returns EventKind::Error.
+EventKind ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTally& tally);
 
 /// An {"error": ...} value: a string, or an object with "message".
 void ReadErrorValue(simdjson::ondemand::value v, StreamTally& tally);

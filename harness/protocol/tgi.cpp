@@ -51,21 +51,18 @@ class Tgi final : public Protocol {
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
-    if (event.event == "error") {
-      ReadErrorEvent(scratch_, event.data, tally);
-      return EventKind::Error;
-    }
+    if (event.event == "error") return ReadErrorEvent(scratch_, event.data, tally);
     simdjson::ondemand::document doc;
     object root;
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
-      return Malformed(tally);
+      return CountMalformed(tally);
     }
     EventKind kind = EventKind::Meta;
     for (auto field : root) {
       std::string_view key;
       value v;
       if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) {
-        return Malformed(tally);
+        return CountMalformed(tally);
       }
       if (key == "token") {
         kind = ReadToken(v, tally);
@@ -80,7 +77,7 @@ class Tgi final : public Protocol {
         kind = EventKind::Error;
       }
     }
-    if (!AtEnd(doc)) return Malformed(tally);
+    if (!AtEnd(doc)) return CountMalformed(tally);
     if (kind == EventKind::Meta && tally.done) return EventKind::Done;
     return kind;
   }
@@ -139,10 +136,6 @@ class Tgi final : public Protocol {
     }
   }
 
-  static EventKind Malformed(StreamTally& tally) {
-    ++tally.malformed_events;
-    return EventKind::Malformed;
-  }
   JsonScratch scratch_;
 };
 
