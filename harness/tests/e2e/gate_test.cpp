@@ -184,9 +184,16 @@ BOOST_AUTO_TEST_CASE(gate_with_drift_passes_unchanged_fails_20_percent_slower_is
   // change, so the honest verdict is inconclusive (exit 77, ctest's skip), neither a pass nor a
   // failure. (A drift within a job of similar size does not hide a change the same way: runs in
   // one slow stretch look like a clean, significant change, and the gate says so.)
-  const std::string heavy = "run_drift = \"25%\"\n";
-  Write(dir / "g.toml", scenario("2ms", heavy));
-  for (const char* session : {"h1", "h2", "h3"}) {
+  //
+  // Which runner a job lands on is pinned (drift_seed), not drawn afresh: with fresh draws the
+  // three blessing sessions sometimes happen to agree (σ from 2 dof) and the run lands 20 % fast,
+  // and then "not worse than the baseline" is the right verdict, not a flake to retry. Seeds 9, 4
+  // and 7 give runners at z = +1.09, −0.80, −0.13 (sample σ 0.96 · 25 %), seed 5 one at z = +0.03,
+  // so the 10 % change meets a typical spread, not a lucky one.
+  const auto heavy = [](int seed) { return "run_drift = \"25%\"\ndrift_seed = " + std::to_string(seed) + "\n"; };
+  const std::pair<const char*, int> sessions[] = {{"h1", 9}, {"h2", 4}, {"h3", 7}};
+  for (const auto& [session, seed] : sessions) {
+    Write(dir / "g.toml", scenario("2ms", heavy(seed)));
     std::tie(code, out) = RunCommand(run + " --out " + dir / session);
     BOOST_TEST_REQUIRE(code == 0, out);
   }
@@ -194,7 +201,7 @@ BOOST_AUTO_TEST_CASE(gate_with_drift_passes_unchanged_fails_20_percent_slower_is
                                    " --baselines " + dir / "noisy-baselines");
   BOOST_TEST_REQUIRE(code == 0, out);
   BOOST_TEST(out.find("cannot resolve") != std::string::npos, out);  // the blessing says so itself
-  Write(dir / "g.toml", scenario("2.2ms", heavy));
+  Write(dir / "g.toml", scenario("2.2ms", heavy(5)));
   std::tie(code, out) = RunCommand(run + " --baselines " + dir / "noisy-baselines" + " --out " + dir / "noisy");
   BOOST_TEST(code == 77, out);
   v = Verdict(dir / "noisy");
