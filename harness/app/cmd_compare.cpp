@@ -104,7 +104,7 @@ int Compare(const CompareOptions& o) {
   if (!o.verdicts.empty()) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
-    WriteFileAtomically(o.verdicts, [&](std::ostream& out) { out << all.dump(1) << '\n'; });
+    WriteFileAtomically(o.verdicts, [&](std::ostream& out) { out << gate::DumpJson(all, 1) << '\n'; });
   }
   return ExitCodeFor(verdicts);
 }

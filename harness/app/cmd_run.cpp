@@ -34,7 +34,7 @@ struct RunOptions {
 void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
-  WriteFileAtomically(dir + "/verdicts.json", [&](std::ostream& out) { out << all.dump(1) << '\n'; });
+  WriteFileAtomically(dir + "/verdicts.json", [&](std::ostream& out) { out << gate::DumpJson(all, 1) << '\n'; });
 }
 
 // A scenario that does not load is an error verdict, so the merged report shows it.

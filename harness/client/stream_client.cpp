@@ -296,9 +296,11 @@ std::string ProbeConnect(const std::string& url, Nanoseconds timeout) {
   return code == CURLE_OK ? std::string() : std::string(curl_easy_strerror(code));
 }
 
-GetResult HttpGet(const std::string& url, const std::vector<std::string>& headers, Nanoseconds timeout,
-                  std::size_t max_body) {
-  static GlobalInit init;
+namespace {
+
+// One blocking exchange on `easy` (reset first; its connection cache survives the reset).
+GetResult Perform(CURL* easy, const std::string& url, const std::vector<std::string>& headers,
+                  const std::string* post_body, Nanoseconds timeout, std::size_t max_body) {
   struct Sink {
     std::string body;
     std::size_t limit;
@@ -309,10 +311,15 @@ GetResult HttpGet(const std::string& url, const std::vector<std::string>& header
     s.body.append(data, std::min(n, s.limit - std::min(s.limit, s.body.size())));
     return n;
   };
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) return {};
+  GetResult out;
+  if (easy == nullptr) {
+    out.error = "curl_easy_init failed";
+    return out;
+  }
+  curl_easy_reset(easy);
   curl_slist* list = nullptr;
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  if (post_body != nullptr) list = curl_slist_append(list, "Content-Type: application/json");
   const long ms = static_cast<long>(std::max<std::int64_t>(1, timeout.count() / 1'000'000));
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
@@ -321,17 +328,59 @@ GetResult HttpGet(const std::string& url, const std::vector<std::string>& header
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
-  GetResult out;
-  if (curl_easy_perform(easy) == CURLE_OK) {
+  if (post_body != nullptr) {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, post_body->c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+  }
+  const CURLcode code = curl_easy_perform(easy);
+  if (code == CURLE_OK) {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &out.status);
     curl_off_t size = 0;
     curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &size);
     out.truncated = static_cast<std::size_t>(size) > sink.body.size();
     out.body = std::move(sink.body);
+  } else {
+    out.error = curl_easy_strerror(code);
   }
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(list);
-  curl_easy_cleanup(easy);
   return out;
+}
+
+// A one-off exchange on a handle of its own.
+GetResult PerformOnce(const std::string& url, const std::vector<std::string>& headers, const std::string* post_body,
+                      Nanoseconds timeout, std::size_t max_body) {
+  static GlobalInit init;
+  CURL* easy = curl_easy_init();
+  GetResult out = Perform(easy, url, headers, post_body, timeout, max_body);
+  if (easy != nullptr) curl_easy_cleanup(easy);
+  return out;
+}
+
+}  // namespace
+
+GetResult HttpGet(const std::string& url, const std::vector<std::string>& headers, Nanoseconds timeout,
+                  std::size_t max_body) {
+  return PerformOnce(url, headers, nullptr, timeout, max_body);
+}
+
+GetResult HttpPostJson(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
+                       Nanoseconds timeout, std::size_t max_body) {
+  return PerformOnce(url, headers, &body, timeout, max_body);
+}
+
+HttpSession::HttpSession() {
+  static GlobalInit init;
+  easy_ = curl_easy_init();
+}
+
+HttpSession::~HttpSession() {
+  if (easy_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(easy_));
+}
+
+GetResult HttpSession::PostJson(const std::string& url, const std::vector<std::string>& headers,
+                                const std::string& body, Nanoseconds timeout, std::size_t max_body) {
+  return Perform(static_cast<CURL*>(easy_), url, headers, &body, timeout, max_body);
 }
 
 }  // namespace llmbench::client

@@ -47,8 +47,27 @@ struct GetResult {
   long status = 0;
   std::string body;
   bool truncated = false;  ///< the body was longer than max_body
+  std::string error;       ///< why there was no answer (curl's words) when status == 0
 };
 GetResult HttpGet(const std::string& url, const std::vector<std::string>& headers, Nanoseconds timeout,
                   std::size_t max_body = 1 << 20);
+
+/// A blocking POST of a JSON body (tokenizer endpoints, before a level's clock starts).
+GetResult HttpPostJson(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
+                       Nanoseconds timeout, std::size_t max_body = 1 << 20);
+
+/// The same calls on one reused connection (a tokenizer fit makes hundreds). One thread.
+class HttpSession {
+ public:
+  HttpSession();
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+  GetResult PostJson(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
+                     Nanoseconds timeout, std::size_t max_body = 1 << 20);
+
+ private:
+  void* easy_;  ///< CURL*
+};
 
 }  // namespace llmbench::client

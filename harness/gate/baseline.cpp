@@ -155,7 +155,7 @@ nlohmann::json NoiseSummary(const CaseData& baseline) {
 
 void WriteBaseline(const std::string& path, const CaseData& baseline) {
   WriteFileAtomically(
-      path, [&](std::ostream& out) { out << BaselineToJson(baseline, NoiseSummary(baseline)).dump(1) << '\n'; });
+      path, [&](std::ostream& out) { out << DumpJson(BaselineToJson(baseline, NoiseSummary(baseline)), 1) << '\n'; });
 }
 
 }  // namespace llmbench::gate

@@ -67,10 +67,13 @@ Fingerprint MakeFingerprint(const scenario::Case& c) {
   const auto& l = c.load;
   // What was asked for: the same prompts, lengths, levels and options. Request counts and
   // durations are left out: more samples make a comparison sharper, not invalid.
-  const std::string settings = fmt::format(
-      "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", e.protocol, e.sim ? e.sim->wire : "", e.model, e.force_output_length,
-      e.extra_body_json, p.input_tokens, p.input_stddev, p.output_tokens, p.output_stddev,
-      fmt::join(l.concurrency, ","), l.seed, l.temperature.value_or(-1), p.shared_prefix_tokens);
+  std::string settings = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", e.protocol, e.sim ? e.sim->wire : "",
+                                     e.model, e.force_output_length, e.extra_body_json, p.input_tokens, p.input_stddev,
+                                     p.output_tokens, p.output_stddev, fmt::join(l.concurrency, ","), l.seed,
+                                     l.temperature.value_or(-1), p.shared_prefix_tokens);
+  // Fitted prompts are other prompts than estimated ones (a model-like tokenizer counts ~15 %
+  // more): only when set, so that baselines blessed without it keep their fingerprint.
+  if (e.tokenizer) settings += "|tokenizer=" + e.tokenizer->api;
   return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion)};
 }
 

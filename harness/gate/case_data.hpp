@@ -36,9 +36,11 @@ struct HostLoad {
   double cpu_wait = NAN;           ///< time the harness's threads were runnable but waited for a CPU / wall time
   double wait_per_slice_us = NAN;  ///< mean wait for a CPU before each timeslice, µs
   double steal = NAN;              ///< share of all CPU time the hypervisor stole
-  double others_cores = NAN;       ///< CPU used by other processes, in cores (engine on this host included)
+  double others_cores = NAN;       ///< CPU used by other processes, in cores (an engine on this host excluded)
+  double engine_cores = NAN;       ///< CPU the engine's process on this host used, in cores; NaN = not here
+  double engine_rss_mib = NAN;     ///< its resident memory at the run's end, MiB
   double loadavg1 = NAN;           ///< 1-minute load average at the end
-  bool busy = false;               ///< cpu_wait or steal above the scenario's [gate] limits
+  bool busy = false;               ///< above the scenario's [gate] limits (see pipeline/host_probe.hpp)
   std::string why;                 ///< "harness waited for a CPU 12.0% of the time (limit 5.0%)"
 };
 

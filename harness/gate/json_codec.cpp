@@ -212,15 +212,16 @@ Comparison ComparisonFromJson(const json& j) {
 }
 
 json ToJson(const ThresholdResult& t) {
-  return {{"rule", t.rule},         {"concurrency", t.concurrency},
-          {"measured", t.measured}, {"limit", t.limit},
-          {"unit", t.unit},         {"passed", t.passed}};
+  return {{"rule", t.rule}, {"concurrency", t.concurrency}, {"measured", t.measured}, {"limit", t.limit},
+          {"unit", t.unit}, {"passed", t.passed},           {"check", t.check}};
 }
 
 ThresholdResult ThresholdResultFromJson(const json& j) {
-  return {j.value("rule", ""),     IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]),
-          NumberOrNaN(j["limit"]), j.value("unit", ""),        j.value("passed", false)};
+  return {j.value("rule", ""), IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
+          j.value("unit", ""), j.value("passed", false),   j.value("check", "")};
 }
+
+std::string DumpJson(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
 json ToJson(const HostLoad& h) {
   const auto num = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };
@@ -228,6 +229,8 @@ json ToJson(const HostLoad& h) {
           {"wait_per_slice_us", num(h.wait_per_slice_us)},
           {"steal", num(h.steal)},
           {"others_cores", num(h.others_cores)},
+          {"engine_cores", num(h.engine_cores)},
+          {"engine_rss_mib", num(h.engine_rss_mib)},
           {"loadavg1", num(h.loadavg1)},
           {"busy", h.busy},
           {"why", h.why}};
@@ -239,6 +242,8 @@ HostLoad HostLoadFromJson(const json& j) {
   h.wait_per_slice_us = NumberOrNaN(j.value("wait_per_slice_us", json()));
   h.steal = NumberOrNaN(j.value("steal", json()));
   h.others_cores = NumberOrNaN(j.value("others_cores", json()));
+  h.engine_cores = NumberOrNaN(j.value("engine_cores", json()));
+  h.engine_rss_mib = NumberOrNaN(j.value("engine_rss_mib", json()));
   h.loadavg1 = NumberOrNaN(j.value("loadavg1", json()));
   h.busy = j.value("busy", false);
   h.why = j.value("why", "");

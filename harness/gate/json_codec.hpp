@@ -16,6 +16,10 @@
 
 namespace llmbench::gate {
 
+/// JSON text for files: bytes that are not UTF-8 (a server's error message, say) become U+FFFD
+/// instead of an exception that would lose the file. indent -1 = one line.
+std::string DumpJson(const nlohmann::json& j, int indent = -1);
+
 nlohmann::json ToJson(const load::Record& r);
 load::Record RecordFromJson(const nlohmann::json& j);
 nlohmann::json ToJson(const metrics::Summary& s);

@@ -43,7 +43,8 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
                         MeasuredValue(rule.parsed, level),
                         rule.parsed.value,
                         info ? std::string(info->unit) : "",
-                        false};
+                        false,
+                        rule.check};
       if (!std::isnan(r.measured)) {
         switch (rule.parsed.op) {
           case scenario::Comparison::Less:

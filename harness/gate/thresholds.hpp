@@ -17,6 +17,7 @@ struct ThresholdResult {
   double limit = 0;
   std::string unit;
   bool passed = false;
+  std::string check;  ///< the correctness check it expresses ([checks]); "" = a threshold rule
 };
 
 /// Every rule against every level it applies to, in rule order then level order. A rule on a

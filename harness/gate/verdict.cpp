@@ -185,8 +185,16 @@ CaseVerdict Judge(const JudgeInput& in) {
   for (const auto& t : v.thresholds) {
     if (!t.passed) {
       if (v.outcome == Outcome::Passed) v.outcome = Outcome::Failed;
-      v.reasons.push_back(fmt::format("threshold '{}' broken at concurrency {}: measured {:.4g} {}", t.rule,
-                                      t.concurrency, t.measured, t.unit));
+      if (!t.check.empty()) {
+        v.reasons.push_back(fmt::format("correctness check '{}' failed at concurrency {}: {} (rule {})", t.check,
+                                        t.concurrency,
+                                        std::isnan(t.measured) ? std::string("nothing to check it on")
+                                                               : fmt::format("measured {:.4g} {}", t.measured, t.unit),
+                                        t.rule));
+      } else {
+        v.reasons.push_back(fmt::format("threshold '{}' broken at concurrency {}: measured {:.4g} {}", t.rule,
+                                        t.concurrency, t.measured, t.unit));
+      }
     }
   }
   if (in.baseline_path.empty()) {

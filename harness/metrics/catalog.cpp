@@ -16,13 +16,17 @@ constexpr std::array kCatalog{
     MetricInfo{"itl", "ms", "Inter-token latency (chunk gap)", D::LowerIsBetter, S::PerRequest,
                "each gap between consecutive text-carrying chunks of a request, pooled over requests"},
     MetricInfo{"tpot", "ms", "Time per output token", D::LowerIsBetter, S::PerRequest,
-               "(e2e - ttft) / (output_tokens - 1), requests with at least 2 output tokens"},
+               "(e2e - ttft) / (output_tokens - 1), requests with at least 2 output tokens (N - 1 decode steps after "
+               "the first token; llama.cpp's own predicted_per_token_ms divides predicted_ms by N)"},
     MetricInfo{"e2e", "ms", "End-to-end latency", D::LowerIsBetter, S::PerRequest,
                "end of response stream - request start"},
     MetricInfo{"output_tokens", "tok", "Output tokens", D::Neutral, S::PerRequest,
                "server usage completion_tokens; else tokens counted from the stream (flagged)"},
     MetricInfo{"input_tokens", "tok", "Input tokens", D::Neutral, S::PerRequest,
                "server usage prompt_tokens; else the synthesised prompt's target length (flagged)"},
+    MetricInfo{"input_length_error", "%", "Input length vs target", D::Neutral, S::PerRequest,
+               "100 * (usage prompt_tokens - the class's drawn input length) / that length, requests whose "
+               "server reports usage; near 0 with [engines.<name>.tokenizer], else the estimate's miss"},
     MetricInfo{"tokens_per_chunk", "tok", "Tokens per chunk", D::Neutral, S::PerRequest,
                "output_tokens / text-carrying chunks, per request"},
     MetricInfo{"request_output_speed", "tok/s", "Output speed per request", D::HigherIsBetter, S::PerRequest,
@@ -41,7 +45,8 @@ constexpr std::array kCatalog{
     MetricInfo{"server_total", "ms", "Server total time", D::LowerIsBetter, S::PerRequest,
                "as reported by the server (total_time, Ollama total_duration; llama.cpp prompt_ms + predicted_ms)"},
     MetricInfo{"network_overhead", "ms", "Network overhead", D::LowerIsBetter, S::PerRequest,
-               "e2e - server_total, requests whose server reports a total"},
+               "e2e - server_total, requests whose server reports a total; includes any queueing the server's "
+               "total leaves out (llama.cpp reports no queue time)"},
     MetricInfo{"network_overhead_pct", "%", "Network overhead (relative)", D::LowerIsBetter, S::PerRequest,
                "100 * (e2e - server_total) / server_total"},
     MetricInfo{"request_throughput", "req/s", "Request throughput", D::HigherIsBetter, S::PerLevel,
@@ -66,6 +71,14 @@ constexpr std::array kCatalog{
                S::PerLevel,
                "|generated-token counter delta on the engine's /metrics - output tokens of the measured requests| / "
                "output tokens of the measured requests (engines with [metrics] and a known counter)"},
+    MetricInfo{"output_length_mismatch", "fraction", "Output length not as requested", D::LowerIsBetter, S::PerLevel,
+               "successful measured requests whose exact output length (usage, or one-token events) differs "
+               "from max_tokens / those whose length is known exactly; [checks] output_length"},
+    MetricInfo{"engine_cpu", "cores", "Engine CPU (on this host)", D::Neutral, S::PerLevel,
+               "CPU time of the engine's process / the run's wall time, engines whose URL is loopback and whose "
+               "process llmbench can see; a level: the mean over its runs"},
+    MetricInfo{"engine_rss", "MiB", "Engine memory (on this host)", D::Neutral, S::PerLevel,
+               "resident memory of that process at the end of each run; a level: the largest"},
     MetricInfo{"retries_429", "count", "HTTP 429 retries", D::LowerIsBetter, S::PerLevel,
                "429 answers retried (each retry counted once)"},
     MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,

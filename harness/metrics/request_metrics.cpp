@@ -30,6 +30,10 @@ RequestMetrics Measure(const load::Record& r) {
   m.output_tokens = static_cast<double>(out);
   m.input_tokens_counted = r.prompt_tokens < 0;
   m.input_tokens = static_cast<double>(r.prompt_tokens >= 0 ? r.prompt_tokens : r.target_input_tokens);
+  m.input_length_error = r.prompt_tokens >= 0 && r.target_input_tokens > 0
+                             ? 100.0 * static_cast<double>(r.prompt_tokens - r.target_input_tokens) /
+                                   static_cast<double>(r.target_input_tokens)
+                             : kNaN;
   m.tpot = out >= 2 && chunks > 0 ? (m.e2e - m.ttft) / static_cast<double>(out - 1) : kNaN;
   m.tokens_per_chunk = chunks > 0 ? static_cast<double>(out) / static_cast<double>(chunks) : kNaN;
   m.request_output_speed = m.e2e > 0 ? static_cast<double>(out) / (m.e2e / 1e3) : kNaN;

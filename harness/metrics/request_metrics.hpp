@@ -12,6 +12,7 @@ namespace llmbench::metrics {
 struct RequestMetrics {
   double ttft = 0, e2e = 0, tpot = 0;
   double output_tokens = 0, input_tokens = 0, tokens_per_chunk = 0, request_output_speed = 0;
+  double input_length_error = 0;  ///< % of the target; NaN without usage prompt_tokens
   double connect = 0;
   double cached_prompt_tokens = 0;
   double server_queue = 0, server_prompt = 0, server_completion = 0, server_total = 0;

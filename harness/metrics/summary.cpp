@@ -22,6 +22,7 @@ struct Samples {
     Add("e2e", m.e2e);
     Add("output_tokens", m.output_tokens);
     Add("input_tokens", m.input_tokens);
+    Add("input_length_error", m.input_length_error);
     Add("tokens_per_chunk", m.tokens_per_chunk);
     Add("request_output_speed", m.request_output_speed);
     Add("connect", m.connect);
@@ -76,7 +77,7 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   for (const auto kind : load::kErrorKinds) s.errors[std::string(load::ToString(kind))] = 0;
   Samples samples;
   double input_tokens = 0, output_tokens = 0, good_tokens = 0;
-  std::int64_t overloaded = 0, good = 0;
+  std::int64_t overloaded = 0, good = 0, length_known = 0, length_off = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
@@ -95,6 +96,14 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     input_tokens += m.input_tokens;
     output_tokens += m.output_tokens;
     if (!std::isnan(m.ttft) && m.ttft > kOverloadTtftMs) ++overloaded;
+    // The exact output length: the server's usage, or TGI's one-token events; chunk counts are not.
+    const std::int64_t exact = r.completion_tokens >= 0 ? r.completion_tokens
+                               : r.token_events > 0     ? r.token_events
+                                                        : -1;
+    if (exact >= 0 && r.max_tokens > 0) {
+      ++length_known;
+      length_off += exact != r.max_tokens;
+    }
     if (MeetsSlo(m, slo)) {
       ++good;
       good_tokens += m.output_tokens;
@@ -112,6 +121,8 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
+  if (length_known > 0)
+    s.level["output_length_mismatch"] = static_cast<double>(length_off) / static_cast<double>(length_known);
   if (!slo.empty()) {
     s.level["goodput"] = per_s(static_cast<double>(good));
     s.level["goodput_throughput"] = per_s(good_tokens);

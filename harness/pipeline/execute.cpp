@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -48,15 +49,34 @@ std::string MetricsUrl(const scenario::MetricsEndpoint& m, const load::Target& t
   return m.url.front() == '/' ? target.base_url + m.url : m.url;
 }
 
-// The engine's headers (its API key among them) go only to the engine itself, not to a metrics
-// endpoint on another host.
-std::vector<std::string> MetricsHeaders(const scenario::MetricsEndpoint& m, const load::Target& target) {
-  const bool same_origin =
-      m.url.front() == '/' || m.url == target.base_url || m.url.rfind(target.base_url + "/", 0) == 0;
-  return same_origin ? target.headers : std::vector<std::string>{};
+// The engine's CPU and memory on this host (when it runs here) into a run's summary.
+void AddEngineResources(const gate::HostLoad& host, metrics::Summary& s) {
+  if (!std::isnan(host.engine_cores)) s.level["engine_cpu"] = host.engine_cores;
+  if (!std::isnan(host.engine_rss_mib)) s.level["engine_rss"] = host.engine_rss_mib;
+}
+
+// A level's: the mean CPU over its runs, the largest memory.
+void PoolEngineResources(const std::vector<gate::RunData>& runs, std::int64_t level, metrics::Summary& s) {
+  double cores = 0, rss = -1;
+  int n = 0;
+  for (const auto& r : runs) {
+    if (r.concurrency != level) continue;
+    if (!std::isnan(r.host.engine_cores)) {
+      cores += r.host.engine_cores;
+      ++n;
+    }
+    if (!std::isnan(r.host.engine_rss_mib)) rss = std::max(rss, r.host.engine_rss_mib);
+  }
+  if (n > 0) s.level["engine_cpu"] = cores / n;
+  if (rss >= 0) s.level["engine_rss"] = rss;
 }
 
 }  // namespace
+
+std::vector<std::string> HeadersFor(const std::string& url, const load::Target& target) {
+  const bool same_origin = url == target.base_url || url.rfind(target.base_url + "/", 0) == 0;
+  return same_origin ? target.headers : std::vector<std::string>{};
+}
 
 metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
                           const scenario::Slo& slo) {
@@ -72,7 +92,8 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
 }
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
-                             load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session) {
+                             load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
+                             LengthFitter* fitter, int engine_pid) {
   AttemptResult out;
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
@@ -81,18 +102,42 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   std::map<std::int64_t, double> client_tokens;
   std::string last_metrics_problem;
   for (const auto& level : c.load.concurrency) outcomes[level].reserve(plan.size());
+  LengthFit fitted;
   for (const PlannedRun& run : plan) {
-    const auto prompts =
+    auto prompts =
         prompt::SynthesizePrompts(c.prompt_class, c.load.warmup + c.load.requests, run.prompt_seed, run.nonce);
+    if (fitter) {
+      const LengthFit f = fitter->Fit(prompts);
+      if (!f.problem.empty()) {
+        out.status = "failed";
+        out.message = fmt::format("exact input lengths: {}", f.problem);
+        fmt::print("  failed: {}\n", out.message);
+        break;
+      }
+      if (fitted.prompts == 0) {
+        fmt::print("  input lengths: {}: {} of {} prompts within ±1 token (largest miss {} token{}, {} calls)\n",
+                   fitter->Describe(), f.exact, f.prompts, f.max_error, f.max_error == 1 ? "" : "s", f.calls);
+      }
+      fitted.prompts += f.prompts;
+      fitted.exact += f.exact;
+      fitted.max_error = std::max(fitted.max_error, f.max_error);
+      fitted.calls += f.calls;
+      results.SetCaseField("input_lengths", {{"method", "tokenizer"},
+                                             {"tokenizer", fitter->Describe()},
+                                             {"prompts", fitted.prompts},
+                                             {"within_1_token", fitted.exact},
+                                             {"max_error_tokens", fitted.max_error},
+                                             {"tokenizer_calls", fitted.calls}});
+    }
     load::Progress progress;
     progress.total = static_cast<std::int64_t>(prompts.size());
     load::LevelOutcome outcome;
     std::optional<MetricsScraper> scraper;
     if (c.engine.metrics) {
-      scraper.emplace(MetricsUrl(*c.engine.metrics, target), MetricsHeaders(*c.engine.metrics, target),
+      scraper.emplace(MetricsUrl(*c.engine.metrics, target), HeadersFor(MetricsUrl(*c.engine.metrics, target), target),
                       c.engine.metrics->interval);
     }
-    const HostSample before = SampleHost();
+    const HostSample before = SampleHost(engine_pid);
     {
       report::ProgressLine line(
           fmt::format("  concurrency {} run {}/{}", run.concurrency, run.repetition, c.load.repetitions), progress);
@@ -103,7 +148,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
             if (scraper) scraper->Begin();
           });
     }
-    const HostSample after = SampleHost();
+    const HostSample after = SampleHost(engine_pid);
     metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
     std::string metrics_problem;
     if (scraper) {
@@ -124,6 +169,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     data.repetition = run.repetition;
     data.session = session;
     data.host = Between(before, after, c.gate);
+    AddEngineResources(data.host, summary);
     results.AddRun(data, summary, outcome, metrics_problem);
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,
                data.host.busy ? "; busy runner: " + data.host.why : "");
@@ -141,6 +187,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     if (runs.empty()) continue;
     out.levels.push_back(PoolRuns(runs, pricing, c.slo));
     if (c.engine.metrics) AddServerStats(PoolServerStats(server_stats[level]), client_tokens[level], out.levels.back());
+    PoolEngineResources(out.runs, level, out.levels.back());
   }
   results.SetLevels(out.levels);
   return out;

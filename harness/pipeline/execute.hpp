@@ -12,6 +12,7 @@
 #include "gate/case_data.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
+#include "pipeline/fit_lengths.hpp"
 #include "pipeline/plan.hpp"
 #include "report/results_file.hpp"
 #include "scenario/expand.hpp"
@@ -26,8 +27,16 @@ struct AttemptResult {
 };
 
 /// `target` is where `generator` sends (its base URL and headers reach the engine's /metrics).
+/// With a `fitter` (the engine's tokenizer), every run's prompts are resized to their exact
+/// input length before the run starts; a tokenizer that fails fails the attempt, unmeasured.
+/// `engine_pid`: the engine's process on this host (FindLocalEngine), else -1.
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
-                             load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session);
+                             load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
+                             LengthFitter* fitter = nullptr, int engine_pid = -1);
+
+/// The engine's headers (its API key among them) for a side endpoint (/metrics, a tokenizer):
+/// all of them under the engine's own URL, none for another host.
+std::vector<std::string> HeadersFor(const std::string& url, const load::Target& target);
 
 /// One summary of several runs of a level: requests and samples pooled, throughput over the
 /// sum of the runs' wall times.

@@ -22,14 +22,21 @@ struct HostSample {
   /// whole history: only threads present in both samples count.
   std::map<long, std::pair<std::int64_t, std::int64_t>> threads;
   std::int64_t own_cpu_ns = 0;   ///< this process's user + system time
-  std::int64_t busy_ticks = -1;  ///< all CPUs, non-idle (USER_HZ ticks); -1 when /proc/stat is absent
+  std::int64_t busy_ticks = -1;  ///< all CPUs, processes' user + system (USER_HZ ticks); -1 when /proc/stat is absent
   std::int64_t total_ticks = 0;
   std::int64_t steal_ticks = 0;
+  std::int64_t engine_cpu_ns = -1;  ///< the engine's process on this host (FindLocalEngine); -1 = none
+  std::int64_t engine_rss_bytes = -1;
 };
 
-HostSample SampleHost();
+/// `engine_pid`: the engine's process when it runs on this host, else -1.
+HostSample SampleHost(int engine_pid = -1);
 
-/// The load between two samples, flagged busy against the scenario's [gate] limits.
+/// The load between two samples, flagged busy against the scenario's [gate] limits. With the
+/// engine on this host its CPU is its own (engine_cores) and not a neighbour's; and since the
+/// engine's threads compete with the harness's in the baseline as in the run, the harness's
+/// wait for a CPU says nothing about neighbours then: such a run is busy when the other
+/// processes used more than max_neighbour_cores (or the hypervisor stole too much).
 gate::HostLoad Between(const HostSample& before, const HostSample& after, const scenario::GateSettings& limits);
 
 }  // namespace llmbench::pipeline

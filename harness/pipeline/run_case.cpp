@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <optional>
 
 #include "base/diagnostic.hpp"
@@ -10,10 +11,13 @@
 #include "gate/json_codec.hpp"
 #include "gate/thresholds.hpp"
 #include "load/load_generator.hpp"
+#include "pipeline/engine_process.hpp"
 #include "pipeline/execute.hpp"
+#include "pipeline/fit_lengths.hpp"
 #include "pipeline/identify.hpp"
 #include "pipeline/plan.hpp"
 #include "protocol/protocol.hpp"
+#include "protocol/tokenizer.hpp"
 
 namespace llmbench::pipeline {
 namespace {
@@ -46,7 +50,7 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
           {{c.scenario_file, 0, 0, "engines." + e.name + ".api_key_env",
             fmt::format("environment variable {} is not set", e.api_key_env), "export it or add it to .env"}});
     }
-    t.headers.push_back("Authorization: Bearer " + *key);
+    t.headers.push_back(decoder->AuthHeader(*key));
   }
   return t;
 }
@@ -65,6 +69,21 @@ gate::CaseVerdict JudgeAttempt(const scenario::Case& c, const CaseContext& ctx, 
   in.baseline_path = baseline_path;
   in.options = ctx.options;
   return gate::Judge(in);
+}
+
+// Estimated lengths that the engine counts differently: say by how much, once per case.
+void PrintEstimatedLengths(const scenario::Case& c, const std::vector<metrics::Summary>& levels) {
+  constexpr double kWorthSayingPct = 1.0;
+  for (const auto& level : levels) {
+    const metrics::Stats* e = level.Find("input_length_error");
+    if (e == nullptr || e->count == 0 || std::max(std::abs(e->min), std::abs(e->max)) < kWorthSayingPct) continue;
+    fmt::print(
+        "  input lengths: estimated; the engine counted {:+.1f} % on average ({:+.1f} … {:+.1f} %) against the "
+        "target ({} tokens){}\n",
+        e->mean, e->min, e->max, c.prompt_class.input_tokens,
+        fmt::format("; [engines.{}.tokenizer] fits them exactly", c.engine.name));
+    return;
+  }
 }
 
 }  // namespace
@@ -119,7 +138,23 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     out.verdict = gate::Judge(in);
     return out;
   }
+  const std::optional<int> engine_pid = FindLocalEngine(target.base_url);
+  if (engine_pid) {
+    fmt::print("  engine process: pid {} on this host (its CPU is the engine's, not a neighbour's)\n", *engine_pid);
+  }
   load::LoadGenerator generator(target, c.load, ctx.session);
+  std::optional<LengthFitter> fitter;
+  if (c.engine.tokenizer) {
+    const std::string url = c.engine.tokenizer->url.empty() ? target.base_url : TrimSlash(c.engine.tokenizer->url);
+    fitter.emplace(*protocol::ParseTokenizerApi(c.engine.tokenizer->api), url, HeadersFor(url, target), target.model,
+                   protocol::MakeProtocol(target.protocol)->sends_messages());
+  } else {
+    ctx.results.SetCaseField("input_lengths",
+                             {{"method", "estimated"},
+                              {"note",
+                               "4/3 tokens per word; input_length_error is how far the engine's own count "
+                               "(usage prompt_tokens) is off the target"}});
+  }
   const int attempts = c.gate.confirm ? 2 : 1;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     if (attempt > 1) {
@@ -127,7 +162,8 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
                  out.verdict.reasons.empty() ? "" : out.verdict.reasons.front());
     }
     const AttemptResult result =
-        ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), target, generator, ctx.results, ctx.session);
+        ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), target, generator, ctx.results, ctx.session,
+                       fitter ? &*fitter : nullptr, engine_pid.value_or(-1));
     gate::CaseData this_attempt = out.data;
     this_attempt.runs = result.runs;
     out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());
@@ -141,6 +177,7 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     row.message = result.message;
     if (!gate::NeedsConfirmation(out.verdict) || result.status != "passed") break;
   }
+  if (!fitter) PrintEstimatedLengths(c, row.levels);
   ctx.results.EndCase(row.status, row.message);
   return out;
 }

@@ -76,10 +76,18 @@ std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int
     p.text.reserve(static_cast<std::size_t>(total + kPreambleWords) * 7);
     AppendWords(prefix_start, prefix, p.text);
     AppendPreamble(i, nonce, p.text);
-    AppendWords(body_start, body, p.text);
+    p.body_offset = p.text.size() + 1;  // AppendWords puts a space before the first word
+    p.body_start = body_start;
+    ResizeBody(p, body);
     prompts.push_back(std::move(p));
   }
   return prompts;
+}
+
+void ResizeBody(Prompt& p, std::int64_t words) {
+  p.body_words = std::max<std::int64_t>(words, 0);
+  p.text.resize(std::min(p.text.size(), p.body_offset - 1));
+  AppendWords(p.body_start, p.body_words, p.text);
 }
 
 }  // namespace llmbench::prompt

@@ -14,6 +14,10 @@ struct Prompt {
   std::string text;
   std::int64_t input_tokens = 0;  ///< target input length (EstimateTokens(text) is within ±1)
   std::int64_t max_tokens = 0;    ///< requested output length
+  // Where the body is, so that a tokenizer fit can resize it (ResizeBody):
+  std::size_t body_offset = 0;  ///< text before it: prefix and preamble (and the space after them)
+  std::size_t body_start = 0;   ///< its first corpus word
+  std::int64_t body_words = 0;
 };
 
 /// Words of the unique preamble, e.g. "17th request of run 3fa9c2e1." (index 17, nonce 0x3fa9c2e1).
@@ -35,5 +39,9 @@ inline constexpr std::int64_t kPreambleWords = 5;
 /// return identical prompts.
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
                                       std::uint64_t nonce);
+
+/// Makes the body `words` corpus words long (≥ 0), from the same first word on; prefix, preamble
+/// and the targets stay. For exact lengths under an engine's tokenizer (pipeline/fit_lengths).
+void ResizeBody(Prompt& p, std::int64_t words);
 
 }  // namespace llmbench::prompt

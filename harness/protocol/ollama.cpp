@@ -25,6 +25,7 @@ class Ollama final : public Protocol {
   explicit Ollama(bool chat) : chat_(chat) {}
   std::string_view name() const override { return chat_ ? kOllamaChat : kOllamaGenerate; }
   std::string_view default_path() const override { return chat_ ? "/api/chat" : "/api/generate"; }
+  bool sends_messages() const override { return chat_; }
   Framing framing() const override { return Framing::JsonLines; }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {

@@ -99,6 +99,7 @@ class OpenAi final : public Protocol {
   explicit OpenAi(bool chat) : chat_(chat) {}
   std::string_view name() const override { return chat_ ? kOpenAiChat : kOpenAiCompletions; }
   std::string_view default_path() const override { return chat_ ? "/v1/chat/completions" : "/v1/completions"; }
+  bool sends_messages() const override { return chat_; }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
     nlohmann::json body{{"model", r.model},

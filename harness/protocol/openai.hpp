@@ -16,6 +16,7 @@ std::unique_ptr<Protocol> MakeTgi();
 std::unique_ptr<Protocol> MakeOllamaGenerate();
 std::unique_ptr<Protocol> MakeOllamaChat();
 std::unique_ptr<Protocol> MakeLlamaCppCompletion();
+std::unique_ptr<Protocol> MakeAnthropicMessages();
 
 /// Applies the engine's `extra_body` (a JSON object, validated at scenario load) as an RFC 7396
 /// merge patch, so users can set or remove any field the server understands.

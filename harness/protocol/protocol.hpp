@@ -38,6 +38,11 @@ class Protocol {
   virtual std::string_view default_path() const = 0;
   /// How the response body is cut into events.
   virtual Framing framing() const { return Framing::Sse; }
+  /// The prompt goes out as chat messages, so the engine applies its chat template (and its
+  /// tokens count as input): a tokenizer query must then send messages too.
+  virtual bool sends_messages() const { return false; }
+  /// The header that carries an API key: "Authorization: Bearer KEY" (OpenAI and most others).
+  virtual std::string AuthHeader(std::string_view key) const;
   virtual HttpRequest BuildRequest(const GenerationRequest& request) const = 0;
   /// Classifies one SSE event and adds what it carries to `tally`. Never throws.
   virtual EventKind Decode(const SseEvent& event, StreamTally& tally) = 0;
@@ -52,6 +57,7 @@ inline constexpr std::string_view kTgi = "tgi";
 inline constexpr std::string_view kOllamaGenerate = "ollama-generate";
 inline constexpr std::string_view kOllamaChat = "ollama-chat";
 inline constexpr std::string_view kLlamaCppCompletion = "llamacpp-completion";
+inline constexpr std::string_view kAnthropicMessages = "anthropic-messages";
 
 /// The registered protocol names, for validation messages.
 const std::vector<std::string>& ProtocolNames();

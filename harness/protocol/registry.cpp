@@ -5,10 +5,13 @@ namespace llmbench::protocol {
 
 void Protocol::OnHeader(std::string_view, std::string_view, StreamTally&) const {}
 
+std::string Protocol::AuthHeader(std::string_view key) const { return "Authorization: Bearer " + std::string(key); }
+
 const std::vector<std::string>& ProtocolNames() {
-  static const std::vector<std::string> names{std::string(kOpenAiChat), std::string(kOpenAiCompletions),
-                                              std::string(kTgi),        std::string(kOllamaGenerate),
-                                              std::string(kOllamaChat), std::string(kLlamaCppCompletion)};
+  static const std::vector<std::string> names{
+      std::string(kOpenAiChat),       std::string(kOpenAiCompletions), std::string(kTgi),
+      std::string(kOllamaGenerate),   std::string(kOllamaChat),        std::string(kLlamaCppCompletion),
+      std::string(kAnthropicMessages)};
   return names;
 }
 
@@ -19,6 +22,7 @@ std::unique_ptr<Protocol> MakeProtocol(std::string_view name) {
   if (name == kOllamaGenerate) return MakeOllamaGenerate();
   if (name == kOllamaChat) return MakeOllamaChat();
   if (name == kLlamaCppCompletion) return MakeLlamaCppCompletion();
+  if (name == kAnthropicMessages) return MakeAnthropicMessages();
   return nullptr;
 }
 

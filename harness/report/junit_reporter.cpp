@@ -76,7 +76,7 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
     k.out = fmt::format("measured={} limit={} unit={} passed={}\n", t.measured, t.limit, t.unit, t.passed);
     if (!t.passed) {
       k.element = "failure";
-      k.type = "threshold";
+      k.type = t.check.empty() ? "threshold" : "correctness." + t.check;
       k.message = DescribeThreshold(t);
     }
     checks.push_back(std::move(k));

@@ -83,7 +83,7 @@ void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summa
   std::string records = "[";
   for (const auto& r : outcome.records) {
     if (records.size() > 1) records += ",\n";
-    records += gate::ToJson(r).dump();
+    records += gate::DumpJson(gate::ToJson(r));
   }
   records += "]";
   nlohmann::json entry = gate::ToJson(run);
@@ -108,6 +108,10 @@ void ResultsFile::SetLevels(const std::vector<metrics::Summary>& levels) {
   Write();
 }
 
+void ResultsFile::SetCaseField(const std::string& key, nlohmann::json value) {
+  cases_.back().fields[key] = std::move(value);
+}
+
 void ResultsFile::EndCase(const std::string& status, const std::string& message) {
   cases_.back().fields["status"] = status;
   cases_.back().fields["message"] = message;
@@ -117,15 +121,15 @@ void ResultsFile::EndCase(const std::string& status, const std::string& message)
 void ResultsFile::Write() {
   WriteFileAtomically(path_, [&](std::ostream& out) {
     // The header object without its closing brace, then the cases written piece by piece.
-    const std::string header = header_.dump(1);
+    const std::string header = gate::DumpJson(header_, 1);
     out << header.substr(0, header.rfind('}')) << ",\n \"cases\": [";
     for (std::size_t i = 0; i < cases_.size(); ++i) {
-      const std::string fields = cases_[i].fields.dump();
-      out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}')) << ",\"levels\":" << cases_[i].levels.dump()
-          << ",\n\"runs\":[";
+      const std::string fields = gate::DumpJson(cases_[i].fields);
+      out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}'))
+          << ",\"levels\":" << gate::DumpJson(cases_[i].levels) << ",\n\"runs\":[";
       for (std::size_t l = 0; l < cases_[i].runs.size(); ++l) {
         const auto& [run, records] = cases_[i].runs[l];
-        const std::string head = run.dump();
+        const std::string head = gate::DumpJson(run);
         out << (l ? ",\n" : "\n") << head.substr(0, head.rfind('}')) << ",\n\"records\":" << records << "}";
       }
       out << "]}";
@@ -154,7 +158,7 @@ void ResultsFile::WriterLoop() {
       line["case"] = q.case_id;
       line["attempt"] = q.attempt;
       line["repetition"] = q.repetition;
-      records_ << line.dump() << '\n';
+      records_ << gate::DumpJson(line) << '\n';
       records_.flush();
       lock.lock();
     }

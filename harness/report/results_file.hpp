@@ -41,6 +41,8 @@ class ResultsFile {
   void SetLevels(const std::vector<metrics::Summary>& levels);
   /// An attempt's status and threshold results (what `compare` needs to judge it again).
   void SetAttempt(int attempt, const std::string& status, const std::string& message, const nlohmann::json& thresholds);
+  /// Sets a field of the current case (e.g. "input_lengths"); written with the next rewrite.
+  void SetCaseField(const std::string& key, nlohmann::json value);
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
   void EndCase(const std::string& status, const std::string& message);
 

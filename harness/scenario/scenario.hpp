@@ -23,8 +23,9 @@ struct SimFaults {
   Nanoseconds retry_after{std::chrono::seconds(1)};
   double stall = 0;  ///< stop sending mid-stream for `stall_for`, then continue
   Nanoseconds stall_for{std::chrono::seconds(2)};
-  double disconnect = 0;  ///< close the connection mid-stream
-  double malformed = 0;   ///< send one non-JSON event mid-stream
+  double disconnect = 0;    ///< close the connection mid-stream
+  double malformed = 0;     ///< send one non-JSON event mid-stream
+  double short_output = 0;  ///< end the answer, properly, at half its max_tokens (an engine ignoring ignore_eos)
 };
 
 /// The simulator's continuous-batching timing model (see sim/batching_model.hpp).
@@ -53,12 +54,24 @@ struct SimSettings {
   /// Seed of the drift and neighbour draws; 0 = a fresh random seed per start (what a runner
   /// does), anything else = reproducible.
   std::uint64_t drift_seed = 0;
+  /// How the simulator counts prompt tokens: "estimate" (4/3 per word, llmbench's own estimate,
+  /// so synthesised prompts are exact) or "subword" (like a model's tokenizer: BOS + ⌈bytes/4⌉
+  /// per word, and chat messages wrapped in a template), which the estimate misses as it misses
+  /// real ones. Either is served on the tokenizer endpoints of every TokenizerApi.
+  std::string tokenizer = "estimate";
 };
 
 /// An engine's Prometheus endpoint ([engines.<name>.metrics]), scraped around every run.
 struct MetricsEndpoint {
   std::string url = "/metrics";  ///< a path under the engine's URL, or an absolute http(s):// URL
   Nanoseconds interval{0};       ///< also scrape this often during a run; 0 = before and after only
+};
+
+/// An engine's tokenizer endpoint ([engines.<name>.tokenizer]): with it, every prompt is
+/// resized until the engine itself counts the class's input length (see pipeline/fit_lengths).
+struct TokenizerEndpoint {
+  std::string api;  ///< protocol::TokenizerApiNames(): "llamacpp", "vllm", "tgi"
+  std::string url;  ///< base URL of its endpoints; "" = the engine's url
 };
 
 /// One engine under test.
@@ -79,6 +92,7 @@ struct Engine {
   std::optional<double> price_per_million_output;  ///< USD per 1M output tokens
   std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
   std::optional<MetricsEndpoint> metrics;          ///< scrape the engine's /metrics around each run
+  std::optional<TokenizerEndpoint> tokenizer;      ///< fit input lengths with the engine's tokenizer
   std::vector<std::string> labels;
 };
 
@@ -123,6 +137,10 @@ struct GateSettings {
   /// cannot fail a case.
   Nanoseconds max_wait_per_slice{std::chrono::microseconds(20)};
   double max_steal = 0.05;
+  /// With the engine's process on this host (pipeline/engine_process.hpp) the harness waits for
+  /// a CPU because of the engine too, in the baseline as in the run; then a run is busy when the
+  /// processes other than llmbench and the engine used more than this many cores.
+  double max_neighbour_cores = 0.25;
 };
 
 /// Per-request service-level objectives: a request counts for goodput when it succeeded and
@@ -140,6 +158,7 @@ struct ThresholdSpec {
   ParsedThreshold parsed;
   std::vector<std::int64_t> concurrency;  ///< empty = every level
   int line = 0, column = 0;
+  std::string check;  ///< "" = a rule the user wrote; else the [checks] entry it expresses ("output_length")
 };
 
 struct Scenario {

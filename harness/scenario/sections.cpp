@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "protocol/protocol.hpp"
+#include "protocol/tokenizer.hpp"
 
 namespace llmbench::scenario {
 namespace {
@@ -129,6 +130,31 @@ Engine ReadEngine(const std::string& name, TableReader r) {
     m.RejectUnknownKeys();
     e.metrics = endpoint;
   }
+  if (const auto* tokenizer = r.Table("tokenizer")) {
+    TableReader t(*tokenizer, r.KeyPath("tokenizer"), r.context());
+    TokenizerEndpoint endpoint;
+    const auto& apis = protocol::TokenizerApiNames();
+    if (auto api = t.String("api")) {
+      if (!protocol::ParseTokenizerApi(*api)) {
+        const std::string close = ClosestMatch(*api, apis);
+        t.Error("api", fmt::format("unknown tokenizer api '{}'", *api),
+                close.empty() ? fmt::format("one of: {}", fmt::join(apis, ", "))
+                              : fmt::format("did you mean '{}'?", close));
+      }
+      endpoint.api = *api;
+    } else if (!tokenizer->contains("api")) {
+      r.context().Error(tokenizer->source(), t.KeyPath("api"), "missing required key",
+                        fmt::format("one of: {}", fmt::join(apis, ", ")));
+    }
+    endpoint.url = t.InterpolatedString("url").value_or("");
+    if (!endpoint.url.empty() && endpoint.url.rfind("http://", 0) != 0 && endpoint.url.rfind("https://", 0) != 0) {
+      t.Error("url", fmt::format("'{}' is not an http:// or https:// URL", endpoint.url),
+              "the base URL of the tokenizer's endpoints; leave it out to use the engine's url");
+    }
+    if (sim && !endpoint.url.empty()) t.Error("url", "the embedded simulator serves its tokenizer itself", "remove it");
+    t.RejectUnknownKeys();
+    e.tokenizer = endpoint;
+  }
   if (r.table().contains("api_key")) {
     r.Accept("api_key");
     r.Error("api_key", "API keys are never read from scenario files",
@@ -148,7 +174,8 @@ SimFaults ReadFaults(TableReader r) {
   f.stall_for = r.Duration("stall_for").value_or(f.stall_for);
   f.disconnect = r.Fraction("disconnect").value_or(0);
   f.malformed = r.Fraction("malformed").value_or(0);
-  const double total = f.http_500 + f.http_400 + f.http_429 + f.stall + f.disconnect + f.malformed;
+  f.short_output = r.Fraction("short_output").value_or(0);
+  const double total = f.http_500 + f.http_400 + f.http_429 + f.stall + f.disconnect + f.malformed + f.short_output;
   if (total > 1.0 + 1e-9) {
     r.context().Error(r.table().source(), r.KeyPath(""), fmt::format("fault rates add up to {} > 1", total));
   }
@@ -186,6 +213,11 @@ SimSettings ReadSimSettings(TableReader r) {
   s.neighbour_period = r.Duration("neighbour_period").value_or(s.neighbour_period);
   if (s.neighbour_period.count() == 0) r.Error("neighbour_period", "must be greater than zero");
   s.drift_seed = static_cast<std::uint64_t>(r.Int("drift_seed", 0, INT64_MAX).value_or(0));
+  if (auto tokenizer = r.String("tokenizer")) {
+    if (*tokenizer != "estimate" && *tokenizer != "subword")
+      r.Error("tokenizer", fmt::format("unknown simulator tokenizer '{}'", *tokenizer), "\"estimate\" or \"subword\"");
+    s.tokenizer = *tokenizer;
+  }
   if (const auto* faults = r.Table("faults"))
     s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
   r.RejectUnknownKeys();
@@ -222,6 +254,7 @@ GateSettings ReadGate(TableReader r) {
   g.confirm = r.Bool("confirm").value_or(g.confirm);
   g.max_wait_per_slice = r.Duration("max_wait_per_slice").value_or(g.max_wait_per_slice);
   g.max_steal = r.Fraction("max_steal").value_or(g.max_steal);
+  g.max_neighbour_cores = r.Number("max_neighbour_cores", 0, 4096).value_or(g.max_neighbour_cores);
   r.RejectUnknownKeys();
   return g;
 }
@@ -299,6 +332,22 @@ Slo ReadSlo(TableReader r) {
   if (s.empty()) r.context().Error(r.table().source(), "slo", "an empty [slo] table", "set ttft, tpot and/or e2e");
   r.RejectUnknownKeys();
   return s;
+}
+
+void ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds) {
+  const auto add = [&](const char* check, const char* rule) {
+    ThresholdSpec t;
+    t.expression = rule;
+    t.check = check;
+    const auto& where = r.table()[check].node()->source();
+    t.line = static_cast<int>(where.begin.line);
+    t.column = static_cast<int>(where.begin.column);
+    ThresholdError error;
+    t.parsed = *ParseThreshold(t.expression, error);  // our own rule: it parses
+    thresholds.push_back(std::move(t));
+  };
+  if (r.Bool("output_length").value_or(false)) add("output_length", "output_length_mismatch == 0%");
+  r.RejectUnknownKeys();
 }
 
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,

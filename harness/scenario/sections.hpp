@@ -19,6 +19,10 @@ SimSettings ReadSimSettings(TableReader r);
 std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadContext& ctx,
                                      const std::vector<Engine>& engines);
 /// `engines` tells whether server.* rules can be checked (an engine with [metrics]).
+/// [checks]: correctness checks, each added to `thresholds` as the rule that expresses it
+/// (output_length → "output_length_mismatch == 0%"), marked with its check name.
+void ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds);
+
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
                                           const Slo& slo, const std::vector<Engine>& engines);
 

@@ -42,6 +42,7 @@ toml::table SimTable(const SimSettings& s) {
       {"neighbour_slowdown", s.neighbour_slowdown},
       {"neighbour_period", Dur(s.neighbour_period)},
       {"drift_seed", static_cast<std::int64_t>(s.drift_seed)},
+      {"tokenizer", s.tokenizer},
       {"faults", toml::table{{"http_500", f.http_500},
                              {"http_400", f.http_400},
                              {"http_429", f.http_429},
@@ -49,7 +50,8 @@ toml::table SimTable(const SimSettings& s) {
                              {"stall", f.stall},
                              {"stall_for", Dur(f.stall_for)},
                              {"disconnect", f.disconnect},
-                             {"malformed", f.malformed}}},
+                             {"malformed", f.malformed},
+                             {"short_output", f.short_output}}},
   };
 }
 
@@ -75,6 +77,11 @@ toml::table EngineTable(const Engine& e) {
   if (e.price_per_million_output) t.insert("price_per_million_output", *e.price_per_million_output);
   if (!e.labels.empty()) t.insert("labels", Strings(e.labels));
   if (e.sim) t.insert("simulator", SimTable(*e.sim));
+  if (e.tokenizer) {
+    toml::table tk{{"api", e.tokenizer->api}};
+    if (!e.tokenizer->url.empty()) tk.insert("url", e.tokenizer->url);
+    t.insert("tokenizer", std::move(tk));
+  }
   if (e.metrics) {
     toml::table m{{"url", e.metrics->url}};
     if (e.metrics->interval.count() > 0) m.insert("interval", Dur(e.metrics->interval));
@@ -108,7 +115,12 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"repetitions", l.repetitions}};
   if (l.temperature) load.insert("temperature", *l.temperature);
   toml::array thresholds;
+  toml::table checks;
   for (const auto& t : s.thresholds) {
+    if (!t.check.empty()) {  // written as the [checks] entry it came from
+      checks.insert(t.check, true);
+      continue;
+    }
     if (t.concurrency.empty())
       thresholds.push_back(t.expression);
     else
@@ -118,12 +130,14 @@ toml::table ScenarioTable(const Scenario& s) {
   if (!s.description.empty()) root.insert("description", s.description);
   if (!s.labels.empty()) root.insert("labels", Strings(s.labels));
   if (!thresholds.empty()) root.insert("thresholds", std::move(thresholds));
+  if (!checks.empty()) root.insert("checks", std::move(checks));
   root.insert("engines", std::move(engines));
   root.insert("classes", std::move(classes));
   root.insert("load", std::move(load));
   root.insert("gate", toml::table{{"confirm", s.gate.confirm},
                                   {"max_wait_per_slice", Dur(s.gate.max_wait_per_slice)},
-                                  {"max_steal", s.gate.max_steal}});
+                                  {"max_steal", s.gate.max_steal},
+                                  {"max_neighbour_cores", s.gate.max_neighbour_cores}});
   if (!s.slo.empty()) {
     toml::table slo;
     if (s.slo.ttft) slo.insert("ttft", Dur(*s.slo.ttft));

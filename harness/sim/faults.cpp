@@ -21,17 +21,20 @@ std::string_view ToString(Fault f) {
       return "disconnect";
     case Fault::Malformed:
       return "malformed";
+    case Fault::ShortOutput:
+      return "short_output";
   }
   return "?";
 }
 
 Fault PickFault(const scenario::SimFaults& r, std::mt19937_64& rng) {
-  const std::array<std::pair<double, Fault>, 6> table{{{r.http_500, Fault::Http500},
+  const std::array<std::pair<double, Fault>, 7> table{{{r.http_500, Fault::Http500},
                                                        {r.http_400, Fault::Http400},
                                                        {r.http_429, Fault::Http429},
                                                        {r.stall, Fault::Stall},
                                                        {r.disconnect, Fault::Disconnect},
-                                                       {r.malformed, Fault::Malformed}}};
+                                                       {r.malformed, Fault::Malformed},
+                                                       {r.short_output, Fault::ShortOutput}}};
   double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   for (const auto& [rate, fault] : table) {
     if (u < rate) return fault;

@@ -8,7 +8,7 @@
 
 namespace llmbench::sim {
 
-enum class Fault { None, Http500, Http400, Http429, Stall, Disconnect, Malformed };
+enum class Fault { None, Http500, Http400, Http429, Stall, Disconnect, Malformed, ShortOutput };
 
 std::string_view ToString(Fault f);
 

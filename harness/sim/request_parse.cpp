@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/token_estimate.hpp"
-
 namespace llmbench::sim {
 namespace {
 
@@ -15,27 +13,10 @@ std::int64_t IntOr(const nlohmann::json& j, const char* key, std::int64_t fallba
   return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
 }
 
-// Chat content is a string or a list of parts {"type":"text","text":...}.
-std::int64_t ChatInputTokens(const nlohmann::json& messages) {
-  std::int64_t tokens = 0;
-  for (const auto& m : messages) {
-    const auto content = m.find("content");
-    if (content == m.end()) continue;
-    if (content->is_string()) tokens += EstimateTokens(content->get_ref<const std::string&>());
-    if (content->is_array()) {
-      for (const auto& part : *content) {
-        if (part.contains("text") && part["text"].is_string())
-          tokens += EstimateTokens(part["text"].get_ref<const std::string&>());
-      }
-    }
-  }
-  return tokens;
-}
-
 }  // namespace
 
 std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
-                                          std::string& error) {
+                                          std::string& error, const SimTokenizer& tokenizer) {
   ParsedRequest r;
   if (target == "/v1/chat/completions")
     r.wire = Wire::Chat;
@@ -62,7 +43,7 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
       error = "missing string field 'inputs'";
       return std::nullopt;
     }
-    r.input_tokens = EstimateTokens(inputs->get_ref<const std::string&>());
+    r.input_tokens = tokenizer.Count(inputs->get_ref<const std::string&>(), true);
     const auto params = j.find("parameters");
     r.output_tokens = params != j.end() && params->is_object() ? IntOr(*params, "max_new_tokens", kDefaultOutputTokens)
                                                                : kDefaultOutputTokens;
@@ -78,7 +59,7 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
         error = "missing array field 'messages'";
         return std::nullopt;
       }
-      r.input_tokens = ChatInputTokens(*messages);
+      r.input_tokens = tokenizer.CountChat(*messages);
       r.output_tokens = IntOr(j, "max_completion_tokens", IntOr(j, "max_tokens", kDefaultOutputTokens));
     } else {
       const auto prompt = j.find("prompt");
@@ -86,7 +67,7 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
         error = "missing string field 'prompt'";
         return std::nullopt;
       }
-      r.input_tokens = EstimateTokens(prompt->get_ref<const std::string&>());
+      r.input_tokens = tokenizer.Count(prompt->get_ref<const std::string&>(), true);
       r.output_tokens = IntOr(j, "max_tokens", kDefaultOutputTokens);
     }
     r.model = j.value("model", std::string("llmbench-sim"));

@@ -7,19 +7,20 @@
 #include <string_view>
 
 #include "sim/stream_encoder.hpp"
+#include "sim/tokenizer.hpp"
 
 namespace llmbench::sim {
 
 struct ParsedRequest {
   Wire wire = Wire::Chat;
   std::string model;
-  std::int64_t input_tokens = 0;   ///< EstimateTokens of the prompt text
+  std::int64_t input_tokens = 0;   ///< the prompt's tokens under the simulator's tokenizer
   std::int64_t output_tokens = 0;  ///< max_tokens / max_completion_tokens / max_new_tokens
   bool include_usage = false;
 };
 
 /// nullopt with `error` set ("not found" for an unknown path) when the request is unusable.
 std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
-                                          std::string& error);
+                                          std::string& error, const SimTokenizer& tokenizer = SimTokenizer("estimate"));
 
 }  // namespace llmbench::sim

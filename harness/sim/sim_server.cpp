@@ -44,6 +44,7 @@ struct SimServer::Impl {
       : options(std::move(o)),
         model(options.settings),
         rng(options.settings.seed),
+        tokenizer(options.settings.tokenizer),
         acceptor(ioc),
         truth_log(options.truth_log_path, options.keep_truth_in_memory) {
     const tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
@@ -70,6 +71,7 @@ struct SimServer::Impl {
   SimServerOptions options;
   BatchingModel model;
   std::mt19937_64 rng;
+  SimTokenizer tokenizer;
   net::io_context ioc{1};
   tcp::acceptor acceptor;
   TruthLog truth_log;
@@ -187,8 +189,14 @@ awaitable<bool> SimServer::Impl::Handle(tcp::socket& socket, const http::request
     co_return co_await SendStatus(socket, req, http::status::ok, fmt::format(R"({{"version":"{}"}})", kVersion),
                                   Fault::None);
   }
+  if (req.method() == http::verb::post) {
+    int status = 200;
+    if (auto answer = tokenizer.Serve(target, req.body(), status)) {
+      co_return co_await SendStatus(socket, req, static_cast<http::status>(status), std::move(*answer), Fault::None);
+    }
+  }
   std::string error;
-  auto parsed = ParseRequest(req.method() == http::verb::post, target, req.body(), error);
+  auto parsed = ParseRequest(req.method() == http::verb::post, target, req.body(), error, tokenizer);
   if (!parsed) {
     const auto status = error == "not found" ? http::status::not_found : http::status::bad_request;
     co_return co_await SendStatus(socket, req, status, ErrorBody(error), Fault::None);
@@ -254,7 +262,9 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   const auto& s = options.settings;
   // TGI streams one token per event; the other wires carry tokens_per_chunk tokens per chunk.
   const std::int64_t per_chunk = request.wire == Wire::Tgi ? 1 : s.tokens_per_chunk;
-  const std::int64_t chunks = (request.output_tokens + per_chunk - 1) / per_chunk;
+  const std::int64_t output_tokens =
+      fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
+  const std::int64_t chunks = (output_tokens + per_chunk - 1) / per_chunk;
   const std::int64_t fault_at = chunks / 2;
   StreamEncoder encoder(request.wire, request.model, truth.request_id, request.include_usage);
   std::string out;
@@ -272,7 +282,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
       co_await SleepUntil(deadline);
     }
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
-      const auto tokens = std::min(per_chunk, request.output_tokens - sent_tokens);
+      const auto tokens = std::min(per_chunk, output_tokens - sent_tokens);
       text.clear();
       for (std::int64_t t = 0; t < tokens; ++t)
         text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
@@ -285,7 +295,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
       const std::int64_t now = NowNs();
       const ReportedTimes times{truth.queue_ns, truth.prefill_ns, now - truth.admitted_ns - truth.prefill_ns,
                                 now - truth.arrived_ns};
-      encoder.Finish(request.input_tokens, request.output_tokens, times, out);
+      encoder.Finish(request.input_tokens, output_tokens, times, out);
     }
     const std::int64_t stamp = NowNs();
     truth.chunk_ns.insert(truth.chunk_ns.end(), truth.chunk_tokens.size() - truth.chunk_ns.size(), stamp);

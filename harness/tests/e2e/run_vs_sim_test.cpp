@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "e2e/process.hpp"
@@ -273,6 +274,11 @@ BOOST_AUTO_TEST_CASE(engine_identity_and_metrics_reach_results_and_a_threshold_o
   BOOST_TEST(level["server.llmbench_sim:e2e_request_latency_seconds.count"].get<double>() == 16);
   BOOST_TEST(level["server.llmbench_sim:e2e_request_latency_seconds.p50"].get<double>() > 0);
   BOOST_TEST(level["server_output_tokens_discrepancy"].get<double>() == 0);
+  // The simulator is a process on this host: found, and its CPU and memory recorded as the engine's.
+  BOOST_TEST(output.find("engine process: pid ") != std::string::npos, output);
+  BOOST_TEST(c["runs"][0]["host"]["engine_cores"].get<double>() > 0, c["runs"][0]["host"].dump());
+  BOOST_TEST(level["engine_cpu"].get<double>() > 0);
+  BOOST_TEST(level["engine_rss"].get<double>() > 1.0);  // MiB
   const json verdicts = ReadJson(dir / "out/verdicts.json");
   const json& t = verdicts[0]["thresholds"];
   BOOST_TEST_REQUIRE(t.size() == 3u);
@@ -281,4 +287,137 @@ BOOST_AUTO_TEST_CASE(engine_identity_and_metrics_reach_results_and_a_threshold_o
   BOOST_TEST(t[1]["passed"] == true);
   BOOST_TEST(t[2]["passed"] == true);
   BOOST_TEST(output.find("server.llmbench_sim:generation_tokens_total.delta == 0") != std::string::npos, output);
+}
+
+// A simulator whose tokenizer is not llmbench's estimate (BOS, ⌈bytes/4⌉ per word, a chat
+// template), served on the tokenizer endpoints of llama.cpp, vLLM and TGI: with each API the
+// engine's own count of every measured prompt is the class's drawn length ±1 token; without one,
+// results say the lengths were estimated, and input_length_error says by how much they missed.
+BOOST_AUTO_TEST_CASE(input_lengths_fit_the_engines_tokenizer_with_every_api_and_the_estimate_says_how_far_off_it_is) {
+  TempDir dir("lengths");
+  Sim sim(dir, {"tokenizer=subword", "prefill_base=1ms", "prefill_per_token=0ns", "decode_step=1ms", "jitter=0"});
+  struct Engine {
+    std::string name, protocol, api;
+  };
+  const Engine engines[] = {{"estimated", "openai-chat", ""},
+                            {"vllm_chat", "openai-chat", "vllm"},
+                            {"llamacpp_chat", "openai-chat", "llamacpp"},
+                            {"tgi_chat", "openai-chat", "tgi"},
+                            {"vllm_completions", "openai-completions", "vllm"},
+                            {"llamacpp_completions", "openai-completions", "llamacpp"},
+                            {"tgi_native", "tgi", "tgi"}};
+  std::ofstream toml(dir / "lengths.toml");
+  toml << "schema = 1\n";
+  for (const auto& e : engines) {
+    toml << "[engines." << e.name << "]\nprotocol = \"" << e.protocol << "\"\nurl = \"http://127.0.0.1:" << sim.port
+         << "\"\nmodel = \"m\"\n";
+    if (!e.api.empty()) toml << "[engines." << e.name << ".tokenizer]\napi = \"" << e.api << "\"\n";
+  }
+  toml << "[classes.c]\ninput_tokens = 300\ninput_stddev = 60\noutput_tokens = 4\n"
+          "[load]\nconcurrency = [2]\nrequests = 12\nwarmup = 1\nrepetitions = 2\n";
+  toml.close();
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "lengths.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const json results = ReadJson(dir / "out/results.json");
+  BOOST_TEST_REQUIRE(results["cases"].size() == std::size(engines));
+  std::map<std::string, json> cases;
+  for (const auto& c : results["cases"]) cases[c["engine"].get<std::string>()] = c;
+  for (const auto& e : engines) {
+    BOOST_TEST_REQUIRE(cases.count(e.name) == 1u, e.name);
+    const json& c = cases[e.name];
+    BOOST_TEST(c["status"] == "passed", e.name);
+    const json& lengths = c["input_lengths"];
+    std::int64_t worst_miss = 0, requests = 0;
+    for (const auto& run : c["runs"]) {
+      for (const auto& r : run["records"]) {
+        if (r["warmup"].get<bool>()) continue;
+        BOOST_TEST_REQUIRE(r["prompt_tokens"].is_number_integer(), e.name);  // usage reached the record
+        worst_miss = std::max<std::int64_t>(worst_miss, std::abs(r["prompt_tokens"].get<std::int64_t>() -
+                                                                 r["target_input_tokens"].get<std::int64_t>()));
+        ++requests;
+      }
+    }
+    BOOST_TEST(requests == 24, e.name);
+    const json& error = c["levels"][0]["summary"]["distributions"]["input_length_error"];
+    if (e.api.empty()) {
+      BOOST_TEST(lengths["method"] == "estimated");
+      // 4/3 tokens per word against BOS + ⌈bytes/4⌉ per word (1.51 on the corpus) + the template:
+      // the engine counts more than the estimate aimed at.
+      BOOST_TEST(error["mean"].get<double>() > 5.0, error.dump());
+      BOOST_TEST(worst_miss > 10, e.name);
+      BOOST_TEST(output.find("input lengths: estimated; the engine counted +") != std::string::npos, output);
+    } else {
+      BOOST_TEST(lengths["method"] == "tokenizer", e.name);
+      BOOST_TEST(lengths["tokenizer"].get<std::string>().rfind(e.api + " tokenizer at http://127.0.0.1:", 0) == 0,
+                 lengths.dump());
+      BOOST_TEST(lengths["prompts"] == 26, e.name);  // (12 + 1 warm-up) × 2 runs
+      BOOST_TEST(lengths["within_1_token"] == 26, e.name);
+      BOOST_TEST(lengths["max_error_tokens"].get<int>() <= 1, e.name);
+      BOOST_TEST(worst_miss <= 1, e.name);
+      BOOST_TEST(std::abs(error["mean"].get<double>()) < 0.5, error.dump());
+    }
+  }
+  // The second run reuses what the first one fitted: about one confirming count per prompt.
+  const std::string fitted = "vllm tokenizer at http://127.0.0.1:" + sim.port;
+  BOOST_TEST(cases["vllm_chat"]["input_lengths"]["tokenizer_calls"].get<int>() < 26 * 4,
+             cases["vllm_chat"]["input_lengths"].dump());
+  BOOST_TEST(output.find("input lengths: " + fitted + " (chat template): 13 of 13 prompts within ±1 token") !=
+                 std::string::npos,
+             output);
+}
+
+BOOST_AUTO_TEST_CASE(a_tokenizer_that_is_not_there_fails_the_case_with_what_it_answered) {
+  TempDir dir("no-tokenizer");
+  Sim sim(dir, {"prefill_base=1ms", "decode_step=1ms"});
+  WriteScenario(dir / "t.toml", sim.port, "concurrency = [1]\nrequests = 4\nwarmup = 0\nrepetitions = 1\n",
+                "[engines.target.tokenizer]\napi = \"vllm\"\nurl = \"http://127.0.0.1:" + sim.port + "/nowhere\"\n");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "t.toml" + " --out " + dir / "out");
+  BOOST_TEST(code == 1, output);
+  BOOST_TEST(output.find("exact input lengths: http://127.0.0.1:" + sim.port + "/nowhere/tokenize answered HTTP 404") !=
+                 std::string::npos,
+             output);
+  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  BOOST_TEST(c["status"] == "failed");
+  BOOST_TEST(c["runs"].empty());  // nothing measured with lengths nobody asked for
+  // Nothing listening at all: said so, not a hang.
+  WriteScenario(dir / "t.toml", sim.port, "concurrency = [1]\nrequests = 4\nwarmup = 0\nrepetitions = 1\n",
+                "[engines.target.tokenizer]\napi = \"llamacpp\"\nurl = \"http://127.0.0.1:1\"\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "t.toml" + " --out " + dir / "out2");
+  BOOST_TEST(code == 1, output);
+  BOOST_TEST(output.find("http://127.0.0.1:1/apply-template unreachable") != std::string::npos, output);  // chat
+}
+
+// An engine that ends answers early (ignores ignore_eos): its TPOT and throughput would compare
+// unlike work with the baseline. [checks] output_length fails the case, as its own JUnit type.
+BOOST_AUTO_TEST_CASE(an_engine_that_cuts_answers_short_fails_the_output_length_check) {
+  TempDir dir("length-check");
+  const auto scenario = [&](const std::string& faults) {
+    std::ofstream(dir / "l.toml") << "schema = 1\n[checks]\noutput_length = true\n[engines.sim]\nprotocol = \"sim\"\n"
+                                     "[engines.sim.simulator]\nprefill_base = \"1ms\"\ndecode_step = \"1ms\"\n"
+                                  << faults
+                                  << "[classes.c]\ninput_tokens = 16\noutput_tokens = 12\n"
+                                     "[load]\nconcurrency = [2]\nrequests = 20\nwarmup = 0\nrepetitions = 1\n";
+  };
+  scenario("");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "l.toml" + " --out " + dir / "fine");
+  BOOST_TEST(code == 0, output);
+  json v = ReadJson(dir / "fine/verdicts.json")[0];
+  BOOST_TEST_REQUIRE(v["thresholds"].size() == 1u);
+  BOOST_TEST(v["thresholds"][0]["check"] == "output_length");
+  BOOST_TEST(v["thresholds"][0]["passed"] == true);
+  BOOST_TEST(v["thresholds"][0]["measured"].get<double>() == 0);
+
+  scenario("[engines.sim.simulator.faults]\nshort_output = 0.5\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "l.toml" + " --out " + dir / "short");
+  BOOST_TEST(code == 1, output);
+  v = ReadJson(dir / "short/verdicts.json")[0];
+  BOOST_TEST(v["outcome"] == "failed");
+  BOOST_TEST(v["thresholds"][0]["passed"] == false);
+  BOOST_TEST(v["thresholds"][0]["measured"].get<double>() > 0.1);  // ~half of 20 requests got 6 of 12 tokens
+  BOOST_TEST(v["reasons"].dump().find("correctness check 'output_length' failed at concurrency 2") != std::string::npos,
+             v["reasons"].dump());
+  std::tie(code, output) = RunCommand(kLlmbench + " report " + dir / "short" + " --out " + dir / "reports");
+  std::ifstream junit(dir / "reports/junit.xml");
+  const std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+  BOOST_TEST(xml.find("type=\"correctness.output_length\"") != std::string::npos, output + xml);
 }

@@ -132,3 +132,38 @@ BOOST_AUTO_TEST_CASE(catalog_ids_are_unique_and_defined) {
   BOOST_TEST(metrics::FindMetric("ttft")->unit == "ms");
   BOOST_TEST(!metrics::FindMetric("nope"));
 }
+
+BOOST_AUTO_TEST_CASE(output_length_mismatch_counts_only_exactly_known_lengths) {
+  load::LevelOutcome o;
+  o.first_start_ns = 0;
+  o.last_done_ns = 1000 * kMs;
+  auto asked = [](load::Record r, std::int64_t max_tokens) {
+    r.max_tokens = max_tokens;
+    return r;
+  };
+  o.records.push_back(asked(Ok(0, {100, 110}, 120, 8), 8));  // usage 8 of 8
+  o.records.push_back(asked(Ok(0, {100, 110}, 120, 4), 8));  // usage 4 of 8: off
+  load::Record no_usage = asked(Ok(0, {100, 110}, 120, 8), 8);
+  no_usage.completion_tokens = -1;  // 2 chunks counted: not an exact length, not judged
+  o.records.push_back(no_usage);
+  load::Record tgi = asked(Ok(0, {100, 110, 120}, 130, 3), 3);
+  tgi.completion_tokens = -1;
+  tgi.token_events = 3;  // one token per event: exact
+  o.records.push_back(tgi);
+  load::Record failed = asked(load::Record{}, 8);
+  failed.error = load::ErrorKind::Stream;
+  o.records.push_back(failed);  // failed requests are errors, not length mismatches
+  auto s = metrics::Summarize(o, {});
+  BOOST_TEST(s.level.at("output_length_mismatch") == 1.0 / 3.0, tt::tolerance(1e-12));
+  // Nothing known exactly: no value, so a check on it cannot pass silently.
+  o.records = {no_usage};
+  s = metrics::Summarize(o, {});
+  BOOST_TEST(!s.level.count("output_length_mismatch"));
+  // input_length_error: against the drawn target, from usage only.
+  load::Record r = Ok(0, {100, 110}, 120, 2);
+  r.target_input_tokens = 80;
+  r.prompt_tokens = 84;
+  BOOST_TEST(metrics::Measure(r).input_length_error == 5.0, tt::tolerance(1e-12));
+  r.prompt_tokens = -1;
+  BOOST_TEST(std::isnan(metrics::Measure(r).input_length_error));
+}

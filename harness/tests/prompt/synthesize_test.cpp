@@ -160,3 +160,31 @@ BOOST_AUTO_TEST_CASE(very_short_inputs_keep_the_preamble) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(resizing_the_body_keeps_prefix_preamble_and_first_word) {
+  auto cls = Class(300, 40);
+  cls.shared_prefix_tokens = 40;
+  auto prompts = prompt::SynthesizePrompts(cls, 8, 11, 0xabc);
+  const auto twins = prompt::SynthesizePrompts(cls, 8, 11, 0xabc);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    prompt::Prompt& p = prompts[i];
+    const std::string head = p.text.substr(0, p.body_offset);
+    const auto body = Words(p.text.substr(p.body_offset));
+    BOOST_TEST(static_cast<std::int64_t>(body.size()) == p.body_words);
+    prompt::ResizeBody(p, p.body_words + 7);
+    BOOST_TEST(p.text.substr(0, p.body_offset) == head);
+    auto longer = Words(p.text.substr(p.body_offset));
+    BOOST_TEST(longer.size() == body.size() + 7);
+    BOOST_TEST(std::equal(body.begin(), body.end(), longer.begin()));  // grows at the end only
+    prompt::ResizeBody(p, 3);
+    BOOST_TEST(Words(p.text.substr(p.body_offset)).size() == 3u);
+    BOOST_TEST(p.text.substr(0, p.body_offset) == head);
+    prompt::ResizeBody(p, 0);  // the preamble alone, without a trailing space
+    BOOST_TEST(p.text == head.substr(0, head.size() - 1));
+    prompt::ResizeBody(p, -5);  // clamps
+    BOOST_TEST(p.body_words == 0);
+    prompt::ResizeBody(p, twins[i].body_words);  // back to where it was: the same prompt
+    BOOST_TEST(p.text == twins[i].text);
+    BOOST_TEST(p.input_tokens == twins[i].input_tokens);  // the target never moves
+  }
+}

@@ -273,3 +273,53 @@ BOOST_AUTO_TEST_CASE(engine_metrics_table_and_rules_that_need_it) {
   OnlyError(kMinimal + "[engines.sim.metrics]\ninterval = \"10ms\"\n", "engines.sim.metrics.interval", 8);
   OnlyError(kMinimal + "[engines.sim.metrics]\nintervall = \"1s\"\n", "engines.sim.metrics.intervall", 8);
 }
+
+BOOST_AUTO_TEST_CASE(engine_tokenizer_table) {
+  const Scenario s = LoadScenarioText(
+      "schema = 1\n[engines.vllm]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:8000\"\nmodel = \"m\"\n"
+      "[engines.vllm.tokenizer]\napi = \"vllm\"\n[engines.tgi]\nprotocol = \"tgi\"\nurl = \"http://127.0.0.1:8080\"\n"
+      "model = \"m\"\n[engines.tgi.tokenizer]\napi = \"tgi\"\nurl = \"http://127.0.0.1:3001\"\n"
+      "[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\ntokenizer = \"subword\"\n"
+      "[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n",
+      "t.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(s.engines.size() == 3u);
+  BOOST_TEST_REQUIRE(s.engines[0].tokenizer.has_value());
+  BOOST_TEST(s.engines[0].tokenizer->api == "vllm");
+  BOOST_TEST(s.engines[0].tokenizer->url.empty());  // the engine's own URL
+  BOOST_TEST(s.engines[1].tokenizer->url == "http://127.0.0.1:3001");
+  BOOST_TEST(!s.engines[2].tokenizer.has_value());
+  BOOST_TEST(s.engines[2].sim->tokenizer == "subword");
+  auto d = OnlyError(kMinimal + "[engines.sim.tokenizer]\napi = \"vlm\"\n", "engines.sim.tokenizer.api", 8);
+  BOOST_TEST(d.hint.find("did you mean 'vllm'") != std::string::npos, d.hint);
+  d = OnlyError(kMinimal + "[engines.sim.tokenizer]\n", "engines.sim.tokenizer.api", 7);
+  BOOST_TEST(d.message == "missing required key");
+  BOOST_TEST(d.hint.find("llamacpp, vllm, tgi") != std::string::npos, d.hint);
+  OnlyError(kMinimal + "[engines.sim.tokenizer]\napi = \"vllm\"\nurl = \"http://127.0.0.1:1\"\n",
+            "engines.sim.tokenizer.url", 9);
+  OnlyError(kMinimal + "[engines.sim.tokenizer]\napi = \"vllm\"\nurls = \"x\"\n", "engines.sim.tokenizer.urls", 9);
+  OnlyError(kMinimal + "[engines.sim.tokenizer]\napi = 3\n", "engines.sim.tokenizer.api", 8);
+  OnlyError(kMinimal + "[engines.sim.simulator]\ntokenizer = \"bpe\"\n", "engines.sim.simulator.tokenizer", 8);
+  OnlyError(
+      "schema = 1\n[engines.e]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:1\"\nmodel = \"m\"\n"
+      "[engines.e.tokenizer]\napi = \"llamacpp\"\nurl = \"127.0.0.1:8080\"\n[classes.a]\ninput_tokens = 1\n"
+      "output_tokens = 1\n",
+      "engines.e.tokenizer.url", 8);
+}
+
+BOOST_AUTO_TEST_CASE(checks_become_rules_marked_with_their_check) {
+  const Scenario s = LoadScenarioText(
+      "schema = 1\nthresholds = [\"ttft.p95 < 500ms\"]\n[checks]\noutput_length = true\n" + kMinimal.substr(11),
+      "c.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(s.thresholds.size() == 2u);
+  BOOST_TEST(s.thresholds[0].check.empty());
+  BOOST_TEST(s.thresholds[1].check == "output_length");
+  BOOST_TEST(s.thresholds[1].expression == "output_length_mismatch == 0%");
+  BOOST_TEST(s.thresholds[1].parsed.metric == "output_length_mismatch");
+  BOOST_TEST(s.thresholds[1].line == 4);
+  const Scenario off =
+      LoadScenarioText("schema = 1\n[checks]\noutput_length = false\n" + kMinimal.substr(11), "c.toml", FakeEnv({}));
+  BOOST_TEST(off.thresholds.empty());
+  auto d = OnlyError("schema = 1\n[checks]\noutput_lenght = true\n" + kMinimal.substr(11), "checks.output_lenght", 3);
+  BOOST_TEST(d.hint.find("output_length") != std::string::npos, d.hint);
+  OnlyError("schema = 1\n[checks]\noutput_length = \"yes\"\n" + kMinimal.substr(11), "checks.output_length", 3);
+}

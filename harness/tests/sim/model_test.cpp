@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "protocol/protocol.hpp"
 #include "sim/batching_model.hpp"
 #include "sim/faults.hpp"
@@ -108,4 +110,60 @@ BOOST_AUTO_TEST_CASE(encoded_streams_decode_with_the_harness_decoders) {
     BOOST_TEST(tally.malformed_events == 0, name);
     if (wire != sim::Wire::Tgi) BOOST_TEST(tally.timings.total_ns == 6000, name);
   }
+}
+
+BOOST_AUTO_TEST_CASE(subword_tokenizer_counts_like_a_model_and_serves_every_api) {
+  const sim::SimTokenizer estimate("estimate"), subword("subword");
+  BOOST_TEST(estimate.Count("one two six", true) == 4);  // llmbench's own estimate, no BOS
+  BOOST_TEST(subword.Count("one two six", false) == 3);
+  BOOST_TEST(subword.Count("one two six", true) == 4);
+  BOOST_TEST(subword.Count("extraordinary a\n\tbb  ", false) == 4 + 1 + 1);  // ⌈13/4⌉ + 1 + 1
+  BOOST_TEST(subword.Count("", true) == 1);
+  const auto messages = nlohmann::json::parse(R"([{"role":"user","content":"one two six"}])");
+  BOOST_TEST(subword.Template(messages) == "<|user|>\none two six\n<|assistant|>\n");
+  BOOST_TEST(subword.CountChat(messages) == 1 + 2 + 3 + 4);  // BOS, <|user|>, words, <|assistant|>
+  BOOST_TEST(estimate.CountChat(messages) == 4);
+
+  std::string error;
+  auto chat = sim::ParseRequest(
+      true, "/v1/chat/completions",
+      R"({"stream":true,"max_tokens":3,"messages":[{"role":"user","content":"one two six"}]})", error, subword);
+  BOOST_TEST_REQUIRE(chat.has_value(), error);
+  BOOST_TEST(chat->input_tokens == 10);
+  auto completion = sim::ParseRequest(true, "/v1/completions",
+                                      R"({"stream":true,"max_tokens":3,"prompt":"one two six"})", error, subword);
+  BOOST_TEST_REQUIRE(completion.has_value(), error);
+  BOOST_TEST(completion->input_tokens == 4);
+
+  // Every tokenizer API counts what the request will count.
+  int status = 0;
+  const auto count = [&](std::string_view path, std::string_view body) {
+    const auto answer = subword.Serve(path, body, status);
+    BOOST_TEST_REQUIRE(answer.has_value());
+    return nlohmann::json::parse(*answer);
+  };
+  auto j = count("/tokenize", R"({"content":"one two six","add_special":true})");
+  BOOST_TEST(status == 200);
+  BOOST_TEST(j["tokens"].size() == 4u);
+  BOOST_TEST(count("/tokenize", R"({"content":"one two six"})")["tokens"].size() ==
+             3u);  // llama.cpp: no BOS by default
+  j = count("/apply-template", R"({"messages":[{"role":"user","content":"one two six"}]})");
+  const std::string templated = j["prompt"];
+  BOOST_TEST(
+      count("/tokenize", nlohmann::json{{"content", templated}, {"add_special", true}}.dump())["tokens"].size() == 10u);
+  BOOST_TEST(count("/tokenize", R"({"model":"m","prompt":"one two six"})")["count"] == 4);
+  BOOST_TEST(count("/tokenize", R"({"model":"m","messages":[{"role":"user","content":"one two six"}]})")["count"] ==
+             10);
+  BOOST_TEST(count("/tokenize", R"({"inputs":"one two six"})").size() == 4u);
+  BOOST_TEST(count("/chat_tokenize", R"({"messages":[{"role":"user","content":"one two six"}]})")["tokenize_response"]
+                 .size() == 10u);
+  for (const std::string_view bad : {"", "[]", R"({"content":5})", R"({"nothing":1})", R"({"inputs":null})"}) {
+    const auto answer = subword.Serve("/tokenize", bad, status);
+    BOOST_TEST_REQUIRE(answer.has_value());
+    BOOST_TEST(status == 400, bad);
+    BOOST_TEST(nlohmann::json::parse(*answer).contains("error"));
+  }
+  BOOST_TEST(!subword.Serve("/v1/chat/completions", "{}", status).has_value());  // not a tokenizer path
+  BOOST_TEST(subword.Serve("/apply-template", R"({"messages":"x"})", status).has_value());
+  BOOST_TEST(status == 400);
 }
