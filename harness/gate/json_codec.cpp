@@ -29,7 +29,7 @@ load::ErrorKind ErrorFromString(const std::string& s) {
 }  // namespace
 
 json ToJson(const load::Record& r) {
-  return {{"index", r.index},
+  json j{{"index", r.index},
           {"warmup", r.warmup},
           {"concurrency", r.concurrency},
           {"request_id", r.request_id},
@@ -57,6 +57,10 @@ json ToJson(const load::Record& r) {
             {"completion_ns", Nullable(r.server.completion_ns)},
             {"total_ns", Nullable(r.server.total_ns)}}},
           {"finish_reason", r.finish_reason}};
+  // Correctness checks, only where one ran ([checks] crossover / expect).
+  if (r.own_code >= 0) j["own_code"] = r.own_code == 1;
+  if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
+  return j;
 }
 
 load::Record RecordFromJson(const json& j) {
@@ -87,6 +91,12 @@ load::Record RecordFromJson(const json& j) {
     r.server = {IntOr(*s, "queue_ns"), IntOr(*s, "prompt_ns"), IntOr(*s, "completion_ns"), IntOr(*s, "total_ns")};
   }
   r.finish_reason = j.value("finish_reason", "");
+  const auto flag = [&](const char* key) -> std::int8_t {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_boolean() ? static_cast<std::int8_t>(it->get<bool>() ? 1 : 0) : -1;
+  };
+  r.own_code = flag("own_code");
+  r.expect_matched = flag("expect_matched");
   return r;
 }
 

@@ -21,6 +21,7 @@ struct Slot {
   std::int32_t retries = 0;
   std::int64_t scheduled_ns = 0;
   std::int64_t retry_due_ns = 0;
+  std::string text;  ///< the answer's text, when Target::keep_text
 };
 
 // What went wrong, most fundamental first: no connection, timeout, status, broken stream,
@@ -80,6 +81,7 @@ Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bo
   r.http_status = x.http_status;
   r.retries_429 = s.retries;
   r.finish_reason = x.tally.finish_reason;
+  if (x.tally.text != nullptr) r.output_text = std::move(s.text);
   Classify(x, r);
   return r;
 }
@@ -173,6 +175,10 @@ class LevelRun {
     client::Exchange& x = s.exchange;
     x.ResetResponse();
     x.chunk_ns.reserve(static_cast<std::size_t>(p.max_tokens) + 4);  // no reallocation while streaming
+    if (target_.keep_text) {
+      s.text.clear();
+      x.tally.text = &s.text;
+    }
     if (s.retries == 0) {
       const protocol::GenerationRequest request{.model = target_.model,
                                                 .prompt = p.text,

@@ -25,6 +25,7 @@ struct Target {
   bool force_output_length = true;
   std::optional<double> temperature;
   std::string extra_body_json;
+  bool keep_text = false;  ///< keep each answer's text in its Record (correctness checks need it)
 };
 
 /// Live counters, written by the loop thread, read by a progress display.

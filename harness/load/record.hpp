@@ -75,6 +75,10 @@ struct Record {
   std::string error_message;
   std::int32_t retries_429 = 0;
   std::string finish_reason;
+  std::string output_text;  ///< the answer, only when Target::keep_text (at most protocol::kMaxKeptText bytes)
+  // Correctness checks ([checks]), set after the run: 1 held, 0 failed, -1 not checked.
+  std::int8_t expect_matched = -1;  ///< the answer matched the `expect` pattern
+  std::int8_t own_code = -1;        ///< crossover: its own code came back, and no other request's
 };
 
 }  // namespace llmbench::load

@@ -74,6 +74,12 @@ constexpr std::array kCatalog{
     MetricInfo{"output_length_mismatch", "fraction", "Output length not as requested", D::LowerIsBetter, S::PerLevel,
                "successful measured requests whose exact output length (usage, or one-token events) differs "
                "from max_tokens / those whose length is known exactly; [checks] output_length"},
+    MetricInfo{"crossover_mismatch", "fraction", "Answers without their own code", D::LowerIsBetter, S::PerLevel,
+               "successful measured requests whose answer lacks its prompt's code or carries another request's "
+               "/ those checked; [checks] crossover"},
+    MetricInfo{"expect_mismatch", "fraction", "Answers not matching expect", D::LowerIsBetter, S::PerLevel,
+               "successful measured requests whose answer has no match of the [checks] expect pattern (RE2) / "
+               "those checked"},
     MetricInfo{"engine_cpu", "cores", "Engine CPU (on this host)", D::Neutral, S::PerLevel,
                "CPU time of the engine's process / the run's wall time, engines whose URL is loopback and whose "
                "process llmbench can see; a level: the mean over its runs"},

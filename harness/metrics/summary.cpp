@@ -78,6 +78,7 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   Samples samples;
   double input_tokens = 0, output_tokens = 0, good_tokens = 0;
   std::int64_t overloaded = 0, good = 0, length_known = 0, length_off = 0;
+  std::int64_t code_checked = 0, code_off = 0, expect_checked = 0, expect_off = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
@@ -104,6 +105,14 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       ++length_known;
       length_off += exact != r.max_tokens;
     }
+    if (r.own_code >= 0) {
+      ++code_checked;
+      code_off += r.own_code == 0;
+    }
+    if (r.expect_matched >= 0) {
+      ++expect_checked;
+      expect_off += r.expect_matched == 0;
+    }
     if (MeetsSlo(m, slo)) {
       ++good;
       good_tokens += m.output_tokens;
@@ -121,8 +130,12 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
-  if (length_known > 0)
-    s.level["output_length_mismatch"] = static_cast<double>(length_off) / static_cast<double>(length_known);
+  const auto share = [](std::int64_t off, std::int64_t checked) {
+    return static_cast<double>(off) / static_cast<double>(checked);
+  };
+  if (length_known > 0) s.level["output_length_mismatch"] = share(length_off, length_known);
+  if (code_checked > 0) s.level["crossover_mismatch"] = share(code_off, code_checked);
+  if (expect_checked > 0) s.level["expect_mismatch"] = share(expect_off, expect_checked);
   if (!slo.empty()) {
     s.level["goodput"] = per_s(static_cast<double>(good));
     s.level["goodput_throughput"] = per_s(good_tokens);

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "pipeline/check_answers.hpp"
 #include "pipeline/host_probe.hpp"
 #include "pipeline/server_metrics.hpp"
 #include "prompt/synthesize.hpp"
@@ -103,9 +104,12 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   std::string last_metrics_problem;
   for (const auto& level : c.load.concurrency) outcomes[level].reserve(plan.size());
   LengthFit fitted;
+  std::optional<AnswerChecks> answer_checks;
+  if (c.checks.needs_text()) answer_checks.emplace(c.checks);
+  bool said_check_failure = false;
   for (const PlannedRun& run : plan) {
-    auto prompts =
-        prompt::SynthesizePrompts(c.prompt_class, c.load.warmup + c.load.requests, run.prompt_seed, run.nonce);
+    auto prompts = prompt::SynthesizePrompts(c.prompt_class, c.load.warmup + c.load.requests, run.prompt_seed,
+                                             run.nonce, c.checks.crossover);
     if (fitter) {
       const LengthFit f = fitter->Fit(prompts);
       if (!f.problem.empty()) {
@@ -149,6 +153,13 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           });
     }
     const HostSample after = SampleHost(engine_pid);
+    if (answer_checks) {
+      const std::string failure = answer_checks->Apply(prompts, outcome.records);
+      if (!failure.empty() && !said_check_failure) {
+        fmt::print("  {}\n", failure);
+        said_check_failure = true;
+      }
+    }
     metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
     std::string metrics_problem;
     if (scraper) {

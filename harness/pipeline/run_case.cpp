@@ -42,6 +42,7 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
   t.force_output_length = e.force_output_length;
   t.temperature = c.load.temperature;
   t.extra_body_json = e.extra_body_json;
+  t.keep_text = c.checks.needs_text();
   for (const auto& [name, value] : e.headers) t.headers.push_back(name + ": " + value);
   if (!e.api_key_env.empty()) {
     const auto key = env(e.api_key_env);

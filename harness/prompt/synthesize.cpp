@@ -1,5 +1,7 @@
 #include "prompt/synthesize.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -52,7 +54,7 @@ void AppendPreamble(std::int64_t index, std::uint64_t nonce, std::string& out) {
 }  // namespace
 
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
-                                      std::uint64_t nonce) {
+                                      std::uint64_t nonce, bool with_code) {
   const auto& words = CorpusWords();
   std::mt19937_64 rng(seed);
   // The shared prefix's window comes from its own generator, so the per-prompt draws (lengths,
@@ -72,10 +74,15 @@ std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int
     // which beats a prompt a cache can answer.
     const std::int64_t total = WordsForTokens(p.input_tokens);
     const std::int64_t prefix = std::clamp<std::int64_t>(total - kPreambleWords, 0, prefix_words);
-    const std::int64_t body = std::max<std::int64_t>(total - kPreambleWords - prefix, 0);
+    const std::int64_t asked = with_code ? kCodeWords : 0;
+    const std::int64_t body = std::max<std::int64_t>(total - kPreambleWords - prefix - asked, 0);
     p.text.reserve(static_cast<std::size_t>(total + kPreambleWords) * 7);
     AppendWords(prefix_start, prefix, p.text);
     AppendPreamble(i, nonce, p.text);
+    if (with_code) {
+      p.code = fmt::format("K{}-{:04x}", i, static_cast<unsigned>((nonce ^ (nonce >> 16)) & 0xffffu));
+      p.text += " Begin your reply with the code " + p.code + ".";
+    }
     p.body_offset = p.text.size() + 1;  // AppendWords puts a space before the first word
     p.body_start = body_start;
     ResizeBody(p, body);

@@ -18,7 +18,11 @@ struct Prompt {
   std::size_t body_offset = 0;  ///< text before it: prefix and preamble (and the space after them)
   std::size_t body_start = 0;   ///< its first corpus word
   std::int64_t body_words = 0;
+  std::string code;  ///< with_code: what the answer must begin with ("K17-3fa9"); unique per prompt of a call
 };
+
+/// Words of the instruction that asks for the code: "Begin your reply with the code K17-3fa9."
+inline constexpr std::int64_t kCodeWords = 7;
 
 /// Words of the unique preamble, e.g. "17th request of run 3fa9c2e1." (index 17, nonce 0x3fa9c2e1).
 inline constexpr std::int64_t kPreambleWords = 5;
@@ -37,8 +41,11 @@ inline constexpr std::int64_t kPreambleWords = 5;
 /// only the preambles. Choose it per run (random per process), so that a re-run of a scenario does
 /// not hit the cache its previous run filled, and per call: two calls with the same seed and nonce
 /// return identical prompts.
+/// With `with_code` (the crossover check), the preamble is followed by an instruction to begin the
+/// reply with the prompt's own code (kCodeWords words, taken from the body's share): an answer
+/// that carries another prompt's code was mixed up between requests.
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
-                                      std::uint64_t nonce);
+                                      std::uint64_t nonce, bool with_code = false);
 
 /// Makes the body `words` corpus words long (≥ 0), from the same first word on; prefix, preamble
 /// and the targets stay. For exact lengths under an engine's tokenizer (pipeline/fit_lengths).

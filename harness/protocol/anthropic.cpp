@@ -62,7 +62,7 @@ std::size_t ReadDelta(value v, StreamTally& tally) {
     std::string_view key, text;
     if (field.unescaped_key().get(key) != SUCCESS) break;
     if (key == "text" || key == "thinking" || key == "partial_json") {
-      if (field.value().get_string().get(text) == SUCCESS) bytes += text.size();
+      if (field.value().get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
     } else if (key == "stop_reason") {
       if (field.value().get_string().get(text) == SUCCESS) tally.finish_reason.assign(text);
     }

@@ -54,6 +54,11 @@ struct StreamTally {
   std::int64_t malformed_events = 0;
   std::string error;  ///< first in-stream error message; empty when none
   std::string finish_reason;
+  /// When set (correctness checks need it), generated text is appended here too, up to
+  /// kMaxKeptText bytes; null on the usual path, which keeps counts only.
+  std::string* text = nullptr;
 };
+
+inline constexpr std::size_t kMaxKeptText = 16 * 1024;
 
 }  // namespace llmbench::protocol

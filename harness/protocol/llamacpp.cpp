@@ -45,7 +45,7 @@ class LlamaCppCompletion final : public Protocol {
       if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "content") {
-        if (v.get_string().get(text) == SUCCESS) bytes += text.size();
+        if (v.get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
       } else if (key == "stop") {
         if (v.get_bool().get(stop) != SUCCESS) stop = false;
       } else if (key == "stop_type") {

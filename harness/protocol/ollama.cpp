@@ -58,9 +58,9 @@ class Ollama final : public Protocol {
       if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "response") {
-        if (v.get_string().get(text) == SUCCESS) bytes += text.size();
+        if (v.get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
       } else if (key == "message") {
-        bytes += MessageBytes(v);
+        bytes += MessageBytes(v, tally);
       } else if (key == "done") {
         if (v.get_bool().get(done) != SUCCESS) done = false;
       } else if (key == "done_reason") {
@@ -92,7 +92,7 @@ class Ollama final : public Protocol {
 
  private:
   // message.content, or message.thinking (reasoning models), in UTF-8 bytes.
-  static std::size_t MessageBytes(value v) {
+  static std::size_t MessageBytes(value v, StreamTally& tally) {
     object message;
     if (v.get_object().get(message) != SUCCESS) return 0;
     std::size_t bytes = 0;
@@ -100,7 +100,7 @@ class Ollama final : public Protocol {
       std::string_view key, text;
       if (field.unescaped_key().get(key) != SUCCESS) break;
       if ((key == "content" || key == "thinking") && field.value().get_string().get(text) == SUCCESS) {
-        bytes += text.size();
+        bytes += TakeText(text, tally);
       }
     }
     return bytes;

@@ -77,14 +77,14 @@ std::size_t ReadChoice(object choice, StreamTally& tally) {
     std::string_view text;
     object delta;
     if (key == "text") {
-      if (field.value().get_string().get(text) == SUCCESS) bytes += text.size();
+      if (field.value().get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
     } else if (key == "delta" && field.value().get_object().get(delta) == SUCCESS) {
       for (auto d : delta) {
         std::string_view dkey;
         if (d.unescaped_key().get(dkey) != SUCCESS) break;
         if ((dkey == "content" || dkey == "reasoning_content" || dkey == "reasoning") &&
             d.value().get_string().get(text) == SUCCESS) {
-          bytes += text.size();
+          bytes += TakeText(text, tally);
         }
       }
     } else if (key == "finish_reason") {

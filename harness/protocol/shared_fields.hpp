@@ -16,6 +16,14 @@ inline EventKind CountText(std::size_t bytes, StreamTally& tally) {
   return EventKind::Text;
 }
 
+/// Generated text found in an event: returns its bytes, and keeps the text when the caller
+/// asked for it (tally.text).
+inline std::size_t TakeText(std::string_view text, StreamTally& tally) {
+  if (tally.text != nullptr && tally.text->size() < kMaxKeptText)
+    tally.text->append(text.substr(0, kMaxKeptText - tally.text->size()));
+  return text.size();
+}
+
 /// Counts an event that is not the JSON the protocol expects.
 inline EventKind CountMalformed(StreamTally& tally) {
   ++tally.malformed_events;

@@ -114,7 +114,7 @@ class Tgi final : public Protocol {
     if (special) return EventKind::Meta;
     ++tally.token_events;
     ++tally.text_chunks;
-    tally.text_bytes += static_cast<std::int64_t>(text.size());
+    tally.text_bytes += static_cast<std::int64_t>(TakeText(text, tally));
     return EventKind::Text;
   }
 

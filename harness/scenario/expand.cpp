@@ -31,6 +31,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
       c.load = scenario.load;
       c.slo = scenario.slo;
       c.gate = scenario.gate;
+      c.checks = scenario.checks;
       AddLabels(c.labels, scenario.labels);
       AddLabels(c.labels, engine.labels);
       AddLabels(c.labels, cls.labels);

@@ -18,6 +18,7 @@ struct Case {
   Load load;
   Slo slo;
   GateSettings gate;
+  Checks checks;
   std::vector<std::string> labels;  ///< scenario + engine + class labels, deduplicated
   std::uint64_t prompt_seed = 0;    ///< derived from load.seed and the class name
 };

@@ -53,7 +53,7 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
   if (const auto* gate = r.Table("gate")) s.gate = ReadGate(TableReader(*gate, "gate", ctx));
   if (const auto* thresholds = r.Array("thresholds"))
     s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo, s.engines);
-  if (const auto* checks = r.Table("checks")) ReadChecks(TableReader(*checks, "checks", ctx), s.thresholds);
+  if (const auto* checks = r.Table("checks")) s.checks = ReadChecks(TableReader(*checks, "checks", ctx), s.thresholds);
   r.RejectUnknownKeys();
   return s;
 }

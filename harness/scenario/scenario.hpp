@@ -26,6 +26,7 @@ struct SimFaults {
   double disconnect = 0;    ///< close the connection mid-stream
   double malformed = 0;     ///< send one non-JSON event mid-stream
   double short_output = 0;  ///< end the answer, properly, at half its max_tokens (an engine ignoring ignore_eos)
+  double crossover = 0;     ///< answer with the previous request's code (responses mixed between requests)
 };
 
 /// The simulator's continuous-batching timing model (see sim/batching_model.hpp).
@@ -152,6 +153,14 @@ struct Slo {
   bool empty() const { return !ttft && !tpot && !e2e; }
 };
 
+/// Correctness checks ([checks]); each is also expressed as a threshold rule (ThresholdSpec::check).
+struct Checks {
+  bool output_length = false;  ///< exact output length == max_tokens
+  bool crossover = false;      ///< each prompt asks for its own code back; no answer may carry another's
+  std::string expect;          ///< RE2 pattern every answer must contain a match of; "" = none
+  bool needs_text() const { return crossover || !expect.empty(); }
+};
+
 /// A threshold rule: as written, and parsed (grammar in threshold.hpp). Evaluated by gate/.
 struct ThresholdSpec {
   std::string expression;  ///< e.g. "ttft.p95 < 500ms"
@@ -172,6 +181,7 @@ struct Scenario {
   Slo slo;
   GateSettings gate;
   std::vector<ThresholdSpec> thresholds;
+  Checks checks;
 };
 
 }  // namespace llmbench::scenario

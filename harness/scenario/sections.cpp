@@ -9,6 +9,8 @@
 #include "protocol/protocol.hpp"
 #include "protocol/tokenizer.hpp"
 
+#include <re2/re2.h>
+
 namespace llmbench::scenario {
 namespace {
 
@@ -175,7 +177,9 @@ SimFaults ReadFaults(TableReader r) {
   f.disconnect = r.Fraction("disconnect").value_or(0);
   f.malformed = r.Fraction("malformed").value_or(0);
   f.short_output = r.Fraction("short_output").value_or(0);
-  const double total = f.http_500 + f.http_400 + f.http_429 + f.stall + f.disconnect + f.malformed + f.short_output;
+  f.crossover = r.Fraction("crossover").value_or(0);
+  const double total =
+      f.http_500 + f.http_400 + f.http_429 + f.stall + f.disconnect + f.malformed + f.short_output + f.crossover;
   if (total > 1.0 + 1e-9) {
     r.context().Error(r.table().source(), r.KeyPath(""), fmt::format("fault rates add up to {} > 1", total));
   }
@@ -334,7 +338,8 @@ Slo ReadSlo(TableReader r) {
   return s;
 }
 
-void ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds) {
+Checks ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds) {
+  Checks checks;
   const auto add = [&](const char* check, const char* rule) {
     ThresholdSpec t;
     t.expression = rule;
@@ -346,8 +351,24 @@ void ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds) {
     t.parsed = *ParseThreshold(t.expression, error);  // our own rule: it parses
     thresholds.push_back(std::move(t));
   };
-  if (r.Bool("output_length").value_or(false)) add("output_length", "output_length_mismatch == 0%");
+  checks.output_length = r.Bool("output_length").value_or(false);
+  if (checks.output_length) add("output_length", "output_length_mismatch == 0%");
+  checks.crossover = r.Bool("crossover").value_or(false);
+  if (checks.crossover) add("crossover", "crossover_mismatch == 0%");
+  if (auto expect = r.String("expect")) {
+    const RE2 re(*expect, RE2::Quiet);
+    if (expect->empty()) {
+      r.Error("expect", "an empty pattern matches every answer", "remove it, or write what an answer must contain");
+    } else if (!re.ok()) {
+      r.Error("expect", fmt::format("not an RE2 pattern: {}", re.error()),
+              "RE2 syntax: https://github.com/google/re2/wiki/Syntax");
+    } else {
+      checks.expect = *expect;
+      add("expect", "expect_mismatch == 0%");
+    }
+  }
   r.RejectUnknownKeys();
+  return checks;
 }
 
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,

@@ -21,7 +21,7 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
 /// `engines` tells whether server.* rules can be checked (an engine with [metrics]).
 /// [checks]: correctness checks, each added to `thresholds` as the rule that expresses it
 /// (output_length → "output_length_mismatch == 0%"), marked with its check name.
-void ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds);
+Checks ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds);
 
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
                                           const Slo& slo, const std::vector<Engine>& engines);

@@ -51,7 +51,8 @@ toml::table SimTable(const SimSettings& s) {
                              {"stall_for", Dur(f.stall_for)},
                              {"disconnect", f.disconnect},
                              {"malformed", f.malformed},
-                             {"short_output", f.short_output}}},
+                             {"short_output", f.short_output},
+                             {"crossover", f.crossover}}},
   };
 }
 
@@ -117,10 +118,7 @@ toml::table ScenarioTable(const Scenario& s) {
   toml::array thresholds;
   toml::table checks;
   for (const auto& t : s.thresholds) {
-    if (!t.check.empty()) {  // written as the [checks] entry it came from
-      checks.insert(t.check, true);
-      continue;
-    }
+    if (!t.check.empty()) continue;  // written as the [checks] table it came from
     if (t.concurrency.empty())
       thresholds.push_back(t.expression);
     else
@@ -130,6 +128,9 @@ toml::table ScenarioTable(const Scenario& s) {
   if (!s.description.empty()) root.insert("description", s.description);
   if (!s.labels.empty()) root.insert("labels", Strings(s.labels));
   if (!thresholds.empty()) root.insert("thresholds", std::move(thresholds));
+  if (s.checks.output_length) checks.insert("output_length", true);
+  if (s.checks.crossover) checks.insert("crossover", true);
+  if (!s.checks.expect.empty()) checks.insert("expect", s.checks.expect);
   if (!checks.empty()) root.insert("checks", std::move(checks));
   root.insert("engines", std::move(engines));
   root.insert("classes", std::move(classes));

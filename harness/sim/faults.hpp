@@ -8,7 +8,7 @@
 
 namespace llmbench::sim {
 
-enum class Fault { None, Http500, Http400, Http429, Stall, Disconnect, Malformed, ShortOutput };
+enum class Fault { None, Http500, Http400, Http429, Stall, Disconnect, Malformed, ShortOutput, Crossover };
 
 std::string_view ToString(Fault f);
 

@@ -74,6 +74,12 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
     const auto options = j.find("stream_options");
     r.include_usage = options != j.end() && options->is_object() && options->value("include_usage", false);
   }
+  constexpr std::string_view kAsk = "Begin your reply with the code ";
+  if (const auto at = body.find(kAsk); at != std::string_view::npos) {
+    const auto start = at + kAsk.size();
+    const auto end = body.find('.', start);
+    if (end != std::string_view::npos && end - start <= 32) r.code = std::string(body.substr(start, end - start));
+  }
   if (r.output_tokens < 1 || r.output_tokens > kMaxOutputTokens) {
     error = "max tokens must be between 1 and 1000000";
     return std::nullopt;

@@ -17,6 +17,9 @@ struct ParsedRequest {
   std::int64_t input_tokens = 0;   ///< the prompt's tokens under the simulator's tokenizer
   std::int64_t output_tokens = 0;  ///< max_tokens / max_completion_tokens / max_new_tokens
   bool include_usage = false;
+  /// The code a crossover-checked prompt asks for ("Begin your reply with the code K17-3fa9."):
+  /// the simulator's answer begins with it, as a model that follows the instruction would.
+  std::string code;
 };
 
 /// nullopt with `error` set ("not found" for an unknown path) when the request is unusable.

@@ -78,6 +78,7 @@ struct SimServer::Impl {
   std::int64_t active = 0;                 ///< sequences admitted (prefill or decode)
   std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
   std::int64_t served = 0;
+  std::string last_code;  ///< the code the previous crossover-checked request asked for
   std::int64_t started_ns = NowNs();  ///< reset when serving starts
   // What /metrics exposes, as engines do (Prometheus text format, family prefix llmbench_sim:).
   std::int64_t prompt_tokens_total = 0;
@@ -266,6 +267,10 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
       fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
   const std::int64_t chunks = (output_tokens + per_chunk - 1) / per_chunk;
   const std::int64_t fault_at = chunks / 2;
+  // A crossover fault answers with the previous request's code: a response mixed up between
+  // requests, as a broken batcher or proxy would.
+  const std::string code = fault == Fault::Crossover && !last_code.empty() ? last_code : request.code;
+  if (!request.code.empty()) last_code = request.code;
   StreamEncoder encoder(request.wire, request.model, truth.request_id, request.include_usage);
   std::string out;
   std::string text;
@@ -284,8 +289,13 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
       const auto tokens = std::min(per_chunk, output_tokens - sent_tokens);
       text.clear();
-      for (std::int64_t t = 0; t < tokens; ++t)
-        text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
+      for (std::int64_t t = 0; t < tokens; ++t) {
+        if (sent_tokens + t == 0 && !code.empty()) {
+          text.append(code);  // the first token: the code the prompt asked for
+        } else {
+          text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
+        }
+      }
       encoder.Text(text, out);
       sent_tokens += tokens;
       truth.chunk_tokens.push_back(static_cast<std::int32_t>(tokens));

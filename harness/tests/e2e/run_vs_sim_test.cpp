@@ -421,3 +421,45 @@ BOOST_AUTO_TEST_CASE(an_engine_that_cuts_answers_short_fails_the_output_length_c
   const std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
   BOOST_TEST(xml.find("type=\"correctness.output_length\"") != std::string::npos, output + xml);
 }
+
+// llmperf's correctness test, made exact: every prompt asks for a code of its own. A server that
+// mixes up responses between concurrent requests fails the case, as its own JUnit type; the
+// expect pattern checks what every answer must contain.
+BOOST_AUTO_TEST_CASE(answers_mixed_between_requests_fail_the_crossover_check) {
+  TempDir dir("crossover");
+  const auto scenario = [&](const std::string& faults) {
+    std::ofstream(dir / "x.toml") << "schema = 1\n[checks]\ncrossover = true\nexpect = \"^K[0-9]+-[0-9a-f]{4} [a-z]+\"\n"
+                                     "[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\nwire = \"openai-chat\"\n"
+                                     "prefill_base = \"1ms\"\ndecode_step = \"1ms\"\ntokens_per_chunk = 2\n"
+                                  << faults
+                                  << "[classes.c]\ninput_tokens = 40\noutput_tokens = 8\n"
+                                     "[load]\nconcurrency = [4]\nrequests = 24\nwarmup = 0\nrepetitions = 1\n";
+  };
+  scenario("");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "fine");
+  BOOST_TEST(code == 0, output);
+  json v = ReadJson(dir / "fine/verdicts.json")[0];
+  BOOST_TEST_REQUIRE(v["thresholds"].size() == 2u);
+  for (const auto& t : v["thresholds"]) BOOST_TEST(t["passed"] == true, t.dump());
+  json c = ReadJson(dir / "fine/results.json")["cases"][0];
+  BOOST_TEST(c["runs"][0]["records"][0]["own_code"] == true);
+  BOOST_TEST(c["runs"][0]["records"][0]["expect_matched"] == true);
+  BOOST_TEST(!c["runs"][0]["records"][0].contains("output_text"));  // the text is not kept
+
+  scenario("[engines.sim.simulator.faults]\ncrossover = 0.3\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "mixed");
+  BOOST_TEST(code == 1, output);
+  v = ReadJson(dir / "mixed/verdicts.json")[0];
+  BOOST_TEST(v["outcome"] == "failed");
+  BOOST_TEST(v["thresholds"][0]["check"] == "crossover");
+  BOOST_TEST(v["thresholds"][0]["passed"] == false);
+  BOOST_TEST(v["thresholds"][1]["passed"] == true);  // the answers still look like answers
+  BOOST_TEST(v["reasons"].dump().find("correctness check 'crossover' failed at concurrency 4") != std::string::npos,
+             v["reasons"].dump());
+  BOOST_TEST(output.find("crossover: request ") != std::string::npos, output);
+  BOOST_TEST(output.find("(another request's code; its code is K") != std::string::npos, output);
+  std::tie(code, output) = RunCommand(kLlmbench + " report " + dir / "mixed" + " --out " + dir / "reports");
+  std::ifstream junit(dir / "reports/junit.xml");
+  const std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+  BOOST_TEST(xml.find("type=\"correctness.crossover\"") != std::string::npos, xml);
+}

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -186,5 +187,24 @@ BOOST_AUTO_TEST_CASE(resizing_the_body_keeps_prefix_preamble_and_first_word) {
     prompt::ResizeBody(p, twins[i].body_words);  // back to where it was: the same prompt
     BOOST_TEST(p.text == twins[i].text);
     BOOST_TEST(p.input_tokens == twins[i].input_tokens);  // the target never moves
+  }
+}
+
+BOOST_AUTO_TEST_CASE(prompts_with_a_code_ask_for_their_own_and_keep_their_length) {
+  const auto cls = Class(200, 30);
+  const auto plain = prompt::SynthesizePrompts(cls, 40, 5, 0xbeef);
+  const auto coded = prompt::SynthesizePrompts(cls, 40, 5, 0xbeef, true);
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < coded.size(); ++i) {
+    const auto& p = coded[i];
+    BOOST_TEST(plain[i].code.empty());
+    BOOST_TEST(p.text.find("Begin your reply with the code " + p.code + ".") != std::string::npos, p.text);
+    BOOST_TEST(codes.insert(p.code).second, p.code);  // unique within the call
+    for (const auto& other : codes) {
+      if (other != p.code) BOOST_TEST(p.text.find(other + ".") == std::string::npos);  // no other's code
+    }
+    BOOST_TEST(std::abs(EstimateTokens(p.text) - p.input_tokens) <= 1, i);  // the instruction is in the budget
+    BOOST_TEST(p.input_tokens == plain[i].input_tokens);
+    BOOST_TEST(p.body_words == plain[i].body_words - prompt::kCodeWords);
   }
 }

@@ -323,3 +323,24 @@ BOOST_AUTO_TEST_CASE(checks_become_rules_marked_with_their_check) {
   BOOST_TEST(d.hint.find("output_length") != std::string::npos, d.hint);
   OnlyError("schema = 1\n[checks]\noutput_length = \"yes\"\n" + kMinimal.substr(11), "checks.output_length", 3);
 }
+
+BOOST_AUTO_TEST_CASE(crossover_and_expect_checks_and_bad_patterns) {
+  const Scenario s = LoadScenarioText("schema = 1\n[checks]\ncrossover = true\nexpect = \"(?i)k[0-9]+\"\n" +
+                                          kMinimal.substr(11),
+                                      "c.toml", FakeEnv({}));
+  BOOST_TEST(s.checks.crossover);
+  BOOST_TEST(s.checks.expect == "(?i)k[0-9]+");
+  BOOST_TEST(s.checks.needs_text());
+  BOOST_TEST_REQUIRE(s.thresholds.size() == 2u);
+  BOOST_TEST(s.thresholds[0].check == "crossover");
+  BOOST_TEST(s.thresholds[0].expression == "crossover_mismatch == 0%");
+  BOOST_TEST(s.thresholds[1].check == "expect");
+  BOOST_TEST(s.thresholds[1].expression == "expect_mismatch == 0%");
+  BOOST_TEST(s.thresholds[1].line == 4);
+  auto d = OnlyError("schema = 1\n[checks]\nexpect = \"(unclosed\"\n" + kMinimal.substr(11), "checks.expect", 3);
+  BOOST_TEST(d.message.find("not an RE2 pattern") != std::string::npos, d.message);
+  d = OnlyError("schema = 1\n[checks]\nexpect = \"\"\n" + kMinimal.substr(11), "checks.expect", 3);
+  BOOST_TEST(d.message.find("empty pattern") != std::string::npos, d.message);
+  OnlyError("schema = 1\n[checks]\ncrossover = 1\n" + kMinimal.substr(11), "checks.crossover", 3);
+  OnlyError(kMinimal + "[engines.sim.simulator.faults]\ncrossover = 2\n", "engines.sim.simulator.faults.crossover", 8);
+}

@@ -167,3 +167,15 @@ BOOST_AUTO_TEST_CASE(subword_tokenizer_counts_like_a_model_and_serves_every_api)
   BOOST_TEST(subword.Serve("/apply-template", R"({"messages":"x"})", status).has_value());
   BOOST_TEST(status == 400);
 }
+
+BOOST_AUTO_TEST_CASE(a_prompt_that_asks_for_a_code_gets_it_parsed) {
+  std::string error;
+  auto r = sim::ParseRequest(true, "/v1/chat/completions",
+                             R"({"stream":true,"max_tokens":3,"messages":[{"role":"user","content":"1st request of run ab. Begin your reply with the code K1-00ab. the of"}]})",
+                             error);
+  BOOST_TEST_REQUIRE(r.has_value(), error);
+  BOOST_TEST(r->code == "K1-00ab");
+  r = sim::ParseRequest(true, "/v1/completions", R"({"stream":true,"max_tokens":3,"prompt":"no code here"})", error);
+  BOOST_TEST_REQUIRE(r.has_value(), error);
+  BOOST_TEST(r->code.empty());
+}
