@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
@@ -54,23 +55,59 @@ std::string LabelList(std::vector<std::string> labels) {
   return Bracket(fmt::format("{}", fmt::join(unique, ";")));
 }
 
+// The CTest fixture of an engine with [launch]: what its cases require.
+std::string EngineFixture(const scenario::Case& c) {
+  return "llmbench-engine:" + c.scenario_name + "/" + c.engine.name;
+}
+
+std::string EngineLock(const scenario::Case& c) {
+  // One lock per engine endpoint; embedded simulators share one lock (they share the CPU).
+  return c.engine.sim ? "llmbench-embedded-simulator" : "llmbench-engine " + c.engine.url;
+}
+
+std::int64_t WholeSeconds(Nanoseconds d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
+
+// `scenario/engine:start` and `scenario/engine:stop` (':' never occurs in a case id): the setup
+// and cleanup tests around the cases of an engine that llmbench launches.
+void PrintEngineFixture(const scenario::Case& c, const ListOptions& o) {
+  const scenario::Launch& l = *c.engine.launch;
+  const std::string base = c.scenario_name + "/" + c.engine.name;
+  const std::string state = Absolute(fmt::format("{}/engines/{}", o.reports, c.scenario_name));
+  const std::string labels = LabelList({"llmbench", c.scenario_name, c.engine.name, "engine"});
+  fmt::print("add_test({} {} engine start {} --engine {} --state {} --out {})\n", Bracket(base + ":start"),
+             Bracket(o.llmbench), Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(state),
+             Bracket(Absolute(fmt::format("{}/cases/{}:start", o.reports, base))));
+  fmt::print(
+      "set_tests_properties({} PROPERTIES LABELS {} FIXTURES_SETUP {} FIXTURES_REQUIRED llmbench_reports "
+      "RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {})\n",
+      Bracket(base + ":start"), labels, Bracket(EngineFixture(c)), Bracket(EngineLock(c)),
+      WholeSeconds(l.ready_timeout + l.stop_timeout) + 60, kExitEngineUnreachable);
+  fmt::print("add_test({} {} engine stop {} --engine {} --state {})\n", Bracket(base + ":stop"), Bracket(o.llmbench),
+             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(state));
+  fmt::print(
+      "set_tests_properties({} PROPERTIES LABELS {} FIXTURES_CLEANUP {} FIXTURES_REQUIRED llmbench_reports "
+      "RESOURCE_LOCK {} TIMEOUT {})\n",
+      Bracket(base + ":stop"), labels, Bracket(EngineFixture(c)), Bracket(EngineLock(c)),
+      WholeSeconds(l.stop_timeout) + 30);
+}
+
 void PrintCase(const scenario::Case& c, const ListOptions& o) {
   const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, c.id));
   const std::string name = Bracket(c.id);
-  fmt::print("add_test({} {} run {} --engine {} --class {} --out {} --baselines {})\n", name, Bracket(o.llmbench),
+  const bool launched = c.engine.launch.has_value();
+  fmt::print("add_test({} {} run {} --engine {} --class {} --out {} --baselines {}{})\n", name, Bracket(o.llmbench),
              Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name), Bracket(out),
-             Bracket(Absolute(o.baselines)));
+             Bracket(Absolute(o.baselines)), launched ? " --no-launch" : "");
   std::vector<std::string> labels{"llmbench", c.scenario_name, c.engine.name, c.prompt_class.name,
                                   fmt::format("shard{}of{}", Shard(c.id, o.shards), o.shards)};
   labels.insert(labels.end(), o.labels.begin(), o.labels.end());
   labels.insert(labels.end(), c.labels.begin(), c.labels.end());
-  // One lock per engine endpoint; embedded simulators share one lock (they share the CPU).
-  const std::string lock = c.engine.sim ? "llmbench-embedded-simulator" : "llmbench-engine " + c.engine.url;
-  const auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(scenario::CaseTimeBudget(c)).count();
+  const std::string fixtures = launched ? "llmbench_reports;" + EngineFixture(c) : "llmbench_reports";
   fmt::print(
       "set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
-      "FIXTURES_REQUIRED llmbench_reports)\n",
-      name, LabelList(labels), Bracket(lock), timeout_s, kExitEngineUnreachable);
+      "FIXTURES_REQUIRED {})\n",
+      name, LabelList(labels), Bracket(EngineLock(c)), WholeSeconds(scenario::CaseTimeBudget(c)),
+      kExitEngineUnreachable, Bracket(fixtures));
 }
 
 // A file that does not load becomes one failing test that prints its errors.
@@ -98,12 +135,15 @@ int List(const ListOptions& o) {
   for (const auto& file : FindFiles(o.paths, is_toml, o.recurse)) {
     try {
       const auto s = scenario::LoadScenarioFile(file, env);
+      std::set<std::string> launched;
       for (const auto& c : scenario::Expand(s)) {
         if (filter && !RE2::PartialMatch(c.id, *filter)) continue;
-        if (o.ctest)
+        if (o.ctest) {
+          if (c.engine.launch && launched.insert(c.engine.name).second) PrintEngineFixture(c, o);
           PrintCase(c, o);
-        else
+        } else {
           fmt::print("{}\n", c.id);
+        }
       }
     } catch (const InputError& e) {
       if (o.ctest) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "app/commands.hpp"
@@ -13,6 +14,7 @@
 #include "base/diagnostic.hpp"
 #include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
+#include "pipeline/engine_lifecycle.hpp"
 #include "pipeline/run_case.hpp"
 #include "scenario/load_toml.hpp"
 
@@ -27,8 +29,10 @@ struct RunOptions {
   std::string baselines;   ///< compare with DIR/<scenario>/<engine>/<class>.json ("" = no comparison)
   bool bless = false;      ///< write this run's data as the new baselines
   bool out_given = false;  ///< --out was on the command line (then even bad input leaves a verdict)
+  bool no_launch = false;  ///< engines with [launch] are already running (a CTest fixture started them)
   std::string command;
 };
+
 
 // verdicts.json: one verdict per case of this run, rewritten after each case.
 void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
@@ -122,11 +126,15 @@ int Run(const RunOptions& o) {
     report::ResultsFile results(o.out, provenance, s);
     pipeline::EmbeddedSims sims;
     const std::uint64_t nonce = RandomNonce();
-    const pipeline::CaseContext context{env,   sims,         results,     fmt::format("{:08x}", nonce >> 32),
-                                        nonce, s.thresholds, o.baselines, GateOptionsFromEnvironment()};
+    pipeline::CaseContext context{env,   sims,         results,     fmt::format("{:08x}", nonce >> 32),
+                                  nonce, s.thresholds, o.baselines, GateOptionsFromEnvironment()};
     const bool bless = (o.bless || BlessFromEnvironment()) && !o.baselines.empty();
-    for (const auto& c : cases) {
+    pipeline::EngineLifecycle launcher(cases, o.no_launch, o.out + "/engines");
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const auto& c = cases[i];
+      launcher.Before(c, context.launch_failures);
       const pipeline::CaseRun run = pipeline::RunCase(c, context);
+      launcher.After(i, c);
       rows.push_back(run.row);
       verdicts.push_back(run.verdict);
       PrintVerdict(verdicts.back());
@@ -156,6 +164,8 @@ Command AddRunCommand(CLI::App& app) {
                   ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Compare each case with DIR/<scenario>/<engine>/<class>.json");
   cmd->add_flag("--bless", o->bless, "Write this run's results as the baselines (also: LLMBENCH_BLESS=1)");
+  cmd->add_flag("--no-launch", o->no_launch,
+                "Do not start engines that have [launch]: they are running already (`llmbench engine start`)");
   return [o, out] {
     o->out_given = out->count() > 0;
     o->command = "llmbench run " + o->file + " --out " + o->out;

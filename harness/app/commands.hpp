@@ -17,5 +17,6 @@ Command AddListCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
 Command AddBaselineCommand(CLI::App& app);
 Command AddCompareCommand(CLI::App& app);
+Command AddEngineCommand(CLI::App& app);
 
 }  // namespace llmbench::app

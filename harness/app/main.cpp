@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   add(AddReportCommand);
   add(AddBaselineCommand);
   add(AddCompareCommand);
+  add(AddEngineCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

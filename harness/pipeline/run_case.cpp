@@ -112,7 +112,10 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     baseline_path = gate::BaselinePath(ctx.baselines_dir, c.id);
     baseline = gate::LoadBaseline(baseline_path);
   }
-  const std::string unreachable = client::ProbeConnect(target.url, kProbeTimeout);
+  const auto launch_failure = ctx.launch_failures.find(c.engine.name);
+  const bool launch_failed = launch_failure != ctx.launch_failures.end();
+  const std::string unreachable =
+      launch_failed ? launch_failure->second : client::ProbeConnect(target.url, kProbeTimeout);
   if (unreachable.empty()) {
     out.data.engine = IdentifyEngine(target);
     out.data.fingerprint.served_model = out.data.engine.model;
@@ -127,7 +130,8 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
   }
   if (const std::string& why = unreachable; !why.empty()) {
     row.status = c.engine.required ? "failed" : "skipped";
-    row.message = fmt::format("engine '{}' unreachable at {}: {}", c.engine.name, target.url, why);
+    row.message =
+        launch_failed ? why : fmt::format("engine '{}' unreachable at {}: {}", c.engine.name, target.url, why);
     fmt::print("  {}: {}\n", row.status, row.message);
     ctx.results.EndCase(row.status, row.message);
     gate::JudgeInput in;

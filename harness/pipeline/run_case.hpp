@@ -39,6 +39,9 @@ struct CaseContext {
   const std::vector<scenario::ThresholdSpec>& thresholds;
   std::string baselines_dir;  ///< "" = no baseline comparison
   gate::GateOptions options;
+  /// Engines whose [launch] failed in this invocation: why (their cases fail, or are skipped
+  /// when the engine is not required, with that reason).
+  std::map<std::string, std::string> launch_failures = {};
 };
 
 struct CaseRun {

@@ -75,6 +75,19 @@ struct TokenizerEndpoint {
   std::string url;  ///< base URL of its endpoints; "" = the engine's url
 };
 
+/// How llmbench starts and stops an engine on this host ([engines.<name>.launch]): as a CTest
+/// fixture (`llmbench engine start|stop`) or around `llmbench run`'s cases of the engine.
+struct Launch {
+  std::vector<std::string> command;  ///< argv, ${VAR} expanded; command[0] searched in PATH
+  std::map<std::string, std::string> env;  ///< added to llmbench's own environment
+  std::string workdir;                     ///< relative to the scenario's folder; "" = that folder
+  std::string ready_url = "/health";       ///< a path under the engine's url, or an http(s):// URL; 2xx = ready
+  Nanoseconds ready_timeout{std::chrono::minutes(10)};
+  std::string log;  ///< stdout + stderr; relative to the scenario's folder; "" = next to the run's results
+  int stop_signal = 15;  ///< SIGTERM; then SIGKILL after stop_timeout
+  Nanoseconds stop_timeout{std::chrono::seconds(30)};
+};
+
 /// One engine under test.
 struct Engine {
   std::string name;
@@ -94,6 +107,7 @@ struct Engine {
   std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
   std::optional<MetricsEndpoint> metrics;          ///< scrape the engine's /metrics around each run
   std::optional<TokenizerEndpoint> tokenizer;      ///< fit input lengths with the engine's tokenizer
+  std::optional<Launch> launch;                    ///< llmbench starts and stops the engine
   std::vector<std::string> labels;
 };
 

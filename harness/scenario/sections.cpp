@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <csignal>
 #include <set>
 #include <sstream>
 
@@ -19,6 +21,32 @@ constexpr std::int64_t kMaxConcurrency = 100'000;
 constexpr std::string_view kSimProtocol = "sim";
 
 }  // namespace
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, int>, 7> kSignals{{{"SIGTERM", SIGTERM},
+                                                                    {"SIGINT", SIGINT},
+                                                                    {"SIGQUIT", SIGQUIT},
+                                                                    {"SIGHUP", SIGHUP},
+                                                                    {"SIGKILL", SIGKILL},
+                                                                    {"SIGUSR1", SIGUSR1},
+                                                                    {"SIGUSR2", SIGUSR2}}};
+
+}  // namespace
+
+std::optional<int> ParseSignal(std::string_view name) {
+  for (const auto& [n, number] : kSignals) {
+    if (n == name || n.substr(3) == name) return number;
+  }
+  return std::nullopt;
+}
+
+std::string_view SignalName(int number) {
+  for (const auto& [n, value] : kSignals) {
+    if (value == number) return n;
+  }
+  return "SIGTERM";
+}
 
 bool ValidName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
@@ -51,6 +79,69 @@ void CheckName(const toml::key& key, const std::string& section, const LoadConte
     ctx.Error(key.source(), section + "." + std::string(key.str()), "invalid name",
               "use letters, digits, '_', '-', '.' (it becomes part of a test name)");
   }
+}
+
+// [engines.<name>.launch]: the command that starts the engine on this host, and how to tell it
+// is ready and stop it.
+Launch ReadLaunch(TableReader r, const std::string& protocol) {
+  Launch l;
+  const bool ollama = protocol.rfind("ollama", 0) == 0;
+  if (ollama) l.ready_url = "/api/version";  // Ollama has no /health
+  if (const auto* command = r.Array("command")) {
+    std::size_t i = 0;
+    for (const auto& arg : *command) {
+      const auto* text = arg.as_string();
+      if (text == nullptr) {
+        r.context().Error(arg.source(), r.KeyPath(fmt::format("command[{}]", i)), "expected a string",
+                          "command = [\"llama-server\", \"-m\", \"${MODEL}\", \"--port\", \"8080\"]");
+        break;
+      }
+      std::string error;
+      auto expanded = Interpolate(text->get(), r.context().env, error);
+      if (!expanded) {
+        r.context().Error(arg.source(), r.KeyPath(fmt::format("command[{}]", i)), error,
+                          "export the variable, add it to .env, or write ${VAR:-default}");
+        break;
+      }
+      l.command.push_back(std::move(*expanded));
+      ++i;
+    }
+    if (command->empty() || (!l.command.empty() && l.command.front().empty())) {
+      r.Error("command", "the command is empty", "its first element is the program to run");
+    }
+  } else if (!r.table().contains("command")) {
+    r.context().Error(r.table().source(), r.KeyPath("command"), "missing required key",
+                      "the engine's command line as an array: [\"vllm\", \"serve\", \"MODEL\", \"--port\", \"8000\"]");
+  }
+  if (const auto* env = r.Table("env")) {
+    TableReader e(*env, r.KeyPath("env"), r.context());
+    for (const auto& [k, v] : *env) {
+      if (auto value = e.InterpolatedString(std::string(k.str()))) l.env[std::string(k.str())] = *value;
+    }
+  }
+  l.workdir = r.InterpolatedString("workdir").value_or("");
+  if (auto url = r.InterpolatedString("ready_url")) {
+    if (url->empty() || (url->front() != '/' && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)) {
+      r.Error("ready_url", fmt::format("'{}' is neither a path ('/health') nor an http(s):// URL", *url));
+    }
+    l.ready_url = *url;
+  }
+  if (auto timeout = r.Duration("ready_timeout")) {
+    if (timeout->count() <= 0) r.Error("ready_timeout", "must be > 0", "e.g. ready_timeout = \"10m\"");
+    l.ready_timeout = *timeout;
+  }
+  l.log = r.InterpolatedString("log").value_or("");
+  if (auto name = r.String("stop_signal")) {
+    if (auto number = ParseSignal(*name)) {
+      l.stop_signal = *number;
+    } else {
+      r.Error("stop_signal", fmt::format("unknown signal '{}'", *name),
+              "one of: SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGKILL, SIGUSR1, SIGUSR2");
+    }
+  }
+  if (auto timeout = r.Duration("stop_timeout")) l.stop_timeout = *timeout;
+  r.RejectUnknownKeys();
+  return l;
 }
 
 void ReadPricing(TableReader& r, Engine& e) {
@@ -156,6 +247,17 @@ Engine ReadEngine(const std::string& name, TableReader r) {
     if (sim && !endpoint.url.empty()) t.Error("url", "the embedded simulator serves its tokenizer itself", "remove it");
     t.RejectUnknownKeys();
     e.tokenizer = endpoint;
+  }
+  if (const auto* launch = r.Table("launch")) {
+    TableReader l(*launch, r.KeyPath("launch"), r.context());
+    if (sim) {
+      l.context().Error(
+          launch->source(), r.KeyPath("launch"), "the embedded simulator starts by itself",
+          "to launch the simulator as a process: protocol = \"openai-chat\", url = \"http://127.0.0.1:PORT\", "
+          "command = [\"llmbench\", \"sim\", \"--port\", \"PORT\"]");
+    } else {
+      e.launch = ReadLaunch(std::move(l), e.protocol);
+    }
   }
   if (r.table().contains("api_key")) {
     r.Accept("api_key");

@@ -1,6 +1,8 @@
 // Readers for each section of a scenario file; each validates its own keys and values.
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "scenario/scenario.hpp"
@@ -10,6 +12,10 @@ namespace llmbench::scenario {
 
 /// Names become parts of test names and paths: letters, digits, '_', '-', '.'; 1–64 chars.
 bool ValidName(std::string_view name);
+
+/// Stop signals a launch may name ("SIGTERM" or "TERM", …); nullopt for any other.
+std::optional<int> ParseSignal(std::string_view name);
+std::string_view SignalName(int number);
 
 Load ReadLoad(TableReader r);
 GateSettings ReadGate(TableReader r);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "base/units.hpp"
+#include "scenario/sections.hpp"
 
 namespace llmbench::scenario {
 namespace {
@@ -82,6 +83,22 @@ toml::table EngineTable(const Engine& e) {
     toml::table tk{{"api", e.tokenizer->api}};
     if (!e.tokenizer->url.empty()) tk.insert("url", e.tokenizer->url);
     t.insert("tokenizer", std::move(tk));
+  }
+  if (e.launch) {
+    const Launch& l = *e.launch;
+    toml::table launch{{"command", Strings(l.command)},
+                       {"ready_url", l.ready_url},
+                       {"ready_timeout", Dur(l.ready_timeout)},
+                       {"stop_signal", std::string(SignalName(l.stop_signal))},
+                       {"stop_timeout", Dur(l.stop_timeout)}};
+    if (!l.env.empty()) {
+      toml::table env;
+      for (const auto& [k, v] : l.env) env.insert(k, v);
+      launch.insert("env", std::move(env));
+    }
+    if (!l.workdir.empty()) launch.insert("workdir", l.workdir);
+    if (!l.log.empty()) launch.insert("log", l.log);
+    t.insert("launch", std::move(launch));
   }
   if (e.metrics) {
     toml::table m{{"url", e.metrics->url}};

@@ -325,9 +325,9 @@ BOOST_AUTO_TEST_CASE(checks_become_rules_marked_with_their_check) {
 }
 
 BOOST_AUTO_TEST_CASE(crossover_and_expect_checks_and_bad_patterns) {
-  const Scenario s = LoadScenarioText("schema = 1\n[checks]\ncrossover = true\nexpect = \"(?i)k[0-9]+\"\n" +
-                                          kMinimal.substr(11),
-                                      "c.toml", FakeEnv({}));
+  const Scenario s =
+      LoadScenarioText("schema = 1\n[checks]\ncrossover = true\nexpect = \"(?i)k[0-9]+\"\n" + kMinimal.substr(11),
+                       "c.toml", FakeEnv({}));
   BOOST_TEST(s.checks.crossover);
   BOOST_TEST(s.checks.expect == "(?i)k[0-9]+");
   BOOST_TEST(s.checks.needs_text());
@@ -343,4 +343,55 @@ BOOST_AUTO_TEST_CASE(crossover_and_expect_checks_and_bad_patterns) {
   BOOST_TEST(d.message.find("empty pattern") != std::string::npos, d.message);
   OnlyError("schema = 1\n[checks]\ncrossover = 1\n" + kMinimal.substr(11), "checks.crossover", 3);
   OnlyError(kMinimal + "[engines.sim.simulator.faults]\ncrossover = 2\n", "engines.sim.simulator.faults.crossover", 8);
+}
+
+BOOST_AUTO_TEST_CASE(launch_table_loads_round_trips_and_rejects_what_cannot_start) {
+  const std::string engine =
+      "schema = 1\n[engines.llama]\nprotocol = \"llamacpp-completion\"\nurl = \"http://127.0.0.1:8080\"\n"
+      "model = \"m\"\n[engines.llama.launch]\n";
+  const std::string rest = "[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n";
+  const Scenario s =
+      LoadScenarioText(engine +
+                           "command = [\"llama-server\", \"-m\", \"${MODEL:-tiny.gguf}\", \"--port\", "
+                           "\"8080\"]\nenv = { OMP_NUM_THREADS = \"${THREADS}\" }\nworkdir = \"models\"\n"
+                           "ready_timeout = \"2m\"\nlog = \"llama.log\"\nstop_signal = \"INT\"\n"
+                           "stop_timeout = \"10s\"\n" +
+                           rest,
+                       "l.toml", FakeEnv({{"THREADS", "2"}}));
+  BOOST_TEST_REQUIRE(s.engines[0].launch.has_value());
+  const Launch& l = *s.engines[0].launch;
+  BOOST_TEST(l.command == (std::vector<std::string>{"llama-server", "-m", "tiny.gguf", "--port", "8080"}));
+  BOOST_TEST(l.env.at("OMP_NUM_THREADS") == "2");
+  BOOST_TEST(l.workdir == "models");
+  BOOST_TEST(l.ready_url == "/health");
+  BOOST_TEST((l.ready_timeout == 2min));
+  BOOST_TEST(l.log == "llama.log");
+  BOOST_TEST(l.stop_signal == 2);
+  BOOST_TEST((l.stop_timeout == 10s));
+  const Scenario back = LoadScenarioText(ToToml(s), "l.toml", FakeEnv({}));
+  BOOST_TEST(back.engines[0].launch->command == l.command);
+  BOOST_TEST(back.engines[0].launch->stop_signal == 2);
+  BOOST_TEST(ToToml(back) == ToToml(s));
+
+  // Ollama has no /health: its version endpoint tells it is up.
+  const Scenario ollama = LoadScenarioText(
+      "schema = 1\n[engines.o]\nprotocol = \"ollama-chat\"\nurl = \"http://127.0.0.1:11434\"\nmodel = \"m\"\n"
+      "[engines.o.launch]\ncommand = [\"ollama\", \"serve\"]\n" +
+          rest,
+      "o.toml", FakeEnv({}));
+  BOOST_TEST(ollama.engines[0].launch->ready_url == "/api/version");
+
+  OnlyError(engine + rest, "engines.llama.launch.command", 6);  // missing
+  OnlyError(engine + "command = []\n" + rest, "engines.llama.launch.command", 7);
+  OnlyError(engine + "command = [\"x\", 3]\n" + rest, "engines.llama.launch.command[1]", 7);
+  OnlyError(engine + "command = [\"x\", \"${NOPE}\"]\n" + rest, "engines.llama.launch.command[1]", 7);
+  auto d = OnlyError(engine + "command = [\"x\"]\nstop_signal = \"SIGSTOP\"\n" + rest,
+                     "engines.llama.launch.stop_signal", 8);
+  BOOST_TEST(d.hint.find("SIGTERM") != std::string::npos, d.hint);
+  OnlyError(engine + "command = [\"x\"]\nready_url = \"health\"\n" + rest, "engines.llama.launch.ready_url", 8);
+  OnlyError(engine + "command = [\"x\"]\nready_timeout = \"0s\"\n" + rest, "engines.llama.launch.ready_timeout", 8);
+  d = OnlyError(engine + "command = [\"x\"]\nready_timout = \"1s\"\n" + rest, "engines.llama.launch.ready_timout", 8);
+  BOOST_TEST(d.hint == "did you mean 'ready_timeout'?");
+  d = OnlyError(kMinimal + "[engines.sim.launch]\ncommand = [\"x\"]\n", "engines.sim.launch", 7);
+  BOOST_TEST(d.message.find("starts by itself") != std::string::npos, d.message);
 }
