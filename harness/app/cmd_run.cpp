@@ -33,7 +33,6 @@ struct RunOptions {
   std::string command;
 };
 
-
 // verdicts.json: one verdict per case of this run, rewritten after each case.
 void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
   nlohmann::json all = nlohmann::json::array();
@@ -125,9 +124,11 @@ int Run(const RunOptions& o) {
     const auto provenance = report::CollectProvenance(std::filesystem::path(o.file).parent_path().string(), o.command);
     report::ResultsFile results(o.out, provenance, s);
     pipeline::EmbeddedSims sims;
+    pipeline::RatePacers pacers;
     const std::uint64_t nonce = RandomNonce();
     pipeline::CaseContext context{env,   sims,         results,     fmt::format("{:08x}", nonce >> 32),
                                   nonce, s.thresholds, o.baselines, GateOptionsFromEnvironment()};
+    context.pacers = &pacers;
     const bool bless = (o.bless || BlessFromEnvironment()) && !o.baselines.empty();
     pipeline::EngineLifecycle launcher(cases, o.no_launch, o.out + "/engines");
     for (std::size_t i = 0; i < cases.size(); ++i) {

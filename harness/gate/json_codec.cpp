@@ -30,35 +30,37 @@ load::ErrorKind ErrorFromString(const std::string& s) {
 
 json ToJson(const load::Record& r) {
   json j{{"index", r.index},
-          {"warmup", r.warmup},
-          {"concurrency", r.concurrency},
-          {"request_id", r.request_id},
-          {"error", load::ToString(r.error)},
-          {"http_status", r.http_status},
-          {"error_message", r.error_message},
-          {"retries_429", r.retries_429},
-          {"scheduled_ns", r.scheduled_ns},
-          {"start_ns", r.start_ns},
-          {"first_byte_ns", r.first_byte_ns},
-          {"done_ns", r.done_ns},
-          {"chunk_ns", r.chunk_ns},
-          {"target_input_tokens", r.target_input_tokens},
-          {"max_tokens", r.max_tokens},
-          {"prompt_tokens", Nullable(r.prompt_tokens)},
-          {"completion_tokens", Nullable(r.completion_tokens)},
-          {"cached_prompt_tokens", Nullable(r.cached_prompt_tokens)},
-          {"evaluated_prompt_tokens", Nullable(r.evaluated_prompt_tokens)},
-          {"token_events", r.token_events},
-          {"text_bytes", r.text_bytes},
-          {"connect_ns", Nullable(r.connect_ns)},
-          {"server",
-           {{"queue_ns", Nullable(r.server.queue_ns)},
-            {"prompt_ns", Nullable(r.server.prompt_ns)},
-            {"completion_ns", Nullable(r.server.completion_ns)},
-            {"total_ns", Nullable(r.server.total_ns)}}},
-          {"finish_reason", r.finish_reason}};
+         {"warmup", r.warmup},
+         {"concurrency", r.concurrency},
+         {"request_id", r.request_id},
+         {"error", load::ToString(r.error)},
+         {"http_status", r.http_status},
+         {"error_message", r.error_message},
+         {"retries_429", r.retries_429},
+         {"scheduled_ns", r.scheduled_ns},
+         {"start_ns", r.start_ns},
+         {"first_byte_ns", r.first_byte_ns},
+         {"done_ns", r.done_ns},
+         {"chunk_ns", r.chunk_ns},
+         {"target_input_tokens", r.target_input_tokens},
+         {"max_tokens", r.max_tokens},
+         {"prompt_tokens", Nullable(r.prompt_tokens)},
+         {"completion_tokens", Nullable(r.completion_tokens)},
+         {"cached_prompt_tokens", Nullable(r.cached_prompt_tokens)},
+         {"evaluated_prompt_tokens", Nullable(r.evaluated_prompt_tokens)},
+         {"token_events", r.token_events},
+         {"text_bytes", r.text_bytes},
+         {"connect_ns", Nullable(r.connect_ns)},
+         {"server",
+          {{"queue_ns", Nullable(r.server.queue_ns)},
+           {"prompt_ns", Nullable(r.server.prompt_ns)},
+           {"completion_ns", Nullable(r.server.completion_ns)},
+           {"total_ns", Nullable(r.server.total_ns)}}},
+         {"finish_reason", r.finish_reason}};
   // Correctness checks, only where one ran ([checks] crossover / expect).
   if (r.own_code >= 0) j["own_code"] = r.own_code == 1;
+  if (r.rate_wait_ns > 0) j["rate_wait_ns"] = r.rate_wait_ns;
+  if (r.excluded) j["excluded"] = true;
   if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
   return j;
 }
@@ -96,6 +98,8 @@ load::Record RecordFromJson(const json& j) {
     return it != j.end() && it->is_boolean() ? static_cast<std::int8_t>(it->get<bool>() ? 1 : 0) : -1;
   };
   r.own_code = flag("own_code");
+  r.rate_wait_ns = IntOr(j, "rate_wait_ns", 0);
+  r.excluded = flag("excluded") == 1;
   r.expect_matched = flag("expect_matched");
   return r;
 }

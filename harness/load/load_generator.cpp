@@ -21,6 +21,7 @@ struct Slot {
   std::int32_t retries = 0;
   std::int64_t scheduled_ns = 0;
   std::int64_t retry_due_ns = 0;
+  std::int64_t rate_wait_ns = 0;
   std::string text;  ///< the answer's text, when Target::keep_text
 };
 
@@ -80,6 +81,7 @@ Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bo
   r.connect_ns = x.connect_ns;
   r.http_status = x.http_status;
   r.retries_429 = s.retries;
+  r.rate_wait_ns = s.rate_wait_ns;
   r.finish_reason = x.tally.finish_reason;
   if (x.tally.text != nullptr) r.output_text = std::move(s.text);
   Classify(x, r);
@@ -94,8 +96,8 @@ std::int64_t BackoffNs(std::int32_t attempt, std::int64_t retry_after_ns) {
   return std::min<std::int64_t>(500'000'000LL << shift, kMaxBackoffNs);
 }
 
-LoadGenerator::LoadGenerator(Target target, scenario::Load load, std::string run_id)
-    : target_(std::move(target)), load_(std::move(load)), run_id_(std::move(run_id)) {}
+LoadGenerator::LoadGenerator(Target target, scenario::Load load, std::string run_id, std::shared_ptr<RatePacer> pacer)
+    : target_(std::move(target)), load_(std::move(load)), run_id_(std::move(run_id)), pacer_(std::move(pacer)) {}
 
 namespace {
 
@@ -105,7 +107,7 @@ class LevelRun {
  public:
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, std::int64_t concurrency,
            const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
-           Progress* progress, const std::function<void()>& on_measuring)
+           Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer)
       : target_(target),
         load_(load),
         run_id_(run_id),
@@ -113,6 +115,7 @@ class LevelRun {
         on_record_(on_record),
         on_measuring_(on_measuring),
         progress_(progress),
+        pacer_(pacer != nullptr && pacer->active() ? pacer : nullptr),
         decoder_(protocol::MakeProtocol(target.protocol)),
         slots_(static_cast<std::size_t>(concurrency)),
         client_([this](client::Exchange& x) { OnDone(x); }) {
@@ -141,26 +144,47 @@ class LevelRun {
     const std::int64_t stop_issuing_ns = NowNs() + load_.max_duration.count();
     for (;;) {
       const std::int64_t now = NowNs();
-      stopped_ = now >= stop_issuing_ns;
+      stopped_ = aborted_ || now >= stop_issuing_ns;
+      pace_due_ns_ = 0;
       RelaunchDueRetries(now);
       while (!free_.empty() && next_ < end && !stopped_) {
+        // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
+        // the cap's, and recorded as such).
+        if (pacer_ != nullptr) {
+          const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
+          if (at > now) {
+            if (held_since_ns_ == 0) held_since_ns_ = now;
+            pace_due_ns_ = at;
+            break;
+          }
+        }
         Slot& s = *free_.back();
         free_.pop_back();
         s.index = next_++;
         s.retries = 0;
         s.scheduled_ns = 0;
+        s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
+        held_since_ns_ = 0;
         Launch(s);
       }
       if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
       std::int64_t wait = kIdleWaitNs;
       for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
+      if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
       client_.Poll(Nanoseconds(wait));
     }
   }
 
+  static std::int64_t Cost(const prompt::Prompt& p) { return p.input_tokens + p.max_tokens; }
+
   void RelaunchDueRetries(std::int64_t now) {
     for (std::size_t i = 0; i < retrying_.size();) {
-      if (retrying_[i]->retry_due_ns <= now) {
+      const prompt::Prompt& p = prompts_[static_cast<std::size_t>(retrying_[i]->index)];
+      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(p)) : now;
+      if (retrying_[i]->retry_due_ns <= now && paced > now) {
+        pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
+        ++i;
+      } else if (retrying_[i]->retry_due_ns <= now) {
         Slot* s = retrying_[i];
         retrying_.erase(retrying_.begin() + static_cast<std::ptrdiff_t>(i));
         Launch(*s);
@@ -195,6 +219,7 @@ class LevelRun {
     x.headers = target_.headers;
     x.headers.push_back(fmt::format("X-Request-Id: {}-c{}-{}", run_id_, out_.concurrency, s.index));
     client_.Start(x);
+    if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(p));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
     if (measuring_ && out_.first_start_ns == 0) out_.first_start_ns = x.start_ns;
   }
@@ -211,6 +236,14 @@ class LevelRun {
     }
     Record r = MakeRecord(s, prompts_[static_cast<std::size_t>(s.index)], out_.concurrency, !measuring_);
     r.request_id = fmt::format("{}-c{}-{}", run_id_, out_.concurrency, s.index);
+    if (r.error != ErrorKind::None) {
+      if (load_.on_error == "exclude") {
+        r.excluded = true;
+      } else if (load_.on_error == "fail_fast" && !aborted_) {
+        aborted_ = true;  // in-flight requests finish; nothing new is sent
+        out_.failed_fast = fmt::format("request {} ({}) failed: {}", r.request_id, ToString(r.error), r.error_message);
+      }
+    }
     if (measuring_) out_.last_done_ns = std::max(out_.last_done_ns, r.done_ns);
     if (progress_) {
       ++progress_->done;
@@ -228,6 +261,7 @@ class LevelRun {
   const std::function<void(const Record&)>& on_record_;
   const std::function<void()>& on_measuring_;
   Progress* progress_;
+  RatePacer* pacer_ = nullptr;  ///< the engine's rate cap; null without one
   std::unique_ptr<protocol::Protocol> decoder_;
   std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
   std::vector<Slot*> free_;
@@ -237,6 +271,9 @@ class LevelRun {
   std::int64_t next_ = 0;
   bool measuring_ = false;
   bool stopped_ = false;
+  bool aborted_ = false;            ///< on_error = "fail_fast" saw a failure
+  std::int64_t held_since_ns_ = 0;  ///< the next prompt waits for the cap since then (0 = not waiting)
+  std::int64_t pace_due_ns_ = 0;    ///< when the cap lets the next send go (0 = not waiting)
 };
 
 }  // namespace
@@ -244,7 +281,7 @@ class LevelRun {
 LevelOutcome LoadGenerator::RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
                                      const std::function<void(const Record&)>& on_record, Progress* progress,
                                      const std::function<void()>& on_measuring) {
-  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress, on_measuring).Run();
+  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress, on_measuring, pacer_.get()).Run();
 }
 
 }  // namespace llmbench::load

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "load/rate_pacer.hpp"
 #include "load/record.hpp"
 #include "prompt/synthesize.hpp"
 #include "scenario/scenario.hpp"
@@ -41,13 +43,15 @@ struct LevelOutcome {
   std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
   std::int64_t last_done_ns = 0;    ///< last measured request finished
   std::int64_t retries_429 = 0;
-  bool cut_short = false;       ///< max_duration stopped it before every request ran
+  bool cut_short = false;       ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
+  std::string failed_fast;      ///< on_error = "fail_fast": the failure that stopped the level
   std::vector<Record> records;  ///< warm-up and measured, in completion order
 };
 
 class LoadGenerator {
  public:
-  LoadGenerator(Target target, scenario::Load load, std::string run_id);
+  /// `pacer`, when given, caps the send rate (shared by every generator of the engine).
+  LoadGenerator(Target target, scenario::Load load, std::string run_id, std::shared_ptr<RatePacer> pacer = nullptr);
 
   /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests) with
   /// `concurrency` in flight. on_record runs on the loop thread as each request finishes:
@@ -62,6 +66,7 @@ class LoadGenerator {
   Target target_;
   scenario::Load load_;
   std::string run_id_;
+  std::shared_ptr<RatePacer> pacer_;
 };
 
 /// Back-off before retry `attempt` (1-based) of a 429: Retry-After when the server sent one,

@@ -74,6 +74,8 @@ struct Record {
   long http_status = 0;
   std::string error_message;
   std::int32_t retries_429 = 0;
+  std::int64_t rate_wait_ns = 0;  ///< held back by the engine's rate cap before its first send
+  bool excluded = false;          ///< failed, and left out of the statistics ([load] on_error = "exclude")
   std::string finish_reason;
   std::string output_text;  ///< the answer, only when Target::keep_text (at most protocol::kMaxKeptText bytes)
   // Correctness checks ([checks]), set after the run: 1 held, 0 failed, -1 not checked.

@@ -87,6 +87,14 @@ constexpr std::array kCatalog{
                "resident memory of that process at the end of each run; a level: the largest"},
     MetricInfo{"retries_429", "count", "HTTP 429 retries", D::LowerIsBetter, S::PerLevel,
                "429 answers retried (each retry counted once)"},
+    MetricInfo{"excluded_requests", "count", "Failed requests excluded", D::LowerIsBetter, S::PerLevel,
+               "measured requests that failed and were left out of every statistic and the error rate "
+               "([load] on_error = \"exclude\", for its exclude_reason)"},
+    MetricInfo{"rate_capped_requests", "count", "Requests held back by the rate cap", D::Neutral, S::PerLevel,
+               "measured requests the client sent later than it could have, to keep the engine's "
+               "requests_per_minute / tokens_per_minute"},
+    MetricInfo{"rate_cap_wait", "ms", "Rate-cap wait (mean)", D::Neutral, S::PerLevel,
+               "mean time those requests were held back, from a free slot to their send"},
     MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,
                "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
                "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},

@@ -79,9 +79,19 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   double input_tokens = 0, output_tokens = 0, good_tokens = 0;
   std::int64_t overloaded = 0, good = 0, length_known = 0, length_off = 0;
   std::int64_t code_checked = 0, code_off = 0, expect_checked = 0, expect_off = 0;
+  std::int64_t excluded = 0, rate_capped = 0;
+  double rate_wait_ms = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
+      continue;
+    }
+    if (r.rate_wait_ns > 0) {
+      ++rate_capped;
+      rate_wait_ms += static_cast<double>(r.rate_wait_ns) / 1e6;
+    }
+    if (r.excluded) {
+      ++excluded;
       continue;
     }
     ++s.requests;
@@ -130,6 +140,11 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       s.requests > 0 ? static_cast<double>(s.requests - s.succeeded) / static_cast<double>(s.requests) : 0.0;
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
+  if (excluded > 0) s.level["excluded_requests"] = static_cast<double>(excluded);
+  if (rate_capped > 0) {
+    s.level["rate_capped_requests"] = static_cast<double>(rate_capped);
+    s.level["rate_cap_wait"] = rate_wait_ms / static_cast<double>(rate_capped);
+  }
   const auto share = [](std::int64_t off, std::int64_t checked) {
     return static_cast<double>(off) / static_cast<double>(checked);
   };

@@ -100,6 +100,13 @@ std::string EmbeddedSims::UrlFor(const scenario::Engine& engine) {
   return fmt::format("http://127.0.0.1:{}", server->port());
 }
 
+std::shared_ptr<load::RatePacer> RatePacers::For(const scenario::Engine& engine) {
+  if (!engine.requests_per_minute && !engine.tokens_per_minute) return nullptr;
+  auto& p = pacers_[engine.name];
+  if (!p) p = std::make_shared<load::RatePacer>(engine.requests_per_minute, engine.tokens_per_minute);
+  return p;
+}
+
 CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
   CaseRun out{{c.id, {}, "passed", ""}, {}, {}};
   report::CaseRow& row = out.row;
@@ -147,7 +154,22 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
   if (engine_pid) {
     fmt::print("  engine process: pid {} on this host (its CPU is the engine's, not a neighbour's)\n", *engine_pid);
   }
-  load::LoadGenerator generator(target, c.load, ctx.session);
+  load::LoadGenerator generator(target, c.load, ctx.session,
+                                ctx.pacers != nullptr ? ctx.pacers->For(c.engine) : nullptr);
+  if (c.engine.requests_per_minute || c.engine.tokens_per_minute) {
+    fmt::print("  rate cap: {}{}{} (sends spread evenly; held-back time in rate_cap_wait)\n",
+               c.engine.requests_per_minute ? fmt::format("{:g} requests/min", *c.engine.requests_per_minute) : "",
+               c.engine.requests_per_minute && c.engine.tokens_per_minute ? ", " : "",
+               c.engine.tokens_per_minute
+                   ? fmt::format("{:g} tokens/min (prompt + max_tokens)", *c.engine.tokens_per_minute)
+                   : "");
+  }
+  if (c.load.on_error != "count") {
+    ctx.results.SetCaseField("on_error", {{"policy", c.load.on_error}, {"exclude_reason", c.load.exclude_reason}});
+    fmt::print("  failed requests: {}\n", c.load.on_error == "exclude"
+                                              ? "excluded from every statistic (" + c.load.exclude_reason + ")"
+                                              : "the first one stops the case (fail_fast)");
+  }
   std::optional<LengthFitter> fitter;
   if (c.engine.tokenizer) {
     const std::string url = c.engine.tokenizer->url.empty() ? target.base_url : TrimSlash(c.engine.tokenizer->url);

@@ -10,6 +10,7 @@
 
 #include "gate/case_data.hpp"
 #include "gate/verdict.hpp"
+#include "load/rate_pacer.hpp"
 #include "report/console.hpp"
 #include "report/results_file.hpp"
 #include "scenario/expand.hpp"
@@ -29,6 +30,16 @@ class EmbeddedSims {
   std::map<std::string, std::unique_ptr<sim::SimServer>> servers_;
 };
 
+/// The rate caps of the invocation's engines: one pacer per engine, shared by its cases.
+class RatePacers {
+ public:
+  /// The engine's pacer; null when it has no requests_per_minute / tokens_per_minute.
+  std::shared_ptr<load::RatePacer> For(const scenario::Engine& engine);
+
+ private:
+  std::map<std::string, std::shared_ptr<load::RatePacer>> pacers_;
+};
+
 /// Everything a case needs from the invocation.
 struct CaseContext {
   const scenario::EnvLookup& env;
@@ -42,6 +53,7 @@ struct CaseContext {
   /// Engines whose [launch] failed in this invocation: why (their cases fail, or are skipped
   /// when the engine is not required, with that reason).
   std::map<std::string, std::string> launch_failures = {};
+  RatePacers* pacers = nullptr;  ///< null: no caps
 };
 
 struct CaseRun {

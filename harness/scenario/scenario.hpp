@@ -104,6 +104,10 @@ struct Engine {
   std::optional<double> cost_per_hour;             ///< USD per hour of the serving hardware
   std::optional<double> price_per_million_input;   ///< USD per 1M input tokens (hosted APIs)
   std::optional<double> price_per_million_output;  ///< USD per 1M output tokens
+  /// Client-side caps of a hosted API's quota, per engine and invocation: sends are spread so
+  /// that no 60 s window holds more requests, or more tokens (prompt + max_tokens), than these.
+  std::optional<double> requests_per_minute;
+  std::optional<double> tokens_per_minute;
   std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
   std::optional<MetricsEndpoint> metrics;          ///< scrape the engine's /metrics around each run
   std::optional<TokenizerEndpoint> tokenizer;      ///< fit input lengths with the engine's tokenizer
@@ -138,6 +142,11 @@ struct Load {
   /// Each level runs this many times per case, interleaved (level 1, level 2, …, level 1, …),
   /// so the gate measures this run's own run-to-run noise.
   std::int64_t repetitions = 3;
+  /// What a failed request does: "count" (an error, and an SLO miss), "fail_fast" (the first
+  /// failure stops the case: no quota spent on a broken engine) or "exclude" (left out of every
+  /// statistic and the error rate, counted as excluded, for `exclude_reason`).
+  std::string on_error = "count";
+  std::string exclude_reason;
 };
 
 /// How the baseline gate judges a case ([gate] table).

@@ -199,6 +199,8 @@ Engine ReadEngine(const std::string& name, TableReader r) {
   e.force_output_length = r.Bool("force_output_length").value_or(true);
   e.required = r.Bool("required").value_or(true);
   ReadPricing(r, e);
+  e.requests_per_minute = r.Number("requests_per_minute", 1e-3, 1e9);
+  e.tokens_per_minute = r.Number("tokens_per_minute", 1, 1e12);
   e.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
   if (const auto* simulator = r.Table("simulator")) {
     if (!sim) r.Error("simulator", "only engines with protocol = \"sim\" take a [simulator] table");
@@ -351,6 +353,23 @@ Load ReadLoad(TableReader r) {
   if (r.table().contains("temperature")) l.temperature = r.Number("temperature", 0, 2);
   l.max_retries = r.Int("max_retries", 0, 100).value_or(l.max_retries);
   l.repetitions = r.Int("repetitions", 1, 100).value_or(l.repetitions);
+  if (auto policy = r.String("on_error")) {
+    const std::vector<std::string> choices{"count", "fail_fast", "exclude"};
+    if (std::find(choices.begin(), choices.end(), *policy) == choices.end()) {
+      const std::string close = ClosestMatch(*policy, choices);
+      r.Error("on_error", fmt::format("unknown policy '{}'", *policy),
+              close.empty() ? "one of: count, fail_fast, exclude" : fmt::format("did you mean '{}'?", close));
+    } else {
+      l.on_error = *policy;
+    }
+  }
+  l.exclude_reason = r.String("exclude_reason").value_or("");
+  if (l.on_error == "exclude" && l.exclude_reason.empty()) {
+    r.context().Error(r.table().source(), r.KeyPath("exclude_reason"), "missing required key",
+                      "say why failed requests may be left out, e.g. exclude_reason = \"free-tier quota (HTTP 429)\"");
+  } else if (l.on_error != "exclude" && !l.exclude_reason.empty()) {
+    r.Error("exclude_reason", "only with on_error = \"exclude\"");
+  }
   r.RejectUnknownKeys();
   return l;
 }

@@ -77,6 +77,8 @@ toml::table EngineTable(const Engine& e) {
   if (e.cost_per_hour) t.insert("cost_per_hour", *e.cost_per_hour);
   if (e.price_per_million_input) t.insert("price_per_million_input", *e.price_per_million_input);
   if (e.price_per_million_output) t.insert("price_per_million_output", *e.price_per_million_output);
+  if (e.requests_per_minute) t.insert("requests_per_minute", *e.requests_per_minute);
+  if (e.tokens_per_minute) t.insert("tokens_per_minute", *e.tokens_per_minute);
   if (!e.labels.empty()) t.insert("labels", Strings(e.labels));
   if (e.sim) t.insert("simulator", SimTable(*e.sim));
   if (e.tokenizer) {
@@ -130,8 +132,10 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"max_duration", Dur(l.max_duration)},
                    {"seed", static_cast<std::int64_t>(l.seed)},
                    {"max_retries", l.max_retries},
-                   {"repetitions", l.repetitions}};
+                   {"repetitions", l.repetitions},
+                   {"on_error", l.on_error}};
   if (l.temperature) load.insert("temperature", *l.temperature);
+  if (!l.exclude_reason.empty()) load.insert("exclude_reason", l.exclude_reason);
   toml::array thresholds;
   toml::table checks;
   for (const auto& t : s.thresholds) {

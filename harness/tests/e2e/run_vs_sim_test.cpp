@@ -432,12 +432,13 @@ BOOST_AUTO_TEST_CASE(an_engine_that_cuts_answers_short_fails_the_output_length_c
 BOOST_AUTO_TEST_CASE(answers_mixed_between_requests_fail_the_crossover_check) {
   TempDir dir("crossover");
   const auto scenario = [&](const std::string& faults) {
-    std::ofstream(dir / "x.toml") << "schema = 1\n[checks]\ncrossover = true\nexpect = \"^K[0-9]+-[0-9a-f]{4} [a-z]+\"\n"
-                                     "[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\nwire = \"openai-chat\"\n"
-                                     "prefill_base = \"1ms\"\ndecode_step = \"1ms\"\ntokens_per_chunk = 2\n"
-                                  << faults
-                                  << "[classes.c]\ninput_tokens = 40\noutput_tokens = 8\n"
-                                     "[load]\nconcurrency = [4]\nrequests = 24\nwarmup = 0\nrepetitions = 1\n";
+    std::ofstream(dir / "x.toml")
+        << "schema = 1\n[checks]\ncrossover = true\nexpect = \"^K[0-9]+-[0-9a-f]{4} [a-z]+\"\n"
+           "[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\nwire = \"openai-chat\"\n"
+           "prefill_base = \"1ms\"\ndecode_step = \"1ms\"\ntokens_per_chunk = 2\n"
+        << faults
+        << "[classes.c]\ninput_tokens = 40\noutput_tokens = 8\n"
+           "[load]\nconcurrency = [4]\nrequests = 24\nwarmup = 0\nrepetitions = 1\n";
   };
   scenario("");
   auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "fine");
@@ -466,4 +467,71 @@ BOOST_AUTO_TEST_CASE(answers_mixed_between_requests_fail_the_crossover_check) {
   std::ifstream junit(dir / "reports/junit.xml");
   const std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
   BOOST_TEST(xml.find("type=\"correctness.crossover\"") != std::string::npos, xml);
+}
+
+// Hosted APIs have quotas: a requests_per_minute cap spreads the sends (the level takes as long
+// as the cap says, whatever its concurrency) and says how long requests were held back.
+BOOST_AUTO_TEST_CASE(a_rate_cap_spreads_sends_and_says_how_long_requests_waited) {
+  TempDir dir("ratecap");
+  std::ofstream(dir / "x.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\nrequests_per_minute = 600\n"
+                                   "[engines.sim.simulator]\nprefill_base = \"1ms\"\ndecode_step = \"1ms\"\n"
+                                   "[classes.c]\ninput_tokens = 32\noutput_tokens = 4\n"
+                                   "[load]\nconcurrency = [4]\nrequests = 12\nwarmup = 2\nrepetitions = 1\n";
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "out");
+  BOOST_TEST(code == 0, output);
+  BOOST_TEST(output.find("rate cap: 600 requests/min") != std::string::npos, output);
+  const json run = ReadJson(dir / "out/results.json")["cases"][0]["runs"][0];
+  std::vector<std::int64_t> starts;
+  for (const auto& r : run["records"]) starts.push_back(r["start_ns"].get<std::int64_t>());
+  std::sort(starts.begin(), starts.end());
+  BOOST_TEST_REQUIRE(starts.size() == 14u);
+  for (std::size_t i = 1; i < starts.size(); ++i) {
+    BOOST_TEST(starts[i] - starts[i - 1] >= 99'000'000, i << ": " << (starts[i] - starts[i - 1]) / 1e6 << " ms");
+  }
+  const json level = run["summary"]["level"];
+  BOOST_TEST(level["rate_capped_requests"].get<double>() >= 11);  // all but the first had to wait
+  BOOST_TEST(level["rate_cap_wait"].get<double>() > 50.0);        // ms: ~100 ms each, minus the request's own time
+  BOOST_TEST(level["duration"].get<double>() >= 1.1);             // 12 sends 100 ms apart
+}
+
+// What a failed request does: fail_fast stops the case at the first (no quota spent on a broken
+// engine); exclude leaves failures out of every statistic, counted and with the stated reason.
+BOOST_AUTO_TEST_CASE(on_error_fail_fast_stops_and_exclude_leaves_failures_out_with_a_reason) {
+  TempDir dir("onerror");
+  const auto scenario = [&](const std::string& policy) {
+    std::ofstream(dir / "x.toml")
+        << "schema = 1\nthresholds = [\"errors.rate < 1%\"]\n[engines.sim]\nprotocol = \"sim\"\n"
+           "[engines.sim.simulator]\nprefill_base = \"1ms\"\ndecode_step = \"1ms\"\nseed = 5\n"
+           "[engines.sim.simulator.faults]\nhttp_500 = 0.25\n"
+           "[classes.c]\ninput_tokens = 32\noutput_tokens = 4\n"
+           "[load]\nconcurrency = [2]\nrequests = 40\nwarmup = 0\nrepetitions = 2\n"
+        << policy;
+  };
+  scenario("on_error = \"fail_fast\"\n");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "fast");
+  BOOST_TEST(code == 1, output);
+  BOOST_TEST(output.find("on_error = fail_fast: request ") != std::string::npos, output);
+  BOOST_TEST(output.find("(http_status) failed: HTTP 500") != std::string::npos, output);
+  json c = ReadJson(dir / "fast/results.json")["cases"][0];
+  BOOST_TEST(c["runs"].size() == 1u);                                                // the second run never started
+  BOOST_TEST(c["runs"][0]["records"].size() < 40u, c["runs"][0]["records"].size());  // nor did the rest
+  BOOST_TEST(c["on_error"]["policy"] == "fail_fast");
+
+  scenario("on_error = \"exclude\"\nexclude_reason = \"injected 500s are not the engine's speed\"\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "excl");
+  BOOST_TEST(code == 0, output);  // errors.rate < 1 % holds: the failures are out
+  c = ReadJson(dir / "excl/results.json")["cases"][0];
+  BOOST_TEST(c["on_error"]["exclude_reason"] == "injected 500s are not the engine's speed");
+  const json level = c["levels"][0]["summary"];
+  const double excluded = level["level"]["excluded_requests"].get<double>();
+  BOOST_TEST(excluded >= 5, excluded);  // 25 % of 80
+  BOOST_TEST(level["requests"].get<double>() + excluded == 80);
+  BOOST_TEST(level["level"]["error_rate"].get<double>() == 0);
+  int marked = 0;
+  for (const auto& r : c["runs"][0]["records"]) marked += r.value("excluded", false);
+  BOOST_TEST(marked > 0);
+
+  scenario("");  // the default counts them: the threshold fails
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "count");
+  BOOST_TEST(code == 1, output);
 }

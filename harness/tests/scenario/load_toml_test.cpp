@@ -395,3 +395,26 @@ BOOST_AUTO_TEST_CASE(launch_table_loads_round_trips_and_rejects_what_cannot_star
   d = OnlyError(kMinimal + "[engines.sim.launch]\ncommand = [\"x\"]\n", "engines.sim.launch", 7);
   BOOST_TEST(d.message.find("starts by itself") != std::string::npos, d.message);
 }
+
+BOOST_AUTO_TEST_CASE(rate_caps_and_error_policy) {
+  const Scenario s = LoadScenarioText(
+      "schema = 1\n[engines.api]\nprotocol = \"openai-chat\"\nurl = \"https://api.example.com\"\nmodel = \"m\"\n"
+      "requests_per_minute = 30\ntokens_per_minute = 60000\n[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n"
+      "[load]\non_error = \"exclude\"\nexclude_reason = \"free-tier quota\"\n",
+      "q.toml", FakeEnv({}));
+  BOOST_TEST(*s.engines[0].requests_per_minute == 30.0);
+  BOOST_TEST(*s.engines[0].tokens_per_minute == 60000.0);
+  BOOST_TEST(s.load.on_error == "exclude");
+  BOOST_TEST(s.load.exclude_reason == "free-tier quota");
+  const Scenario back = LoadScenarioText(ToToml(s), "q.toml", FakeEnv({}));
+  BOOST_TEST(ToToml(back) == ToToml(s));
+  BOOST_TEST(LoadScenarioText(kMinimal, "m.toml", FakeEnv({})).load.on_error == "count");
+
+  auto d = OnlyError(kMinimal + "[load]\non_error = \"fail_fats\"\n", "load.on_error", 8);
+  BOOST_TEST(d.hint == "did you mean 'fail_fast'?");
+  d = OnlyError(kMinimal + "[load]\non_error = \"exclude\"\n", "load.exclude_reason", 7);
+  BOOST_TEST(d.message == "missing required key");
+  OnlyError(kMinimal + "[load]\nexclude_reason = \"x\"\n", "load.exclude_reason", 8);
+  OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\nrequests_per_minute = 0\n" + kMinimal.substr(42),
+            "engines.sim.requests_per_minute", 4);
+}
