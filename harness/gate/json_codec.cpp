@@ -61,6 +61,7 @@ json ToJson(const load::Record& r) {
   if (r.own_code >= 0) j["own_code"] = r.own_code == 1;
   if (r.rate_wait_ns > 0) j["rate_wait_ns"] = r.rate_wait_ns;
   if (r.excluded) j["excluded"] = true;
+  if (!r.streamed) j["streamed"] = false;
   if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
   return j;
 }
@@ -100,6 +101,7 @@ load::Record RecordFromJson(const json& j) {
   r.own_code = flag("own_code");
   r.rate_wait_ns = IntOr(j, "rate_wait_ns", 0);
   r.excluded = flag("excluded") == 1;
+  r.streamed = flag("streamed") != 0;
   r.expect_matched = flag("expect_matched");
   return r;
 }

@@ -82,6 +82,7 @@ Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bo
   r.http_status = x.http_status;
   r.retries_429 = s.retries;
   r.rate_wait_ns = s.rate_wait_ns;
+  r.streamed = x.decoder == nullptr || x.decoder->streams();
   r.finish_reason = x.tally.finish_reason;
   if (x.tally.text != nullptr) r.output_text = std::move(s.text);
   Classify(x, r);

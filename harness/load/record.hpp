@@ -76,6 +76,7 @@ struct Record {
   std::int32_t retries_429 = 0;
   std::int64_t rate_wait_ns = 0;  ///< held back by the engine's rate cap before its first send
   bool excluded = false;          ///< failed, and left out of the statistics ([load] on_error = "exclude")
+  bool streamed = true;           ///< false: the answer came whole (tgi-generate): no TTFT, ITL or TPOT
   std::string finish_reason;
   std::string output_text;  ///< the answer, only when Target::keep_text (at most protocol::kMaxKeptText bytes)
   // Correctness checks ([checks]), set after the run: 1 held, 0 failed, -1 not checked.

@@ -36,6 +36,10 @@ RequestMetrics Measure(const load::Record& r) {
                              : kNaN;
   m.tpot = out >= 2 && chunks > 0 ? (m.e2e - m.ttft) / static_cast<double>(out - 1) : kNaN;
   m.tokens_per_chunk = chunks > 0 ? static_cast<double>(out) / static_cast<double>(chunks) : kNaN;
+  if (!r.streamed) {  // the answer came whole: when its first token was ready is not visible here
+    m.ttft = m.tpot = m.tokens_per_chunk = kNaN;
+    m.itl.clear();
+  }
   m.request_output_speed = m.e2e > 0 ? static_cast<double>(out) / (m.e2e / 1e3) : kNaN;
   m.connect = MsOrNaN(r.connect_ns);
   // Prompt-cache hits: the server's own count, else what llama.cpp says it did not compute.

@@ -13,6 +13,7 @@ namespace llmbench::protocol {
 std::unique_ptr<Protocol> MakeOpenAiChat();
 std::unique_ptr<Protocol> MakeOpenAiCompletions();
 std::unique_ptr<Protocol> MakeTgi();
+std::unique_ptr<Protocol> MakeTgiGenerate();
 std::unique_ptr<Protocol> MakeOllamaGenerate();
 std::unique_ptr<Protocol> MakeOllamaChat();
 std::unique_ptr<Protocol> MakeLlamaCppCompletion();

@@ -38,6 +38,9 @@ class Protocol {
   virtual std::string_view default_path() const = 0;
   /// How the response body is cut into events.
   virtual Framing framing() const { return Framing::Sse; }
+  /// The answer streams token by token. A non-streaming protocol's answer arrives whole, so
+  /// TTFT, ITL and TPOT cannot be measured on the client (only E2E and the server's timings).
+  virtual bool streams() const { return true; }
   /// The prompt goes out as chat messages, so the engine applies its chat template (and its
   /// tokens count as input): a tokenizer query must then send messages too.
   virtual bool sends_messages() const { return false; }
@@ -54,6 +57,7 @@ class Protocol {
 inline constexpr std::string_view kOpenAiChat = "openai-chat";
 inline constexpr std::string_view kOpenAiCompletions = "openai-completions";
 inline constexpr std::string_view kTgi = "tgi";
+inline constexpr std::string_view kTgiGenerate = "tgi-generate";
 inline constexpr std::string_view kOllamaGenerate = "ollama-generate";
 inline constexpr std::string_view kOllamaChat = "ollama-chat";
 inline constexpr std::string_view kLlamaCppCompletion = "llamacpp-completion";

@@ -9,9 +9,9 @@ std::string Protocol::AuthHeader(std::string_view key) const { return "Authoriza
 
 const std::vector<std::string>& ProtocolNames() {
   static const std::vector<std::string> names{
-      std::string(kOpenAiChat),       std::string(kOpenAiCompletions), std::string(kTgi),
-      std::string(kOllamaGenerate),   std::string(kOllamaChat),        std::string(kLlamaCppCompletion),
-      std::string(kAnthropicMessages)};
+      std::string(kOpenAiChat),         std::string(kOpenAiCompletions), std::string(kTgi),
+      std::string(kTgiGenerate),        std::string(kOllamaGenerate),    std::string(kOllamaChat),
+      std::string(kLlamaCppCompletion), std::string(kAnthropicMessages)};
   return names;
 }
 
@@ -19,6 +19,7 @@ std::unique_ptr<Protocol> MakeProtocol(std::string_view name) {
   if (name == kOpenAiChat) return MakeOpenAiChat();
   if (name == kOpenAiCompletions) return MakeOpenAiCompletions();
   if (name == kTgi) return MakeTgi();
+  if (name == kTgiGenerate) return MakeTgiGenerate();
   if (name == kOllamaGenerate) return MakeOllamaGenerate();
   if (name == kOllamaChat) return MakeOllamaChat();
   if (name == kLlamaCppCompletion) return MakeLlamaCppCompletion();

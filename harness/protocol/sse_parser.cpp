@@ -69,6 +69,7 @@ const char* SseParser::SkipBom(const char* p, const char* end) {
 
 void SseParser::Reset(Framing framing) {
   json_lines_ = framing == Framing::JsonLines;
+  whole_body_ = framing == Framing::WholeBody;
   partial_.clear();
   ClearEvent();
   id_.clear();

@@ -8,9 +8,10 @@
 
 namespace llmbench::protocol {
 
-/// How a response body is cut into events: Server-Sent Events, or newline-delimited JSON
-/// (Ollama's native API), where every non-blank line is one event's data.
-enum class Framing : std::uint8_t { Sse, JsonLines };
+/// How a response body is cut into events: Server-Sent Events, newline-delimited JSON (Ollama's
+/// native API), where every non-blank line is one event's data, or the whole body as one event
+/// at its end (a non-streaming answer: TGI's /generate).
+enum class Framing : std::uint8_t { Sse, JsonLines, WholeBody };
 
 /// One dispatched event. Views are valid only during the callback.
 struct SseEvent {
@@ -62,6 +63,7 @@ class SseParser {
   bool has_error_ = false;   ///< an "error:" field was seen in this event
   bool skip_lf_ = false;     ///< previous chunk ended with '\r': a leading '\n' belongs to it
   bool json_lines_ = false;  ///< Framing::JsonLines
+  bool whole_body_ = false;  ///< Framing::WholeBody: data_ collects the body
   int bom_seen_ = 0;         ///< bytes of a leading byte-order mark matched; -1 once past it
   std::int64_t comments_ = 0;
 };
@@ -71,6 +73,15 @@ void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   if (bom_seen_ >= 0) p = SkipBom(p, end);
+  if (whole_body_) {
+    if (!partial_.empty()) {  // bytes SkipBom kept: they were not a byte-order mark
+      data_.append(partial_);
+      partial_.clear();
+    }
+    data_.append(p, static_cast<std::size_t>(end - p));
+    has_data_ = true;
+    return;
+  }
   if (skip_lf_ && p != end) {
     skip_lf_ = false;
     if (*p == '\n') ++p;
@@ -112,6 +123,13 @@ bool SseParser::Finish(OnEvent&& on_event) {
   bool truncated = false;
   if (bom_seen_ > 0) partial_.insert(0, "\xEF\xBB\xBF", static_cast<std::size_t>(bom_seen_));
   bom_seen_ = -1;
+  if (whole_body_) {  // the body is complete: it is the one event
+    data_.append(partial_);
+    partial_.clear();
+    if (!data_.empty()) on_event(Current());
+    ClearEvent();
+    return false;
+  }
   if (!partial_.empty()) {
     truncated = true;
     std::string line = std::move(partial_);

@@ -1,4 +1,8 @@
-// Hugging Face TGI's native streaming endpoint, POST /generate_stream. Each event carries one
+// Hugging Face TGI's native endpoints: POST /generate_stream (`tgi`) and the non-streaming
+// POST /generate (`tgi-generate`), whose answer is one JSON object
+// {"generated_text":"...","details":{"finish_reason","generated_tokens",...}} and whose x-*
+// headers carry the server's timings (TGI sends them on /generate only).
+// The streaming endpoint, POST /generate_stream: Each event carries one
 // token: {"index":1,"token":{"id":..,"text":" the","logprob":..,"special":false},
 // "generated_text":null,"details":null}; the last one has generated_text and details
 // {"finish_reason","generated_tokens",...}. Errors: {"error":"...","error_type":"..."}.
@@ -33,21 +37,60 @@ std::int64_t ParseInt(std::string_view s) {
   return v;
 }
 
+// The request body of both endpoints.
+std::string TgiBody(const GenerationRequest& r) {
+  nlohmann::json parameters{{"max_new_tokens", r.max_tokens}, {"details", true}};
+  if (r.temperature && *r.temperature > 0) {
+    parameters["temperature"] = *r.temperature;
+    parameters["do_sample"] = true;
+  }
+  nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
+  if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it
+  MergeExtraBody(r.extra_body_json, body);
+  return body.dump();
+}
+
+// TGI's x-* timing headers, in whole milliseconds (queue, inference, total) and token counts.
+void ReadTgiHeader(std::string_view name, std::string_view value, StreamTally& tally) {
+  const auto ms = [&] { return ParseInt(value) * 1'000'000; };
+  if (EqualsIgnoreCase(name, "x-queue-time"))
+    tally.timings.queue_ns = ms();
+  else if (EqualsIgnoreCase(name, "x-inference-time"))
+    tally.timings.completion_ns = ms();
+  else if (EqualsIgnoreCase(name, "x-total-time"))
+    tally.timings.total_ns = ms();
+  else if (EqualsIgnoreCase(name, "x-prompt-tokens"))
+    tally.prompt_tokens = ParseInt(value);
+  else if (EqualsIgnoreCase(name, "x-generated-tokens"))
+    tally.completion_tokens = ParseInt(value);
+}
+
+// details: {"finish_reason","generated_tokens","input_length"?,...}; null until the last event.
+void ReadDetails(value v, StreamTally& tally) {
+  object details;
+  if (v.get_object().get(details) != SUCCESS) return;
+  tally.done = true;
+  for (auto field : details) {
+    std::string_view key;
+    if (field.unescaped_key().get(key) != SUCCESS) break;
+    std::string_view text;
+    if (key == "generated_tokens") {
+      tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+    } else if (key == "input_length") {
+      tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+    } else if (key == "finish_reason" && field.value().get_string().get(text) == SUCCESS) {
+      tally.finish_reason.assign(text);
+    }
+  }
+}
+
 class Tgi final : public Protocol {
  public:
   std::string_view name() const override { return kTgi; }
   std::string_view default_path() const override { return "/generate_stream"; }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
-    nlohmann::json parameters{{"max_new_tokens", r.max_tokens}, {"details", true}};
-    if (r.temperature && *r.temperature > 0) {
-      parameters["temperature"] = *r.temperature;
-      parameters["do_sample"] = true;
-    }
-    nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
-    if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it
-    MergeExtraBody(r.extra_body_json, body);
-    return {std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: text/event-stream"}};
+    return {std::string(default_path()), TgiBody(r), {"Content-Type: application/json", "Accept: text/event-stream"}};
   }
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
@@ -83,17 +126,7 @@ class Tgi final : public Protocol {
   }
 
   void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const override {
-    const auto ms = [&] { return ParseInt(value) * 1'000'000; };
-    if (EqualsIgnoreCase(name, "x-queue-time"))
-      tally.timings.queue_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-inference-time"))
-      tally.timings.completion_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-total-time"))
-      tally.timings.total_ns = ms();
-    else if (EqualsIgnoreCase(name, "x-prompt-tokens"))
-      tally.prompt_tokens = ParseInt(value);
-    else if (EqualsIgnoreCase(name, "x-generated-tokens"))
-      tally.completion_tokens = ParseInt(value);
+    ReadTgiHeader(name, value, tally);
   }
 
  private:
@@ -118,29 +151,66 @@ class Tgi final : public Protocol {
     return EventKind::Text;
   }
 
-  static void ReadDetails(value v, StreamTally& tally) {
-    object details;
-    if (v.get_object().get(details) != SUCCESS) return;  // null until the last event
-    tally.done = true;
-    for (auto field : details) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != SUCCESS) break;
-      std::string_view text;
-      if (key == "generated_tokens") {
-        tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
-      } else if (key == "input_length") {
-        tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
-      } else if (key == "finish_reason" && field.value().get_string().get(text) == SUCCESS) {
-        tally.finish_reason.assign(text);
-      }
-    }
+  JsonScratch scratch_;
+};
+
+// POST /generate: the whole answer at once, {"generated_text": "...", "details": {...}}, or
+// {"error": "...", "error_type": "..."} with a 4xx/5xx status.
+class TgiGenerate final : public Protocol {
+ public:
+  std::string_view name() const override { return kTgiGenerate; }
+  std::string_view default_path() const override { return "/generate"; }
+  Framing framing() const override { return Framing::WholeBody; }
+  bool streams() const override { return false; }
+
+  HttpRequest BuildRequest(const GenerationRequest& r) const override {
+    return {std::string(default_path()), TgiBody(r), {"Content-Type: application/json", "Accept: application/json"}};
   }
 
+  EventKind Decode(const SseEvent& event, StreamTally& tally) override {
+    simdjson::ondemand::document doc;
+    object root;
+    if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
+      return CountMalformed(tally);
+    }
+    EventKind kind = EventKind::Meta;
+    bool has_text = false;
+    for (auto field : root) {
+      std::string_view key;
+      value v;
+      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
+      std::string_view text;
+      if (key == "generated_text" && v.get_string().get(text) == SUCCESS) {
+        has_text = !text.empty();
+        if (has_text) {
+          ++tally.text_chunks;
+          tally.text_bytes += static_cast<std::int64_t>(TakeText(text, tally));
+        }
+        tally.done = true;
+      } else if (key == "details") {
+        ReadDetails(v, tally);
+      } else if (key == "error") {
+        if (v.get_string().get(text) != SUCCESS) text = "error object in answer";
+        if (tally.error.empty()) tally.error.assign(text);
+        kind = EventKind::Error;
+      }
+    }
+    if (!AtEnd(doc)) return CountMalformed(tally);
+    if (kind == EventKind::Error) return kind;
+    return has_text ? EventKind::Text : tally.done ? EventKind::Done : EventKind::Meta;
+  }
+
+  void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const override {
+    ReadTgiHeader(name, value, tally);
+  }
+
+ private:
   JsonScratch scratch_;
 };
 
 }  // namespace
 
 std::unique_ptr<Protocol> MakeTgi() { return std::make_unique<Tgi>(); }
+std::unique_ptr<Protocol> MakeTgiGenerate() { return std::make_unique<TgiGenerate>(); }
 
 }  // namespace llmbench::protocol

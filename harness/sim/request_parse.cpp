@@ -24,6 +24,8 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
     r.wire = Wire::Completions;
   else if (target == "/generate_stream")
     r.wire = Wire::Tgi;
+  else if (target == "/generate")
+    r.wire = Wire::TgiGenerate;
   else {
     error = "not found";
     return std::nullopt;
@@ -37,7 +39,7 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
     error = "body is not a JSON object";
     return std::nullopt;
   }
-  if (r.wire == Wire::Tgi) {
+  if (r.wire == Wire::Tgi || r.wire == Wire::TgiGenerate) {
     const auto inputs = j.find("inputs");
     if (inputs == j.end() || !inputs->is_string()) {
       error = "missing string field 'inputs'";

@@ -61,6 +61,11 @@ struct SimServer::Impl {
   awaitable<bool> SendStatus(tcp::socket& socket, const http::request<http::string_body>& req, http::status status,
                              std::string body, Fault fault);
   awaitable<bool> Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth, Fault fault);
+  awaitable<bool> Generate(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth, Fault fault);
+  /// The answer's text: the code the prompt asked for (or, on a crossover fault, the previous
+  /// request's), then words.
+  std::string AnswerWord(std::int64_t i, const std::string& code) const;
+  void Served(const ParsedRequest& request, const TruthRecord& truth, std::int64_t sent_tokens);
   awaitable<void> Sleep(Nanoseconds d);
   awaitable<void> SleepUntil(SteadyClock::time_point deadline);
   awaitable<void> AcquireSlot();
@@ -78,7 +83,7 @@ struct SimServer::Impl {
   std::int64_t active = 0;                 ///< sequences admitted (prefill or decode)
   std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
   std::int64_t served = 0;
-  std::string last_code;  ///< the code the previous crossover-checked request asked for
+  std::string last_code;              ///< the code the previous crossover-checked request asked for
   std::int64_t started_ns = NowNs();  ///< reset when serving starts
   // What /metrics exposes, as engines do (Prometheus text format, family prefix llmbench_sim:).
   std::int64_t prompt_tokens_total = 0;
@@ -243,6 +248,7 @@ constexpr std::array<std::string_view, 16> kWords{" the",    " of",  " model", "
 // time goes to the truth record, stamped just before the write is handed to the socket.
 awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth,
                                         Fault fault) {
+  if (request.wire == Wire::TgiGenerate) co_return co_await Generate(socket, request, truth, fault);
   namespace beast = boost::beast;
   http::response<http::empty_body> res{http::status::ok, 11};
   res.set(http::field::content_type, "text/event-stream");
@@ -289,13 +295,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
     for (std::int64_t k = 0; k < s.events_per_write && chunk < chunks; ++k, ++chunk) {
       const auto tokens = std::min(per_chunk, output_tokens - sent_tokens);
       text.clear();
-      for (std::int64_t t = 0; t < tokens; ++t) {
-        if (sent_tokens + t == 0 && !code.empty()) {
-          text.append(code);  // the first token: the code the prompt asked for
-        } else {
-          text.append(kWords[static_cast<std::size_t>(sent_tokens + t) % kWords.size()]);
-        }
-      }
+      for (std::int64_t t = 0; t < tokens; ++t) text.append(AnswerWord(sent_tokens + t, code));
       encoder.Text(text, out);
       sent_tokens += tokens;
       truth.chunk_tokens.push_back(static_cast<std::int32_t>(tokens));
@@ -329,12 +329,81 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   if (ok) co_await net::async_write(socket, http::make_chunk_last(), kRedirect(ec));
   truth.output_tokens = sent_tokens;
   truth.done_ns = NowNs();
+  Served(request, truth, sent_tokens);
+  ReleaseSlot();
+  co_return ok && !ec;
+}
+
+std::string SimServer::Impl::AnswerWord(std::int64_t i, const std::string& code) const {
+  if (i == 0 && !code.empty()) return code;  // the first token: the code the prompt asked for
+  return std::string(kWords[static_cast<std::size_t>(i) % kWords.size()]);
+}
+
+void SimServer::Impl::Served(const ParsedRequest& request, const TruthRecord& truth, std::int64_t sent_tokens) {
   prompt_tokens_total += request.input_tokens;
   generation_tokens_total += sent_tokens;
   const double e2e_s = static_cast<double>(truth.done_ns - truth.arrived_ns) / 1e9;
   e2e_sum_s += e2e_s;
   ++e2e_buckets[static_cast<std::size_t>(std::lower_bound(kE2eBuckets.begin(), kE2eBuckets.end(), e2e_s) -
                                          kE2eBuckets.begin())];
+}
+
+// TGI's non-streaming POST /generate: the same batching model (queue, prefill, one decode step
+// per token while holding a batch slot), then the whole answer in one response whose x-* headers
+// carry the server's timings in whole milliseconds, as TGI's router sets them. Truth: one chunk,
+// all tokens, stamped just before the response is handed to the socket.
+awaitable<bool> SimServer::Impl::Generate(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth,
+                                          Fault fault) {
+  co_await AcquireSlot();
+  truth.admitted_ns = NowNs();
+  truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
+  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
+  truth.prefill_ns = prefill.count();
+  co_await Sleep(prefill);
+  const std::int64_t output_tokens =
+      fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
+  const std::string code = fault == Fault::Crossover && !last_code.empty() ? last_code : request.code;
+  if (!request.code.empty()) last_code = request.code;
+  std::string text;
+  SteadyClock::time_point deadline = SteadyClock::now();
+  for (std::int64_t t = 0; t < output_tokens; ++t) {
+    if (t > 0) {
+      deadline = std::max(deadline + model.StepTime(active, SinceStart(), rng), SteadyClock::now());
+      co_await SleepUntil(deadline);
+    }
+    text += AnswerWord(t, code);
+  }
+  const std::int64_t now = NowNs();
+  const auto ms = [](std::int64_t ns) { return std::to_string(ns / 1'000'000); };
+  const std::int64_t inference_ns = now - truth.admitted_ns;
+  http::response<http::string_body> res{http::status::ok, 11};
+  res.set(http::field::content_type, "application/json");
+  res.set("x-compute-type", "llmbench-sim");
+  res.set("x-total-time", ms(now - truth.arrived_ns));
+  res.set("x-validation-time", "0");
+  res.set("x-queue-time", ms(truth.queue_ns));
+  res.set("x-inference-time", ms(inference_ns));
+  res.set("x-time-per-token", ms(inference_ns / std::max<std::int64_t>(1, output_tokens)));
+  res.set("x-prompt-tokens", std::to_string(request.input_tokens));
+  res.set("x-generated-tokens", std::to_string(output_tokens));
+  res.keep_alive(true);
+  nlohmann::json details{{"finish_reason", "length"}, {"generated_tokens", output_tokens}, {"seed", nullptr}};
+  res.body() = fault == Fault::Malformed ? std::string(R"({"generated_text": "cut)")
+                                         : nlohmann::json{{"generated_text", text}, {"details", details}}.dump();
+  res.prepare_payload();
+  bool ok = true;
+  error_code ec;
+  if (fault == Fault::Disconnect) {
+    truth.status = -1;
+    ok = false;
+  } else {
+    truth.chunk_tokens.push_back(static_cast<std::int32_t>(output_tokens));
+    truth.chunk_ns.push_back(NowNs());
+    co_await http::async_write(socket, res, kRedirect(ec));
+  }
+  truth.output_tokens = ok ? output_tokens : 0;
+  truth.done_ns = NowNs();
+  Served(request, truth, truth.output_tokens);
   ReleaseSlot();
   co_return ok && !ec;
 }

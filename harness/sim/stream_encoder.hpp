@@ -8,7 +8,8 @@
 
 namespace llmbench::sim {
 
-enum class Wire { Chat, Completions, Tgi };
+/// TgiGenerate is TGI's non-streaming /generate: answered whole by SimServer, not encoded here.
+enum class Wire { Chat, Completions, Tgi, TgiGenerate };
 
 /// Server-side times reported in the final event, in nanoseconds.
 struct ReportedTimes {

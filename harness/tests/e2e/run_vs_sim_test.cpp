@@ -188,6 +188,42 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_position) {
   BOOST_TEST(output.find("cannot open file") != std::string::npos, output);
 }
 
+// TGI's non-streaming /generate: the answer comes whole, so only E2E is measured on the client
+// (no TTFT, ITL or TPOT, rather than wrong ones), with the server's x-* timings and its counts.
+BOOST_AUTO_TEST_CASE(a_non_streaming_tgi_generate_measures_e2e_and_reads_the_servers_timing_headers) {
+  TempDir dir("tgi-generate");
+  Sim sim(dir, {"prefill_base=20ms", "prefill_per_token=0ns", "decode_step=5ms", "decode_per_seq=0ns", "jitter=0"});
+  WriteScenario(dir / "g.toml", sim.port, "concurrency = [2]\nrequests = 8\nwarmup = 1\nrepetitions = 1\n");
+  {
+    std::ifstream in(dir / "g.toml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find("openai-chat"), 11, "tgi-generate");
+    std::ofstream(dir / "g.toml") << text;
+  }
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "g.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json& d = c["levels"][0]["summary"]["distributions"];
+  BOOST_TEST(!d.contains("ttft"));
+  BOOST_TEST(!d.contains("tpot"));
+  BOOST_TEST(!d.contains("itl"));
+  BOOST_TEST(d["output_tokens"]["p50"].get<double>() == 8.0);
+  BOOST_TEST(!c["levels"][0]["summary"]["output_tokens_counted"].get<bool>());  // the server's count
+  // 20 ms prefill + 7 decode steps of 5 ms = 55 ms of inference; whole milliseconds in headers.
+  BOOST_TEST(d["server_completion"]["p50"].get<double>() >= 55.0);
+  BOOST_TEST(d["server_completion"]["p50"].get<double>() <= 62.0);
+  BOOST_TEST(d["server_total"]["count"].get<int>() == 8);
+  BOOST_TEST(d["e2e"]["p50"].get<double>() >= d["server_total"]["p50"].get<double>());
+  const auto truth = ByRequestId(ReadTruth(dir / "truth.jsonl"));
+  for (const json& r : c["runs"][0]["records"]) {
+    BOOST_TEST(r["streamed"] == false);
+    const json& t = truth.at(r["request_id"].get<std::string>());
+    // The whole answer arrived after the simulator sent it, and the request ended with it.
+    BOOST_TEST(r["chunk_ns"][0].get<std::int64_t>() >= t["chunk_ns"][0].get<std::int64_t>());
+    BOOST_TEST(r["done_ns"].get<std::int64_t>() >= t["chunk_ns"][0].get<std::int64_t>());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks) {
   TempDir dir("wires");
   for (const std::string wire : {"openai-chat", "openai-completions", "tgi"}) {

@@ -26,6 +26,7 @@ Decoded DecodeStream(std::string_view protocol, const std::string& stream) {
   BOOST_REQUIRE(p);
   Decoded out;
   SseParser parser;
+  parser.Reset(p->framing());
   auto sink = [&](const SseEvent& e) { out.kinds.push_back(p->Decode(e, out.tally)); };
   parser.Feed(stream, sink);
   parser.Finish(sink);
@@ -112,6 +113,57 @@ BOOST_AUTO_TEST_CASE(tgi_headers_carry_timings_in_ms) {
   BOOST_TEST(t.timings.completion_ns == 340'000'000);
   BOOST_TEST(t.timings.total_ns == 355'000'000);
   BOOST_TEST(t.completion_tokens == 20);
+}
+
+// TGI's non-streaming /generate: the body is one JSON object, framed whole however it is split.
+BOOST_AUTO_TEST_CASE(tgi_generate_answers_whole_at_any_split_with_header_timings) {
+  const std::string body = R"({"generated_text":" Paris is the capital, wörld","details":{"finish_reason":"length",)"
+                           R"("generated_tokens":6,"seed":null,"prefill":[],"tokens":[]}})";
+  auto p = MakeProtocol(kTgiGenerate);
+  BOOST_REQUIRE(p);
+  BOOST_TEST(!p->streams());
+  BOOST_TEST(p->default_path() == "/generate");
+  BOOST_TEST(p->BuildRequest({.model = "m", .prompt = "hi", .max_tokens = 6}).body.find("\"stream\"") ==
+             std::string::npos);
+  for (std::size_t split = 0; split <= body.size(); ++split) {
+    Decoded out;
+    SseParser parser;
+    parser.Reset(p->framing());
+    auto sink = [&](const SseEvent& e) { out.kinds.push_back(p->Decode(e, out.tally)); };
+    parser.Feed(std::string_view(body).substr(0, split), sink);
+    parser.Feed(std::string_view(body).substr(split), sink);
+    BOOST_TEST(!parser.Finish(sink));  // a complete body is not a truncated stream
+    BOOST_TEST_REQUIRE(out.kinds.size() == 1u, split);
+    BOOST_TEST((out.kinds[0] == EventKind::Text), split);
+    BOOST_TEST(out.tally.text_chunks == 1);
+    BOOST_TEST(out.tally.text_bytes == 29);  // " Paris is the capital, wörld": ö is 2 bytes
+    BOOST_TEST(out.tally.completion_tokens == 6);
+    BOOST_TEST(out.tally.finish_reason == "length");
+    BOOST_TEST(out.tally.done);
+  }
+  StreamTally t;
+  p->OnHeader("x-queue-time", "3", t);
+  p->OnHeader("X-Inference-Time", "120", t);
+  p->OnHeader("x-total-time", "124", t);
+  p->OnHeader("x-prompt-tokens", "17", t);
+  BOOST_TEST(t.timings.queue_ns == 3'000'000);
+  BOOST_TEST(t.timings.completion_ns == 120'000'000);
+  BOOST_TEST(t.timings.total_ns == 124'000'000);
+  BOOST_TEST(t.prompt_tokens == 17);
+
+  auto d =
+      DecodeStream(kTgiGenerate, R"({"error":"Input validation error: inputs too long","error_type":"validation"})");
+  BOOST_TEST((d.kinds == std::vector<EventKind>{EventKind::Error}));
+  BOOST_TEST(d.tally.error.find("Input validation error") == 0u);
+  d = DecodeStream(kTgiGenerate, R"({"generated_text": "cut)");
+  BOOST_TEST(d.tally.malformed_events == 1);
+  d = DecodeStream(kTgiGenerate,
+                   R"({"generated_text":"","details":{"finish_reason":"eos_token","generated_tokens":0}})");
+  BOOST_TEST(d.tally.text_chunks == 0);  // no output: the load generator's no_output
+  BOOST_TEST(d.tally.done);
+  d = DecodeStream(kTgiGenerate, "\xEF\xBB\xBF" + body);  // a byte-order mark is skipped
+  BOOST_TEST(d.tally.text_chunks == 1);
+  BOOST_TEST(d.tally.malformed_events == 0);
 }
 
 BOOST_AUTO_TEST_CASE(error_objects_inside_streams) {
