@@ -39,6 +39,8 @@ struct HostLoad {
   double others_cores = NAN;       ///< CPU used by other processes, in cores (an engine on this host excluded)
   double engine_cores = NAN;       ///< CPU the engine's process on this host used, in cores; NaN = not here
   double engine_rss_mib = NAN;     ///< its resident memory at the run's end, MiB
+  double gpu_utilization = NAN;    ///< this host's GPUs during the run (nvidia-smi), mean %; NaN = none seen
+  double gpu_memory_mib = NAN;     ///< their memory in use, all GPUs together, the run's peak, MiB
   double loadavg1 = NAN;           ///< 1-minute load average at the end
   bool busy = false;               ///< above the scenario's [gate] limits (see pipeline/host_probe.hpp)
   std::string why;                 ///< "harness waited for a CPU 12.0% of the time (limit 5.0%)"

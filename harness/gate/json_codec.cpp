@@ -247,6 +247,8 @@ json ToJson(const HostLoad& h) {
           {"others_cores", num(h.others_cores)},
           {"engine_cores", num(h.engine_cores)},
           {"engine_rss_mib", num(h.engine_rss_mib)},
+          {"gpu_utilization", num(h.gpu_utilization)},
+          {"gpu_memory_mib", num(h.gpu_memory_mib)},
           {"loadavg1", num(h.loadavg1)},
           {"busy", h.busy},
           {"why", h.why}};
@@ -260,6 +262,8 @@ HostLoad HostLoadFromJson(const json& j) {
   h.others_cores = NumberOrNaN(j.value("others_cores", json()));
   h.engine_cores = NumberOrNaN(j.value("engine_cores", json()));
   h.engine_rss_mib = NumberOrNaN(j.value("engine_rss_mib", json()));
+  h.gpu_utilization = NumberOrNaN(j.value("gpu_utilization", json()));
+  h.gpu_memory_mib = NumberOrNaN(j.value("gpu_memory_mib", json()));
   h.loadavg1 = NumberOrNaN(j.value("loadavg1", json()));
   h.busy = j.value("busy", false);
   h.why = j.value("why", "");

@@ -85,6 +85,11 @@ constexpr std::array kCatalog{
                "process llmbench can see; a level: the mean over its runs"},
     MetricInfo{"engine_rss", "MiB", "Engine memory (on this host)", D::Neutral, S::PerLevel,
                "resident memory of that process at the end of each run; a level: the largest"},
+    MetricInfo{"gpu_utilization", "%", "GPU utilisation (on this host)", D::Neutral, S::PerLevel,
+               "nvidia-smi utilization.gpu sampled every 0.5 s during each run, mean over samples and GPUs, when "
+               "the engine runs on this host and nvidia-smi is on PATH; a level: the mean over its runs"},
+    MetricInfo{"gpu_memory", "MiB", "GPU memory used (on this host)", D::Neutral, S::PerLevel,
+               "nvidia-smi memory.used summed over GPUs, the largest sample of each run; a level: the largest"},
     MetricInfo{"retries_429", "count", "HTTP 429 retries", D::LowerIsBetter, S::PerLevel,
                "429 answers retried (each retry counted once)"},
     MetricInfo{"excluded_requests", "count", "Failed requests excluded", D::LowerIsBetter, S::PerLevel,

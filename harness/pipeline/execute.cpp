@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "pipeline/check_answers.hpp"
+#include "pipeline/gpu_probe.hpp"
 #include "pipeline/host_probe.hpp"
 #include "pipeline/server_metrics.hpp"
 #include "prompt/synthesize.hpp"
@@ -15,6 +16,9 @@
 
 namespace llmbench::pipeline {
 namespace {
+
+// nvidia-smi's sampling period during a run (its own -lms; it costs the host little).
+constexpr std::chrono::milliseconds kGpuSampleEvery{500};
 
 std::string FirstError(const load::LevelOutcome& outcome) {
   for (const auto& r : outcome.records) {
@@ -54,12 +58,14 @@ std::string MetricsUrl(const scenario::MetricsEndpoint& m, const load::Target& t
 void AddEngineResources(const gate::HostLoad& host, metrics::Summary& s) {
   if (!std::isnan(host.engine_cores)) s.level["engine_cpu"] = host.engine_cores;
   if (!std::isnan(host.engine_rss_mib)) s.level["engine_rss"] = host.engine_rss_mib;
+  if (!std::isnan(host.gpu_utilization)) s.level["gpu_utilization"] = host.gpu_utilization;
+  if (!std::isnan(host.gpu_memory_mib)) s.level["gpu_memory"] = host.gpu_memory_mib;
 }
 
 // A level's: the mean CPU over its runs, the largest memory.
 void PoolEngineResources(const std::vector<gate::RunData>& runs, std::int64_t level, metrics::Summary& s) {
-  double cores = 0, rss = -1;
-  int n = 0;
+  double cores = 0, rss = -1, gpu = 0, gpu_memory = -1;
+  int n = 0, gpu_runs = 0;
   for (const auto& r : runs) {
     if (r.concurrency != level) continue;
     if (!std::isnan(r.host.engine_cores)) {
@@ -67,9 +73,16 @@ void PoolEngineResources(const std::vector<gate::RunData>& runs, std::int64_t le
       ++n;
     }
     if (!std::isnan(r.host.engine_rss_mib)) rss = std::max(rss, r.host.engine_rss_mib);
+    if (!std::isnan(r.host.gpu_utilization)) {
+      gpu += r.host.gpu_utilization;
+      ++gpu_runs;
+    }
+    if (!std::isnan(r.host.gpu_memory_mib)) gpu_memory = std::max(gpu_memory, r.host.gpu_memory_mib);
   }
   if (n > 0) s.level["engine_cpu"] = cores / n;
   if (rss >= 0) s.level["engine_rss"] = rss;
+  if (gpu_runs > 0) s.level["gpu_utilization"] = gpu / gpu_runs;
+  if (gpu_memory >= 0) s.level["gpu_memory"] = gpu_memory;
 }
 
 }  // namespace
@@ -107,6 +120,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   std::optional<AnswerChecks> answer_checks;
   if (c.checks.needs_text()) answer_checks.emplace(c.checks);
   bool said_check_failure = false;
+  // The GPUs are the engine's when the engine runs on this host.
+  const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   for (const PlannedRun& run : plan) {
     auto prompts = prompt::SynthesizePrompts(c.prompt_class, c.load.warmup + c.load.requests, run.prompt_seed,
                                              run.nonce, c.checks.crossover);
@@ -142,6 +157,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
                       c.engine.metrics->interval);
     }
     const HostSample before = SampleHost(engine_pid);
+    GpuSampler gpu(gpu_program, kGpuSampleEvery);
     {
       report::ProgressLine line(
           fmt::format("  concurrency {} run {}/{}", run.concurrency, run.repetition, c.load.repetitions), progress);
@@ -153,6 +169,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           });
     }
     const HostSample after = SampleHost(engine_pid);
+    const GpuUsage gpu_usage = gpu.Stop();
     if (answer_checks) {
       const std::string failure = answer_checks->Apply(prompts, outcome.records);
       if (!failure.empty() && !said_check_failure) {
@@ -180,6 +197,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     data.repetition = run.repetition;
     data.session = session;
     data.host = Between(before, after, c.gate);
+    data.host.gpu_utilization = gpu_usage.utilization_pct;
+    data.host.gpu_memory_mib = gpu_usage.memory_used_mib;
     AddEngineResources(data.host, summary);
     results.AddRun(data, summary, outcome, metrics_problem);
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,

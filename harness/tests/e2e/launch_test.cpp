@@ -154,6 +154,30 @@ BOOST_AUTO_TEST_CASE(a_launch_that_never_becomes_ready_is_stopped_group_and_all)
   BOOST_TEST(ProcessesWith("303.25") == 0);
 }
 
+// An engine launched on this host with a GPU: its utilisation and memory per run and level, from
+// nvidia-smi (here a stand-in script on PATH that prints what nvidia-smi prints for two GPUs).
+BOOST_AUTO_TEST_CASE(gpu_utilisation_and_memory_of_an_engine_on_this_host_reach_results) {
+  TempDir dir("launch-gpu");
+  std::filesystem::create_directories(dir / "bin");
+  std::ofstream(dir / "bin/nvidia-smi") << "#!/bin/sh\nwhile :; do echo '0, 30, 1000'; echo '1, 50, 3000'; "
+                                           "sleep 0.1; done\n";
+  std::filesystem::permissions(dir / "bin/nvidia-smi", std::filesystem::perms::owner_all);
+  const std::string port = FreePort();
+  // Runs of ~0.5 s (20 ms decode steps), so the sampler sees the GPUs even on a busy host.
+  std::ofstream(dir / "x.toml") << LaunchScenario(port,
+                                                  {kLlmbench, "sim", "--port", port, "--set", "decode_step=20ms"});
+  const auto [code, output] =
+      RunCommand("PATH=" + dir / "bin" + ":$PATH " + kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  BOOST_TEST(c["runs"][0]["host"]["gpu_utilization"].get<double>() == 40.0);
+  BOOST_TEST(c["runs"][0]["host"]["gpu_memory_mib"].get<double>() == 4000.0);
+  const json level = c["levels"][0]["summary"]["level"];
+  BOOST_TEST(level["gpu_utilization"].get<double>() == 40.0);
+  BOOST_TEST(level["gpu_memory"].get<double>() == 4000.0);
+  BOOST_TEST(ProcessesWith(dir / "bin/nvidia-smi") == 0);  // the sampler stopped with the run
+}
+
 // A run cancelled half-way (Ctrl-C, a CI job cancelled) takes the engine it launched with it.
 BOOST_AUTO_TEST_CASE(a_run_stopped_by_sigterm_stops_the_engine_it_launched) {
   TempDir dir("launch-sigterm");
