@@ -61,7 +61,7 @@ std::string HardwareId() {
   return fmt::format("{} x {}", model, std::thread::hardware_concurrency());
 }
 
-Fingerprint MakeFingerprint(const scenario::Case& c) {
+Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash) {
   const auto& e = c.engine;
   const auto& p = c.prompt_class;
   const auto& l = c.load;
@@ -74,6 +74,10 @@ Fingerprint MakeFingerprint(const scenario::Case& c) {
   // Fitted prompts are other prompts than estimated ones (a model-like tokenizer counts ~15 %
   // more): only when set, so that baselines blessed without it keep their fingerprint.
   if (e.tokenizer) settings += "|tokenizer=" + e.tokenizer->api;
+  if (!p.dataset.empty()) {
+    settings +=
+        fmt::format("|dataset={:016x}|{}|{}|{}", dataset_hash, p.dataset_field, p.min_input_tokens, p.max_input_tokens);
+  }
   return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion)};
 }
 

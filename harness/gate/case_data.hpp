@@ -85,7 +85,8 @@ struct CaseData {
   std::vector<std::int64_t> Levels() const;
 };
 
-Fingerprint MakeFingerprint(const scenario::Case& c);
+/// `dataset_hash`: the content hash of the class's dataset (0 without one): other data, other prompts.
+Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash = 0);
 
 /// "Intel(R) Xeon(R) ... × 2" from /proc/cpuinfo.
 std::string HardwareId();

@@ -7,6 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "base/read_file.hpp"
+
 namespace llmbench::gate {
 namespace {
 
@@ -377,10 +379,10 @@ std::vector<CaseData> CasesFromResults(const json& results) {
 }
 
 json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
+  constexpr std::uintmax_t kMaxJsonBytes = std::uintmax_t{16} << 30;  // a results file of millions of requests
+  const std::string text = ReadRegularFile(path, kMaxJsonBytes, "JSON file");
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

@@ -107,7 +107,7 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
                              load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
-                             LengthFitter* fitter, int engine_pid) {
+                             const prompt::PromptSource& prompt_source, LengthFitter* fitter, int engine_pid) {
   AttemptResult out;
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
@@ -123,8 +123,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   for (const PlannedRun& run : plan) {
-    auto prompts = prompt::SynthesizePrompts(c.prompt_class, c.load.warmup + c.load.requests, run.prompt_seed,
-                                             run.nonce, c.checks.crossover);
+    auto prompts = prompt_source.Make(c.load.warmup + c.load.requests, run.prompt_seed, run.nonce, c.checks.crossover);
     if (fitter) {
       const LengthFit f = fitter->Fit(prompts);
       if (!f.problem.empty()) {

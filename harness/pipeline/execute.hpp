@@ -14,6 +14,7 @@
 #include "metrics/summary.hpp"
 #include "pipeline/fit_lengths.hpp"
 #include "pipeline/plan.hpp"
+#include "prompt/dataset.hpp"
 #include "report/results_file.hpp"
 #include "scenario/expand.hpp"
 
@@ -32,7 +33,7 @@ struct AttemptResult {
 /// `engine_pid`: the engine's process on this host (FindLocalEngine), else -1.
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
                              load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
-                             LengthFitter* fitter = nullptr, int engine_pid = -1);
+                             const prompt::PromptSource& prompts, LengthFitter* fitter = nullptr, int engine_pid = -1);
 
 /// The engine's headers (its API key among them) for a side endpoint (/metrics, a tokenizer):
 /// all of them under the engine's own URL, none for another host.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <optional>
 
 #include "base/diagnostic.hpp"
@@ -16,6 +17,7 @@
 #include "pipeline/fit_lengths.hpp"
 #include "pipeline/identify.hpp"
 #include "pipeline/plan.hpp"
+#include "prompt/dataset.hpp"
 #include "protocol/protocol.hpp"
 #include "protocol/tokenizer.hpp"
 
@@ -111,7 +113,10 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
   CaseRun out{{c.id, {}, "passed", ""}, {}, {}};
   report::CaseRow& row = out.row;
   out.data.case_id = c.id;
-  out.data.fingerprint = gate::MakeFingerprint(c);
+  const prompt::PromptSource prompt_source(c.prompt_class,
+                                           std::filesystem::path(c.scenario_file).parent_path().string());
+  const prompt::Dataset* dataset = prompt_source.dataset();
+  out.data.fingerprint = gate::MakeFingerprint(c, dataset != nullptr ? dataset->content_hash : 0);
   const load::Target target = ResolveTarget(c, ctx.env, ctx.sims);
   std::string baseline_path;
   std::optional<gate::CaseData> baseline;
@@ -170,8 +175,18 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
                                               ? "excluded from every statistic (" + c.load.exclude_reason + ")"
                                               : "the first one stops the case (fail_fast)");
   }
+  if (dataset != nullptr) {
+    ctx.results.SetCaseField("prompts", {{"source", "dataset"},
+                                         {"path", dataset->path},
+                                         {"entries", dataset->entries},
+                                         {"within_bounds", dataset->texts.size()},
+                                         {"out_of_bounds", dataset->out_of_bounds}});
+    fmt::print("  prompts: sampled from {} ({} of {} entries within the length bounds){}\n", dataset->path,
+               dataset->texts.size(), dataset->entries,
+               c.engine.tokenizer ? "; as they are: the tokenizer fits synthesised prompts only" : "");
+  }
   std::optional<LengthFitter> fitter;
-  if (c.engine.tokenizer) {
+  if (c.engine.tokenizer && prompt_source.resizable()) {
     const std::string url = c.engine.tokenizer->url.empty() ? target.base_url : TrimSlash(c.engine.tokenizer->url);
     fitter.emplace(*protocol::ParseTokenizerApi(c.engine.tokenizer->api), url, HeadersFor(url, target), target.model,
                    protocol::MakeProtocol(target.protocol)->sends_messages());
@@ -190,7 +205,7 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     }
     const AttemptResult result =
         ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), target, generator, ctx.results, ctx.session,
-                       fitter ? &*fitter : nullptr, engine_pid.value_or(-1));
+                       prompt_source, fitter ? &*fitter : nullptr, engine_pid.value_or(-1));
     gate::CaseData this_attempt = out.data;
     this_attempt.runs = result.runs;
     out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());

@@ -37,8 +37,8 @@ void AppendWords(std::size_t w, std::int64_t n, std::string& out) {
   }
 }
 
-// "17th request of run 3fa9c2e1." (kPreambleWords words). The index comes first, so the prompts
-// of one call differ from their first word on (in text: after at most its leading digits).
+}  // namespace
+
 void AppendPreamble(std::int64_t index, std::uint64_t nonce, std::string& out) {
   if (!out.empty()) out += ' ';
   out += std::to_string(index);
@@ -51,7 +51,13 @@ void AppendPreamble(std::int64_t index, std::uint64_t nonce, std::string& out) {
   out += '.';
 }
 
-}  // namespace
+std::string CodeFor(std::int64_t index, std::uint64_t nonce) {
+  return fmt::format("K{}-{:04x}", index, static_cast<unsigned>((nonce ^ (nonce >> 16)) & 0xffffu));
+}
+
+void AppendCodeRequest(const std::string& code, std::string& out) {
+  out += " Begin your reply with the code " + code + ".";
+}
 
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
                                       std::uint64_t nonce, bool with_code) {
@@ -80,8 +86,8 @@ std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int
     AppendWords(prefix_start, prefix, p.text);
     AppendPreamble(i, nonce, p.text);
     if (with_code) {
-      p.code = fmt::format("K{}-{:04x}", i, static_cast<unsigned>((nonce ^ (nonce >> 16)) & 0xffffu));
-      p.text += " Begin your reply with the code " + p.code + ".";
+      p.code = CodeFor(i, nonce);
+      AppendCodeRequest(p.code, p.text);
     }
     p.body_offset = p.text.size() + 1;  // AppendWords puts a space before the first word
     p.body_start = body_start;

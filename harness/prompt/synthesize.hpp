@@ -47,6 +47,14 @@ inline constexpr std::int64_t kPreambleWords = 5;
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
                                       std::uint64_t nonce, bool with_code = false);
 
+/// "17th request of run 3fa9c2e1." (kPreambleWords words), after a space when `out` is not empty.
+/// The index comes first, so the prompts of one call differ from their first word on.
+void AppendPreamble(std::int64_t index, std::uint64_t nonce, std::string& out);
+
+/// The crossover check's code of prompt `index` ("K17-3fa9"), and the instruction that asks for it.
+std::string CodeFor(std::int64_t index, std::uint64_t nonce);
+void AppendCodeRequest(const std::string& code, std::string& out);
+
 /// Makes the body `words` corpus words long (≥ 0), from the same first word on; prefix, preamble
 /// and the targets stay. For exact lengths under an engine's tokenizer (pipeline/fit_lengths).
 void ResizeBody(Prompt& p, std::int64_t words);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "base/read_file.hpp"
 #include "protocol/protocol.hpp"
 #include "scenario/sections.hpp"
 
@@ -92,15 +93,27 @@ SimSettings LoadSimSettingsText(std::string_view text, const std::string& origin
 }
 
 Scenario LoadScenarioFile(const std::string& path, const EnvLookup& env) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({{path, 0, 0, "", "cannot open file", "check the path"}});
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+  std::string text;
+  try {
+    text = ReadRegularFile(path, kMaxScenarioBytes, "scenario file");
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
+    throw InputError({{path, 0, 0, "", message,
+                       message.find("directory") != std::string::npos
+                           ? "give a scenario .toml file (llmbench list DIR lists the cases of a directory)"
+                           : "check the path"}});
+  }
   return LoadScenarioText(text, path, env);
 }
 
 EnvLookup ProcessEnvironment(const std::string& dotenv_path) {
   auto dotenv = std::make_shared<std::map<std::string, std::string>>();
-  std::ifstream in(dotenv_path);
+  std::error_code ec;
+  // Only a regular file: a directory or FIFO named .env must not hang or abort the run.
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(dotenv_path, ec)) in.open(dotenv_path);
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     if (line.rfind("export ", 0) == 0) line.erase(0, 7);

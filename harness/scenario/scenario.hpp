@@ -125,6 +125,13 @@ struct PromptClass {
   /// Leading tokens shared by every request of the class, on purpose (prefix-cache
   /// benchmarks); 0 = every request starts with its own unique preamble.
   std::int64_t shared_prefix_tokens = 0;
+  /// Prompts from a file instead of synthesised ones (JSONL or a JSON array: `text`, `prompt`,
+  /// chat `messages` or ShareGPT `conversations`); relative to the scenario's folder. Their
+  /// lengths are the data's (input_tokens is then 0), kept within [min, max]_input_tokens.
+  std::string dataset;
+  std::string dataset_field;  ///< "" = the first of text, prompt, messages, conversations an entry has
+  std::int64_t min_input_tokens = 0;
+  std::int64_t max_input_tokens = 0;  ///< 0 = no upper bound
   std::vector<std::string> engines;  ///< engines that run this class; empty = all
   std::vector<std::string> labels;
 };

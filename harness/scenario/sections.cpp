@@ -418,8 +418,32 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
     c.name = name;
     const auto input = r.Int("input_tokens", 1, kMaxTokens);
     const auto output = r.Int("output_tokens", 1, kMaxTokens);
-    if (!t->contains("input_tokens"))
-      ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key", "mean prompt length in tokens");
+    c.dataset = r.String("dataset").value_or("");
+    if (t->contains("dataset")) {
+      if (c.dataset.empty()) r.Error("dataset", "an empty path", "a JSONL file, relative to the scenario's folder");
+      for (const char* synthetic : {"input_tokens", "input_stddev", "shared_prefix_tokens"}) {
+        if (t->contains(synthetic)) {
+          r.Error(synthetic, "not with a dataset: its prompts have their own lengths",
+                  "remove it; keep lengths in range with min_input_tokens / max_input_tokens");
+        }
+      }
+      if (auto field = r.String("field")) {
+        const std::vector<std::string> fields{"text", "prompt", "messages", "conversations"};
+        if (std::find(fields.begin(), fields.end(), *field) == fields.end()) {
+          r.Error("field", fmt::format("unknown field '{}'", *field), "one of: text, prompt, messages, conversations");
+        }
+        c.dataset_field = *field;
+      }
+      c.min_input_tokens = r.Int("min_input_tokens", 0, kMaxTokens).value_or(0);
+      c.max_input_tokens = r.Int("max_input_tokens", 1, kMaxTokens).value_or(0);
+      if (c.max_input_tokens > 0 && c.min_input_tokens > c.max_input_tokens) {
+        r.Error("min_input_tokens",
+                fmt::format("{} is above max_input_tokens = {}", c.min_input_tokens, c.max_input_tokens));
+      }
+    } else if (!t->contains("input_tokens")) {
+      ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key",
+                "mean prompt length in tokens (or dataset = \"prompts.jsonl\" for prompts from a file)");
+    }
     if (!t->contains("output_tokens"))
       ctx.Error(t->source(), r.KeyPath("output_tokens"), "missing required key",
                 "output length in tokens (max_tokens)");

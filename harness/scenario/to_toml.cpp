@@ -115,11 +115,17 @@ toml::table ScenarioTable(const Scenario& s) {
   for (const auto& e : s.engines) engines.insert(e.name, EngineTable(e));
   toml::table classes;
   for (const auto& c : s.classes) {
-    toml::table t{{"input_tokens", c.input_tokens},
-                  {"input_stddev", c.input_stddev},
-                  {"output_tokens", c.output_tokens},
-                  {"output_stddev", c.output_stddev},
-                  {"shared_prefix_tokens", c.shared_prefix_tokens}};
+    toml::table t{{"output_tokens", c.output_tokens}, {"output_stddev", c.output_stddev}};
+    if (c.dataset.empty()) {
+      t.insert("input_tokens", c.input_tokens);
+      t.insert("input_stddev", c.input_stddev);
+      t.insert("shared_prefix_tokens", c.shared_prefix_tokens);
+    } else {
+      t.insert("dataset", c.dataset);
+      if (!c.dataset_field.empty()) t.insert("field", c.dataset_field);
+      t.insert("min_input_tokens", c.min_input_tokens);
+      if (c.max_input_tokens > 0) t.insert("max_input_tokens", c.max_input_tokens);
+    }
     if (!c.engines.empty()) t.insert("engines", Strings(c.engines));
     if (!c.labels.empty()) t.insert("labels", Strings(c.labels));
     classes.insert(c.name, std::move(t));

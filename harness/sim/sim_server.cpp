@@ -65,6 +65,11 @@ struct SimServer::Impl {
   /// The answer's text: the code the prompt asked for (or, on a crossover fault, the previous
   /// request's), then words.
   std::string AnswerWord(std::int64_t i, const std::string& code) const;
+  /// Waits for a batch slot (queue), then the prefill; the truth records both.
+  awaitable<void> AdmitAndPrefill(const ParsedRequest& request, TruthRecord& truth);
+  /// The answer's length: max_tokens, or half of it on a short_output fault.
+  static std::int64_t AnswerTokens(const ParsedRequest& request, Fault fault);
+  std::string AnswerCode(const ParsedRequest& request, Fault fault);
   void Served(const ParsedRequest& request, const TruthRecord& truth, std::int64_t sent_tokens);
   awaitable<void> Sleep(Nanoseconds d);
   awaitable<void> SleepUntil(SteadyClock::time_point deadline);
@@ -259,24 +264,15 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   co_await http::async_write_header(socket, serializer, kRedirect(ec));
   if (ec) co_return false;
 
-  co_await AcquireSlot();
-  truth.admitted_ns = NowNs();
-  truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
-  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
-  truth.prefill_ns = prefill.count();
-  co_await Sleep(prefill);
+  co_await AdmitAndPrefill(request, truth);
 
   const auto& s = options.settings;
   // TGI streams one token per event; the other wires carry tokens_per_chunk tokens per chunk.
   const std::int64_t per_chunk = request.wire == Wire::Tgi ? 1 : s.tokens_per_chunk;
-  const std::int64_t output_tokens =
-      fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
+  const std::int64_t output_tokens = AnswerTokens(request, fault);
   const std::int64_t chunks = (output_tokens + per_chunk - 1) / per_chunk;
   const std::int64_t fault_at = chunks / 2;
-  // A crossover fault answers with the previous request's code: a response mixed up between
-  // requests, as a broken batcher or proxy would.
-  const std::string code = fault == Fault::Crossover && !last_code.empty() ? last_code : request.code;
-  if (!request.code.empty()) last_code = request.code;
+  const std::string code = AnswerCode(request, fault);
   StreamEncoder encoder(request.wire, request.model, truth.request_id, request.include_usage);
   std::string out;
   std::string text;
@@ -334,6 +330,27 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   co_return ok && !ec;
 }
 
+awaitable<void> SimServer::Impl::AdmitAndPrefill(const ParsedRequest& request, TruthRecord& truth) {
+  co_await AcquireSlot();
+  truth.admitted_ns = NowNs();
+  truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
+  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
+  truth.prefill_ns = prefill.count();
+  co_await Sleep(prefill);
+}
+
+std::int64_t SimServer::Impl::AnswerTokens(const ParsedRequest& request, Fault fault) {
+  return fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
+}
+
+// A crossover fault answers with the previous request's code: a response mixed up between
+// requests, as a broken batcher or proxy would.
+std::string SimServer::Impl::AnswerCode(const ParsedRequest& request, Fault fault) {
+  std::string code = fault == Fault::Crossover && !last_code.empty() ? last_code : request.code;
+  if (!request.code.empty()) last_code = request.code;
+  return code;
+}
+
 std::string SimServer::Impl::AnswerWord(std::int64_t i, const std::string& code) const {
   if (i == 0 && !code.empty()) return code;  // the first token: the code the prompt asked for
   return std::string(kWords[static_cast<std::size_t>(i) % kWords.size()]);
@@ -354,16 +371,9 @@ void SimServer::Impl::Served(const ParsedRequest& request, const TruthRecord& tr
 // all tokens, stamped just before the response is handed to the socket.
 awaitable<bool> SimServer::Impl::Generate(tcp::socket& socket, const ParsedRequest& request, TruthRecord& truth,
                                           Fault fault) {
-  co_await AcquireSlot();
-  truth.admitted_ns = NowNs();
-  truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
-  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
-  truth.prefill_ns = prefill.count();
-  co_await Sleep(prefill);
-  const std::int64_t output_tokens =
-      fault == Fault::ShortOutput ? std::max<std::int64_t>(1, request.output_tokens / 2) : request.output_tokens;
-  const std::string code = fault == Fault::Crossover && !last_code.empty() ? last_code : request.code;
-  if (!request.code.empty()) last_code = request.code;
+  co_await AdmitAndPrefill(request, truth);
+  const std::int64_t output_tokens = AnswerTokens(request, fault);
+  const std::string code = AnswerCode(request, fault);
   std::string text;
   SteadyClock::time_point deadline = SteadyClock::now();
   for (std::int64_t t = 0; t < output_tokens; ++t) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 
 #include "e2e/process.hpp"
 
@@ -185,7 +186,52 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_position) {
   BOOST_TEST(code == 2);
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "missing.toml");
   BOOST_TEST(code == 2);
-  BOOST_TEST(output.find("cannot open file") != std::string::npos, output);
+  BOOST_TEST(output.find("missing.toml: error: cannot open: No such file or directory") != std::string::npos, output);
+}
+
+// Every file argument that is not a readable regular file of sane size: a clear error and exit 2,
+// never an abort (a directory once gave an uncaught std::ios_base::failure, exit 134) or a hang.
+BOOST_AUTO_TEST_CASE(directories_fifos_huge_and_unreadable_files_are_clear_errors) {
+  TempDir dir("badfiles");
+  std::filesystem::create_directories(dir / "adir");
+  auto [code, output] = RunCommand(kLlmbench + " validate " + dir / "adir");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("adir: error: is a directory, not a scenario file") != std::string::npos, output);
+  BOOST_TEST(output.find("llmbench list DIR") != std::string::npos, output);
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "adir" + " --out " + dir / "o");
+  BOOST_TEST(code == 2, output);
+
+  BOOST_TEST_REQUIRE(RunCommand("mkfifo " + dir / "fifo").first == 0);
+  std::tie(code, output) = RunCommand("timeout 10 " + kLlmbench + " validate " + dir / "fifo");
+  BOOST_TEST(code == 2, output);  // not 124: it did not wait for a writer
+  BOOST_TEST(output.find("is a FIFO, not a scenario file") != std::string::npos, output);
+
+  std::ofstream(dir / "huge.toml").close();
+  std::filesystem::resize_file(dir / "huge.toml", 100u << 20);  // sparse: 100 MiB of nothing
+  std::tie(code, output) = RunCommand(kLlmbench + " validate " + dir / "huge.toml");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("104857600 bytes, more than the 16 MiB a scenario file may have") != std::string::npos,
+             output);
+
+  if (geteuid() != 0) {  // root reads any file
+    std::ofstream(dir / "secret.toml") << "schema = 1\n";
+    std::filesystem::permissions(dir / "secret.toml", std::filesystem::perms::none);
+    std::tie(code, output) = RunCommand(kLlmbench + " validate " + dir / "secret.toml");
+    BOOST_TEST(code == 2, output);
+    BOOST_TEST(output.find("Permission denied") != std::string::npos, output);
+  }
+
+  // The JSON inputs of compare and baseline update, too.
+  std::tie(code, output) = RunCommand(kLlmbench + " compare " + dir / "adir" + " " + dir / "adir");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("adir: is a directory, not a JSON file") != std::string::npos, output);
+  std::tie(code, output) = RunCommand(kLlmbench + " compare " + dir / "fifo" + " " + dir / "fifo");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("fifo: is a FIFO, not a JSON file") != std::string::npos, output);
+  std::filesystem::create_directories(dir / "run/results.json");  // a directory where a file belongs
+  std::tie(code, output) = RunCommand(kLlmbench + " baseline update " + dir / "run" + " --baselines " + dir / "b");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("terminate") == std::string::npos, output);
 }
 
 // TGI's non-streaming /generate: the answer comes whole, so only E2E is measured on the client
@@ -570,4 +616,29 @@ BOOST_AUTO_TEST_CASE(on_error_fail_fast_stops_and_exclude_leaves_failures_out_wi
   scenario("");  // the default counts them: the threshold fails
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "count");
   BOOST_TEST(code == 1, output);
+}
+
+// Prompts from a file: the bundled public-domain sample (ShareGPT lines), split by length into
+// two classes; the engine's own prompt counts show which prompts it got.
+BOOST_AUTO_TEST_CASE(a_dataset_class_sends_the_files_prompts_within_its_bounds) {
+  TempDir dir("dataset");
+  const std::string scenario = std::string(LLMBENCH_SOURCE_DIR) + "/scenarios/examples/dataset.toml";
+  const auto [code, output] =
+      RunCommand(kLlmbench + " run " + scenario + " --out " + dir / "out" + " --class sharegpt_short");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  BOOST_TEST(output.find("prompts: sampled from ") != std::string::npos, output);
+  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  BOOST_TEST(c["prompts"]["source"] == "dataset");
+  BOOST_TEST(c["prompts"]["entries"].get<int>() == 48);
+  BOOST_TEST(c["prompts"]["within_bounds"].get<int>() + c["prompts"]["out_of_bounds"].get<int>() == 48);
+  std::set<std::int64_t> lengths;
+  for (const auto& run : c["runs"]) {
+    for (const auto& r : run["records"]) {
+      const auto prompt_tokens = r["prompt_tokens"].get<std::int64_t>();
+      lengths.insert(prompt_tokens);
+      BOOST_TEST(prompt_tokens <= 128 + 8, prompt_tokens);  // the entry's bound, plus the unique preamble
+      BOOST_TEST(prompt_tokens == r["target_input_tokens"].get<std::int64_t>());  // what was sent, counted alike
+    }
+  }
+  BOOST_TEST(lengths.size() >= 4u);  // real data: lengths vary
 }

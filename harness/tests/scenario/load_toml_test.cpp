@@ -148,7 +148,8 @@ BOOST_AUTO_TEST_CASE(round_trip_through_toml_text_is_identity) {
 }
 
 BOOST_AUTO_TEST_CASE(bundled_scenarios_load) {
-  for (const char* file : {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml"}) {
+  for (const char* file :
+       {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml", "examples/dataset.toml"}) {
     BOOST_CHECK_NO_THROW(LoadScenarioFile(std::string(LLMBENCH_SCENARIOS) + "/" + file, FakeEnv({})));
   }
 }
@@ -417,4 +418,29 @@ BOOST_AUTO_TEST_CASE(rate_caps_and_error_policy) {
   OnlyError(kMinimal + "[load]\nexclude_reason = \"x\"\n", "load.exclude_reason", 8);
   OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\nrequests_per_minute = 0\n" + kMinimal.substr(42),
             "engines.sim.requests_per_minute", 4);
+}
+
+BOOST_AUTO_TEST_CASE(dataset_classes_take_no_synthetic_lengths) {
+  const std::string head = "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.d]\n";
+  const Scenario s = LoadScenarioText(
+      head +
+          "dataset = \"data/p.jsonl\"\nfield = \"messages\"\nmin_input_tokens = 8\nmax_input_tokens = 512\n"
+          "output_tokens = 64\n",
+      "d.toml", FakeEnv({}));
+  const PromptClass& c = s.classes[0];
+  BOOST_TEST(c.dataset == "data/p.jsonl");
+  BOOST_TEST(c.dataset_field == "messages");
+  BOOST_TEST(c.min_input_tokens == 8);
+  BOOST_TEST(c.max_input_tokens == 512);
+  BOOST_TEST(c.input_tokens == 0);
+  BOOST_TEST(ToToml(LoadScenarioText(ToToml(s), "d.toml", FakeEnv({}))) == ToToml(s));
+
+  auto d =
+      OnlyError(head + "dataset = \"p.jsonl\"\ninput_tokens = 100\noutput_tokens = 8\n", "classes.d.input_tokens", 6);
+  BOOST_TEST(d.message.find("not with a dataset") != std::string::npos, d.message);
+  OnlyError(head + "dataset = \"p.jsonl\"\nfield = \"txt\"\noutput_tokens = 8\n", "classes.d.field", 6);
+  OnlyError(head + "dataset = \"p.jsonl\"\nmin_input_tokens = 50\nmax_input_tokens = 10\noutput_tokens = 8\n",
+            "classes.d.min_input_tokens", 6);
+  d = OnlyError(head + "output_tokens = 8\n", "classes.d.input_tokens", 4);
+  BOOST_TEST(d.hint.find("dataset") != std::string::npos, d.hint);
 }
