@@ -74,6 +74,11 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
   // Fitted prompts are other prompts than estimated ones (a model-like tokenizer counts ~15 %
   // more): only when set, so that baselines blessed without it keep their fingerprint.
   if (e.tokenizer) settings += "|tokenizer=" + e.tokenizer->api;
+  // The class's own sampling, only when set (baselines blessed without it keep their fingerprint).
+  if (p.temperature || p.top_p || p.top_k || p.sampling_seed) {
+    settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),
+                            p.top_k.value_or(-1), p.sampling_seed.value_or(-1));
+  }
   if (!p.dataset.empty()) {
     settings +=
         fmt::format("|dataset={:016x}|{}|{}|{}", dataset_hash, p.dataset_field, p.min_input_tokens, p.max_input_tokens);

@@ -210,6 +210,9 @@ class LevelRun {
                                                 .max_tokens = p.max_tokens,
                                                 .force_length = target_.force_output_length,
                                                 .temperature = target_.temperature,
+                                                .top_p = target_.top_p,
+                                                .top_k = target_.top_k,
+                                                .seed = target_.seed,
                                                 .extra_body_json = target_.extra_body_json};
       s.body = decoder_->BuildRequest(request).body;
     }

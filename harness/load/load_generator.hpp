@@ -26,6 +26,9 @@ struct Target {
   std::string model;
   bool force_output_length = true;
   std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<std::int64_t> top_k;
+  std::optional<std::int64_t> seed;  ///< the engine's sampling seed
   std::string extra_body_json;
   bool keep_text = false;  ///< keep each answer's text in its Record (correctness checks need it)
 };

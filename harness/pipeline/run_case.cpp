@@ -42,7 +42,11 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
   t.url = base + (e.path.empty() ? std::string(decoder->default_path()) : e.path);
   t.model = e.model;
   t.force_output_length = e.force_output_length;
-  t.temperature = c.load.temperature;
+  // Sampling: the class's own settings, else the scenario's temperature.
+  t.temperature = c.prompt_class.temperature ? c.prompt_class.temperature : c.load.temperature;
+  t.top_p = c.prompt_class.top_p;
+  t.top_k = c.prompt_class.top_k;
+  t.seed = c.prompt_class.sampling_seed;
   t.extra_body_json = e.extra_body_json;
   t.keep_text = c.checks.needs_text();
   for (const auto& [name, value] : e.headers) t.headers.push_back(name + ": " + value);

@@ -82,7 +82,7 @@ class AnthropicMessages final : public Protocol {
                         {"max_tokens", r.max_tokens},
                         {"stream", true},
                         {"messages", nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}})}};
-    if (r.temperature) body["temperature"] = *r.temperature;
+    PutSampling(r, body, /*with_seed=*/false);  // the Messages API has no seed
     // No way to force an output length (no ignore_eos): max_tokens caps it.
     MergeExtraBody(r.extra_body_json, body);
     return {std::string(default_path()),

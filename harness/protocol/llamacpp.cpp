@@ -24,7 +24,7 @@ class LlamaCppCompletion final : public Protocol {
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
     nlohmann::json body{{"prompt", r.prompt}, {"n_predict", r.max_tokens}, {"stream", true}};
-    if (r.temperature) body["temperature"] = *r.temperature;
+    PutSampling(r, body);
     if (r.force_length) body["ignore_eos"] = true;
     MergeExtraBody(r.extra_body_json, body);
     return {std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: text/event-stream"}};

@@ -30,7 +30,7 @@ class Ollama final : public Protocol {
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
     nlohmann::json options{{"num_predict", r.max_tokens}};
-    if (r.temperature) options["temperature"] = *r.temperature;
+    PutSampling(r, options);
     nlohmann::json body{{"model", r.model}, {"stream", true}, {"options", options}};
     if (chat_) {
       body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}});

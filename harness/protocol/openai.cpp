@@ -111,7 +111,7 @@ class OpenAi final : public Protocol {
     } else {
       body["prompt"] = r.prompt;
     }
-    if (r.temperature) body["temperature"] = *r.temperature;
+    PutSampling(r, body);
     if (r.force_length) {
       body["ignore_eos"] = true;  // vLLM, SGLang, the simulator
       body["min_tokens"] = r.max_tokens;
@@ -168,6 +168,13 @@ class OpenAi final : public Protocol {
 };
 
 }  // namespace
+
+void PutSampling(const GenerationRequest& r, nlohmann::json& into, bool with_seed) {
+  if (r.temperature) into["temperature"] = *r.temperature;
+  if (r.top_p) into["top_p"] = *r.top_p;
+  if (r.top_k) into["top_k"] = *r.top_k;
+  if (r.seed && with_seed) into["seed"] = *r.seed;
+}
 
 void MergeExtraBody(const std::string& extra_body_json, nlohmann::json& body) {
   if (extra_body_json.empty()) return;

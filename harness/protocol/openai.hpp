@@ -23,4 +23,8 @@ std::unique_ptr<Protocol> MakeAnthropicMessages();
 /// merge patch, so users can set or remove any field the server understands.
 void MergeExtraBody(const std::string& extra_body_json, nlohmann::json& body);
 
+/// Puts the request's sampling parameters that are set into `into` under the names every
+/// supported engine uses (temperature, top_p, top_k, seed); `seed` only where the API has one.
+void PutSampling(const GenerationRequest& r, nlohmann::json& into, bool with_seed = true);
+
 }  // namespace llmbench::protocol

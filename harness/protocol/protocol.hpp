@@ -19,7 +19,10 @@ struct GenerationRequest {
   std::int64_t max_tokens = 0;
   bool force_length = false;  ///< also send ignore_eos / min_tokens (engine accepts them)
   std::optional<double> temperature;
-  std::string extra_body_json;  ///< JSON object merged into the body last ("" = none)
+  std::optional<double> top_p;        ///< nucleus sampling; unset = the engine's default
+  std::optional<std::int64_t> top_k;  ///< top-k sampling; unset = the engine's default
+  std::optional<std::int64_t> seed;   ///< the engine's sampling seed; unset = none sent
+  std::string extra_body_json;        ///< JSON object merged into the body last ("" = none)
 };
 
 /// An HTTP POST to make: path relative to the engine URL, JSON body, extra headers.

@@ -40,9 +40,15 @@ std::int64_t ParseInt(std::string_view s) {
 // The request body of both endpoints.
 std::string TgiBody(const GenerationRequest& r) {
   nlohmann::json parameters{{"max_new_tokens", r.max_tokens}, {"details", true}};
-  if (r.temperature && *r.temperature > 0) {
-    parameters["temperature"] = *r.temperature;
+  // TGI samples only with do_sample, and refuses temperature 0: greedy is no sampling at all.
+  const bool sampling = (r.temperature && *r.temperature > 0) || r.top_p || r.top_k;
+  if (sampling) {
+    GenerationRequest s = r;
+    if (s.temperature && *s.temperature <= 0) s.temperature.reset();
+    PutSampling(s, parameters);
     parameters["do_sample"] = true;
+  } else if (r.seed) {
+    parameters["seed"] = *r.seed;
   }
   nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
   if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it

@@ -78,12 +78,12 @@ struct TokenizerEndpoint {
 /// How llmbench starts and stops an engine on this host ([engines.<name>.launch]): as a CTest
 /// fixture (`llmbench engine start|stop`) or around `llmbench run`'s cases of the engine.
 struct Launch {
-  std::vector<std::string> command;  ///< argv, ${VAR} expanded; command[0] searched in PATH
+  std::vector<std::string> command;        ///< argv, ${VAR} expanded; command[0] searched in PATH
   std::map<std::string, std::string> env;  ///< added to llmbench's own environment
   std::string workdir;                     ///< relative to the scenario's folder; "" = that folder
   std::string ready_url = "/health";       ///< a path under the engine's url, or an http(s):// URL; 2xx = ready
   Nanoseconds ready_timeout{std::chrono::minutes(10)};
-  std::string log;  ///< stdout + stderr; relative to the scenario's folder; "" = next to the run's results
+  std::string log;       ///< stdout + stderr; relative to the scenario's folder; "" = next to the run's results
   int stop_signal = 15;  ///< SIGTERM; then SIGKILL after stop_timeout
   Nanoseconds stop_timeout{std::chrono::seconds(30)};
 };
@@ -108,10 +108,10 @@ struct Engine {
   /// that no 60 s window holds more requests, or more tokens (prompt + max_tokens), than these.
   std::optional<double> requests_per_minute;
   std::optional<double> tokens_per_minute;
-  std::optional<SimSettings> sim;                  ///< set when protocol == "sim"
-  std::optional<MetricsEndpoint> metrics;          ///< scrape the engine's /metrics around each run
-  std::optional<TokenizerEndpoint> tokenizer;      ///< fit input lengths with the engine's tokenizer
-  std::optional<Launch> launch;                    ///< llmbench starts and stops the engine
+  std::optional<SimSettings> sim;              ///< set when protocol == "sim"
+  std::optional<MetricsEndpoint> metrics;      ///< scrape the engine's /metrics around each run
+  std::optional<TokenizerEndpoint> tokenizer;  ///< fit input lengths with the engine's tokenizer
+  std::optional<Launch> launch;                ///< llmbench starts and stops the engine
   std::vector<std::string> labels;
 };
 
@@ -132,6 +132,12 @@ struct PromptClass {
   std::string dataset_field;  ///< "" = the first of text, prompt, messages, conversations an entry has
   std::int64_t min_input_tokens = 0;
   std::int64_t max_input_tokens = 0;  ///< 0 = no upper bound
+  /// Sampling as a dimension (greedy vs top-k vs top-p …): sent with this class's requests;
+  /// unset = the engine's default (temperature: [load] temperature).
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<std::int64_t> top_k;
+  std::optional<std::int64_t> sampling_seed;
   std::vector<std::string> engines;  ///< engines that run this class; empty = all
   std::vector<std::string> labels;
 };

@@ -457,6 +457,13 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
               fmt::format("{} leaves no room in input_tokens = {}", c.shared_prefix_tokens, c.input_tokens),
               "the shared prefix must be shorter than the prompt");
     }
+    if (t->contains("temperature")) c.temperature = r.Number("temperature", 0, 2);
+    if (t->contains("top_p")) {
+      c.top_p = r.Number("top_p", 0, 1);
+      if (c.top_p && *c.top_p <= 0) r.Error("top_p", "must be greater than 0", "e.g. top_p = 0.9");
+    }
+    c.top_k = r.Int("top_k", 1, 1'000'000);
+    c.sampling_seed = r.Int("sampling_seed", 0, INT64_MAX);
     c.labels = r.StringArray("labels").value_or(std::vector<std::string>{});
     if (auto only = r.StringArray("engines")) {
       for (const auto& e : *only) {

@@ -126,6 +126,10 @@ toml::table ScenarioTable(const Scenario& s) {
       t.insert("min_input_tokens", c.min_input_tokens);
       if (c.max_input_tokens > 0) t.insert("max_input_tokens", c.max_input_tokens);
     }
+    if (c.temperature) t.insert("temperature", *c.temperature);
+    if (c.top_p) t.insert("top_p", *c.top_p);
+    if (c.top_k) t.insert("top_k", *c.top_k);
+    if (c.sampling_seed) t.insert("sampling_seed", *c.sampling_seed);
     if (!c.engines.empty()) t.insert("engines", Strings(c.engines));
     if (!c.labels.empty()) t.insert("labels", Strings(c.labels));
     classes.insert(c.name, std::move(t));

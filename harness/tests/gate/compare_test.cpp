@@ -312,3 +312,23 @@ BOOST_AUTO_TEST_CASE(verdict_outcomes) {
   in.run_status = "failed";
   BOOST_TEST((Judge(in).outcome == Outcome::Error));
 }
+
+// What was asked for is in the fingerprint: another sampling setting or other data in a
+// class's dataset is another case, never compared with the old baseline.
+BOOST_AUTO_TEST_CASE(sampling_and_dataset_content_are_part_of_the_fingerprint) {
+  llmbench::scenario::Case c;
+  c.id = "s/e/c";
+  c.engine.name = "e";
+  c.engine.protocol = "openai-chat";
+  c.prompt_class.input_tokens = 64;
+  c.prompt_class.output_tokens = 16;
+  const std::string base = llmbench::gate::MakeFingerprint(c).settings;
+  BOOST_TEST(llmbench::gate::MakeFingerprint(c).settings == base);  // stable
+  auto nucleus = c;
+  nucleus.prompt_class.top_p = 0.9;
+  BOOST_TEST(llmbench::gate::MakeFingerprint(nucleus).settings != base);
+  auto data = c;
+  data.prompt_class.input_tokens = 0;
+  data.prompt_class.dataset = "prompts.jsonl";
+  BOOST_TEST(llmbench::gate::MakeFingerprint(data, 1).settings != llmbench::gate::MakeFingerprint(data, 2).settings);
+}

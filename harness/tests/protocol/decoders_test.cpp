@@ -255,6 +255,47 @@ BOOST_AUTO_TEST_CASE(native_protocols_build_their_own_requests_and_framing) {
   BOOST_TEST((MakeProtocol(kLlamaCppCompletion)->framing() == Framing::Sse));
 }
 
+// Sampling as a dimension: every protocol sends what a class sets, where its API expects it, and
+// nothing it did not set (the engine's default then applies).
+BOOST_AUTO_TEST_CASE(sampling_parameters_reach_every_protocol_in_its_own_place) {
+  GenerationRequest r{
+      .model = "m", .prompt = "p", .max_tokens = 8, .temperature = 0.7, .top_p = 0.9, .top_k = 40, .seed = 1234};
+  for (const auto name : {kOpenAiChat, kOpenAiCompletions, kLlamaCppCompletion}) {
+    const auto body = nlohmann::json::parse(MakeProtocol(name)->BuildRequest(r).body);
+    BOOST_TEST(body["temperature"] == 0.7, name);
+    BOOST_TEST(body["top_p"] == 0.9, name);
+    BOOST_TEST(body["top_k"] == 40, name);
+    BOOST_TEST(body["seed"] == 1234, name);
+  }
+  for (const auto name : {kOllamaGenerate, kOllamaChat}) {
+    const auto options = nlohmann::json::parse(MakeProtocol(name)->BuildRequest(r).body)["options"];
+    BOOST_TEST(options["top_p"] == 0.9);
+    BOOST_TEST(options["top_k"] == 40);
+    BOOST_TEST(options["seed"] == 1234);
+  }
+  const auto anthropic = nlohmann::json::parse(MakeProtocol(kAnthropicMessages)->BuildRequest(r).body);
+  BOOST_TEST(anthropic["top_k"] == 40);
+  BOOST_TEST(!anthropic.contains("seed"));  // the Messages API has none
+  for (const auto name : {kTgi, kTgiGenerate}) {
+    const auto parameters = nlohmann::json::parse(MakeProtocol(name)->BuildRequest(r).body)["parameters"];
+    BOOST_TEST(parameters["do_sample"] == true);
+    BOOST_TEST(parameters["top_p"] == 0.9);
+    BOOST_TEST(parameters["top_k"] == 40);
+    BOOST_TEST(parameters["seed"] == 1234);
+  }
+  // Greedy on TGI: no sampling at all (it refuses temperature 0), the seed still sent.
+  const GenerationRequest greedy{.model = "m", .prompt = "p", .max_tokens = 8, .temperature = 0.0, .seed = 5};
+  const auto parameters = nlohmann::json::parse(MakeProtocol(kTgi)->BuildRequest(greedy).body)["parameters"];
+  BOOST_TEST(!parameters.contains("do_sample"));
+  BOOST_TEST(!parameters.contains("temperature"));
+  BOOST_TEST(parameters["seed"] == 5);
+  const auto unset = nlohmann::json::parse(
+      MakeProtocol(kOpenAiChat)->BuildRequest({.model = "m", .prompt = "p", .max_tokens = 8}).body);
+  BOOST_TEST(!unset.contains("top_p"));
+  BOOST_TEST(!unset.contains("top_k"));
+  BOOST_TEST(!unset.contains("seed"));
+}
+
 BOOST_AUTO_TEST_CASE(json_lines_framing_gives_one_event_per_line) {
   SseParser parser;
   parser.Reset(Framing::JsonLines);

@@ -444,3 +444,24 @@ BOOST_AUTO_TEST_CASE(dataset_classes_take_no_synthetic_lengths) {
   d = OnlyError(head + "output_tokens = 8\n", "classes.d.input_tokens", 4);
   BOOST_TEST(d.hint.find("dataset") != std::string::npos, d.hint);
 }
+
+BOOST_AUTO_TEST_CASE(classes_set_their_own_sampling) {
+  const std::string head = "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n";
+  const Scenario s =
+      LoadScenarioText(head +
+                           "[classes.greedy]\ninput_tokens = 10\noutput_tokens = 10\ntemperature = 0\n"
+                           "[classes.nucleus]\ninput_tokens = 10\noutput_tokens = 10\ntemperature = 0.8\n"
+                           "top_p = 0.9\ntop_k = 50\nsampling_seed = 7\n",
+                       "s.toml", FakeEnv({}));
+  BOOST_TEST(*s.classes[0].temperature == 0.0);
+  BOOST_TEST(!s.classes[0].top_p);
+  BOOST_TEST(*s.classes[1].top_p == 0.9);
+  BOOST_TEST(*s.classes[1].top_k == 50);
+  BOOST_TEST(*s.classes[1].sampling_seed == 7);
+  BOOST_TEST(ToToml(LoadScenarioText(ToToml(s), "s.toml", FakeEnv({}))) == ToToml(s));
+
+  OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntop_p = 0\n", "classes.c.top_p", 7);
+  OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntop_p = 1.5\n", "classes.c.top_p", 7);
+  OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntop_k = 0\n", "classes.c.top_k", 7);
+  OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntemperature = 3\n", "classes.c.temperature", 7);
+}
