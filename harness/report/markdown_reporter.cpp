@@ -64,7 +64,7 @@ std::string CaseTable(const std::vector<const CaseReport*>& cases) {
   for (const CaseReport* c : cases) {
     const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
     const auto stat = [&](const char* m, double Stats::*f) { return s ? OneDecimal(Stat(*s, m, f)) : "-"; };
-    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", Cell(c->engine + "/" + c->prompt_class),
+    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class),
                      Icon(c->verdict.outcome), s ? std::to_string(s->concurrency) : "-", stat("ttft", &Stats::p50),
                      stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
                      s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
