@@ -180,17 +180,20 @@ class LevelRun {
 
   void RelaunchDueRetries(std::int64_t now) {
     for (std::size_t i = 0; i < retrying_.size();) {
+      if (retrying_[i]->retry_due_ns > now) {
+        ++i;
+        continue;
+      }
+      // Due: a retry is a request too, and waits for the engine's rate cap.
       const prompt::Prompt& p = prompts_[static_cast<std::size_t>(retrying_[i]->index)];
       const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(p)) : now;
-      if (retrying_[i]->retry_due_ns <= now && paced > now) {
+      if (paced > now) {
         pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
         ++i;
-      } else if (retrying_[i]->retry_due_ns <= now) {
+      } else {
         Slot* s = retrying_[i];
         retrying_.erase(retrying_.begin() + static_cast<std::ptrdiff_t>(i));
         Launch(*s);
-      } else {
-        ++i;
       }
     }
   }

@@ -23,6 +23,7 @@
 #include "base/atomic_file.hpp"
 #include "base/units.hpp"
 #include "client/stream_client.hpp"
+#include "pipeline/engine_process.hpp"
 #include "report/provenance.hpp"
 #include "scenario/sections.hpp"
 
@@ -44,24 +45,6 @@ std::string Absolute(const std::string& path, const std::string& base) {
   return fs::absolute(p).lexically_normal().string();
 }
 
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-// Fields of /proc/<pid>/stat after the command name: state (field 3) onwards.
-std::vector<std::string> StatFields(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');  // the name may hold spaces and parentheses
-  std::vector<std::string> fields;
-  if (close == std::string::npos) return fields;
-  std::istringstream f(stat.substr(close + 1));
-  std::string field;
-  while (f >> field) fields.push_back(field);
-  return fields;
-}
-
 std::int64_t ToInt(const std::string& s) {
   std::int64_t v = -1;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -69,21 +52,18 @@ std::int64_t ToInt(const std::string& s) {
 }
 
 std::int64_t StartTicks(int pid) {
-  const auto f = StatFields(pid);
+  const auto f = ProcStatFields(pid);
   return f.size() > 19 ? ToInt(f[19]) : -1;  // field 22, starttime
 }
 
 // Live (not zombie) processes of the process group `pgid`.
 std::vector<int> GroupMembers(int pgid) {
   std::vector<int> members;
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-    const int pid = static_cast<int>(ToInt(name));
-    const auto f = StatFields(pid);
+  ForEachProcess([&](int pid) {
+    const auto f = ProcStatFields(pid);
     if (f.size() > 2 && f[0] != "Z" && f[0] != "X" && ToInt(f[2]) == pgid) members.push_back(pid);
-  }
+    return true;
+  });
   return members;
 }
 
@@ -207,7 +187,7 @@ std::string LogTail(const std::string& path, std::int64_t from, int max_lines) {
 
 bool StillRunning(const LaunchedProcess& p) {
   if (p.pid <= 0) return false;
-  const auto f = StatFields(p.pid);
+  const auto f = ProcStatFields(p.pid);
   return f.size() > 19 && f[0] != "Z" && f[0] != "X" && ToInt(f[19]) == p.start_ticks;
 }
 

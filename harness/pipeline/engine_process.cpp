@@ -34,6 +34,12 @@ void ForEachEntry(const std::filesystem::path& dir, Fn fn) {
   }
 }
 
+std::int64_t Number(const std::string& t) {
+  std::int64_t v = -1;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return ec == std::errc() && end == t.data() + t.size() ? v : -1;
+}
+
 template <typename Fn>
 void ForEachPid(Fn fn) {
   ForEachEntry("/proc", [&](const std::filesystem::path& p) {
@@ -52,21 +58,10 @@ void ForEachPid(Fn fn) {
 ProcessSample SampleOne(int pid) {
   ProcessSample s;
   const std::string base = "/proc/" + std::to_string(pid);
-  const std::string stat = ReadWhole(base + "/stat");
-  const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
-  if (close == std::string::npos) return s;
-  std::istringstream f(stat.substr(close + 1));
-  const auto number = [](const std::string& t) {
-    std::int64_t v = -1;
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    return ec == std::errc() && end == t.data() + t.size() ? v : -1;
-  };
-  // After the name: state (field 3) … utime (14), stime (15), cutime (16), cstime (17).
-  std::int64_t ticks[4] = {-1, -1, -1, -1};
-  std::string field;
-  for (int i = 3; i <= 17 && f >> field; ++i) {
-    if (i >= 14) ticks[i - 14] = number(field);
-  }
+  const auto fields = ProcStatFields(pid);
+  if (fields.size() < 15) return s;
+  // utime (field 14), stime (15), cutime (16), cstime (17).
+  const std::int64_t ticks[4] = {Number(fields[11]), Number(fields[12]), Number(fields[13]), Number(fields[14])};
   if (ticks[0] < 0 || ticks[1] < 0) return s;
   const std::int64_t tick_ns = 1'000'000'000 / sysconf(_SC_CLK_TCK);
   std::int64_t on_cpu = 0;
@@ -85,6 +80,23 @@ ProcessSample SampleOne(int pid) {
 }
 
 }  // namespace
+
+std::vector<std::string> ProcStatFields(int pid) {
+  const std::string stat = ReadWhole("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
+  std::vector<std::string> fields;
+  if (close == std::string::npos) return fields;
+  std::istringstream f(stat.substr(close + 1));
+  for (std::string field; f >> field;) fields.push_back(std::move(field));
+  return fields;
+}
+
+void ForEachProcess(const std::function<bool(int)>& fn) { ForEachPid(fn); }
+
+std::string TrimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
 
 int UrlPort(const std::string& url, std::string& host) {
   const bool https = url.rfind("https://", 0) == 0;
@@ -161,13 +173,8 @@ ProcessSample SampleProcess(int pid) {
   // scheduler do their work in child processes.
   std::map<int, std::vector<int>> children;
   ForEachPid([&](int p) {
-    const std::string stat = ReadWhole("/proc/" + std::to_string(p) + "/stat");
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) return true;
-    std::istringstream f(stat.substr(close + 1));
-    std::string state;
-    int parent = 0;
-    if (f >> state >> parent) children[parent].push_back(p);
+    const auto fields = ProcStatFields(p);
+    if (fields.size() > 1) children[static_cast<int>(Number(fields[1]))].push_back(p);
     return true;
   });
   ProcessSample total;

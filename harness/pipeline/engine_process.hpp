@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,18 @@ std::optional<int> FindLocalEngine(const std::string& url);
 /// Inodes of the sockets in `proc_net_tcp` (the text of /proc/net/tcp or tcp6) that listen on
 /// `port`, whatever their address.
 std::vector<std::uint64_t> ListeningInodes(std::string_view proc_net_tcp, int port);
+
+/// The fields of /proc/<pid>/stat after the command name (which may hold spaces and
+/// parentheses): [0] state (field 3), [1] ppid, [2] pgrp, [11]–[14] utime … cstime, [19]
+/// starttime (field 22). Empty when the process cannot be read (it exited).
+std::vector<std::string> ProcStatFields(int pid);
+
+/// Calls fn(pid) for each process in /proc until it returns false. Never throws: entries vanish
+/// while they are read.
+void ForEachProcess(const std::function<bool(int)>& fn);
+
+/// `url` without trailing slashes, so that paths can be appended.
+std::string TrimSlash(std::string url);
 
 /// The port of an http(s):// URL (its default when absent); -1 when it has none that parses.
 /// `host` gets the host part (brackets of an IPv6 literal removed).

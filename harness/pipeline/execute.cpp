@@ -203,21 +203,19 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,
                data.host.busy ? "; busy runner: " + data.host.why : "");
     std::fflush(stdout);
-    if (!outcome.failed_fast.empty()) {
+    const bool failed_fast = !outcome.failed_fast.empty();
+    if (failed_fast) {
       out.status = "failed";
       out.message = fmt::format("on_error = fail_fast: {} at concurrency {}; the case stopped there",
                                 outcome.failed_fast, run.concurrency);
       fmt::print("  failed: {}\n", out.message);
-      out.runs.push_back(std::move(data));
-      outcomes[run.concurrency].push_back(std::move(outcome));
-      break;
-    }
-    if (summary.succeeded == 0 && out.status == "passed") {
+    } else if (summary.succeeded == 0 && out.status == "passed") {
       out.status = "failed";
       out.message = fmt::format("no request succeeded at concurrency {} ({})", run.concurrency, FirstError(outcome));
     }
     out.runs.push_back(std::move(data));
     outcomes[run.concurrency].push_back(std::move(outcome));
+    if (failed_fast) break;  // no further run starts
   }
   for (const auto& level : c.load.concurrency) {
     std::vector<const load::LevelOutcome*> runs;

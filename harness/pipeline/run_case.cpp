@@ -26,11 +26,6 @@ namespace {
 
 constexpr auto kProbeTimeout = std::chrono::seconds(5);
 
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& env, EmbeddedSims& sims) {
   const scenario::Engine& e = c.engine;
   load::Target t;

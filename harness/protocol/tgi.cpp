@@ -43,9 +43,8 @@ std::string TgiBody(const GenerationRequest& r) {
   // TGI samples only with do_sample, and refuses temperature 0: greedy is no sampling at all.
   const bool sampling = (r.temperature && *r.temperature > 0) || r.top_p || r.top_k;
   if (sampling) {
-    GenerationRequest s = r;
-    if (s.temperature && *s.temperature <= 0) s.temperature.reset();
-    PutSampling(s, parameters);
+    PutSampling(r, parameters);
+    if (r.temperature && *r.temperature <= 0) parameters.erase("temperature");  // no copy of the prompt
     parameters["do_sample"] = true;
   } else if (r.seed) {
     parameters["seed"] = *r.seed;
