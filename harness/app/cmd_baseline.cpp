@@ -30,11 +30,12 @@ std::map<std::string, std::vector<gate::CaseData>> LoadSessions(const std::vecto
 void PrintNoise(const gate::CaseData& b) {
   for (const auto& r : b.runs) {
     if (!r.rejected.empty())
-      fmt::print("  left out: c={} session {} run {}: {}\n", r.concurrency, r.session, r.repetition, r.rejected);
+      fmt::print("  left out: {} session {} run {}: {}\n", scenario::ShortLabel(r.load_level), r.session, r.repetition,
+                 r.rejected);
   }
   for (const auto& level : gate::NoiseSummary(b)) {
-    std::string line = fmt::format("  c={}: {} runs kept;", level["concurrency"].get<std::int64_t>(),
-                                   level["kept_runs"].get<std::size_t>());
+    std::string line =
+        fmt::format("  {}: {} runs kept;", level["level"].get<std::string>(), level["kept_runs"].get<std::size_t>());
     for (const auto& [key, n] : level["keys"].items()) {
       const double mde = n["mde_3_runs"].get<double>(), tol = n["tolerance"].get<double>();
       line += fmt::format(" {} σ_run {:.4f} (MDE {:.1f}%{})", key, n["sigma"].get<double>(), mde * 100,

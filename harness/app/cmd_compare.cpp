@@ -92,7 +92,8 @@ int Compare(const CompareOptions& o) {
                v.attempt > 1 ? fmt::format(" (attempt {})", v.attempt) : "");
     if (v.baseline_state != "compared") fmt::print("  baseline {}: {}\n", v.baseline_state, v.baseline_detail);
     for (const auto& c : v.comparisons)
-      fmt::print("  {:<22} c={:<5} {}\n", report::MetricLabel(c), c.concurrency, report::DescribeComparison(c));
+      fmt::print("  {:<22} {:<7} {}\n", report::MetricLabel(c), scenario::ShortLabel(c.load_level),
+                 report::DescribeComparison(c));
     for (const auto& r : v.reasons) fmt::print("  - {}\n", r);
     for (const auto& n : v.notes) fmt::print("  - note: {}\n", n);
     verdicts.push_back(std::move(v));

@@ -88,7 +88,7 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
   const double cpu0 = ThreadCpuSeconds();
   const auto wall0 = SteadyClock::now();
   run.outcome = generator.RunLevel(
-      streams, prompts, [](const load::Record&) {}, nullptr);
+      scenario::Level::Closed(streams), prompts, [](const load::Record&) {}, nullptr);
   run.wall_s = std::chrono::duration<double>(SteadyClock::now() - wall0).count();
   run.cpu_s = ThreadCpuSeconds() - cpu0;
   for (const auto& r : run.outcome.records) {

@@ -5,9 +5,12 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <vector>
 
@@ -263,8 +266,15 @@ void StreamClient::Poll(Nanoseconds max_wait) {
     impl_->DrainCompleted();
   }
   std::array<epoll_event, 256> events;
-  const auto wait_ms = impl_->timeout_due ? 0 : static_cast<int>((max_wait.count() + 999'999) / 1'000'000);
-  const int n = epoll_wait(impl_->epoll_fd, events.data(), static_cast<int>(events.size()), wait_ms);
+  // Nanosecond resolution (an open-loop schedule sends every 200 µs at 5,000 req/s); a kernel
+  // without epoll_pwait2 (< 5.11) gets whole milliseconds.
+  const std::int64_t wait_ns = impl_->timeout_due ? 0 : std::max<std::int64_t>(0, max_wait.count());
+  const timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+  int n = epoll_pwait2(impl_->epoll_fd, events.data(), static_cast<int>(events.size()), &ts, nullptr);
+  if (n < 0 && errno == ENOSYS) {
+    n = epoll_wait(impl_->epoll_fd, events.data(), static_cast<int>(events.size()),
+                   static_cast<int>((wait_ns + 999'999) / 1'000'000));
+  }
   for (int i = 0; i < n; ++i) {
     const int fd = events[static_cast<std::size_t>(i)].data.fd;
     const auto flags = events[static_cast<std::size_t>(i)].events;

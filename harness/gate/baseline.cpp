@@ -32,17 +32,20 @@ double RobustSigma(const std::vector<double>& v) {
   return 1.4826 * Median(dev);
 }
 
-std::vector<RunData*> Kept(CaseData& c, std::int64_t level) {
+std::vector<RunData*> Kept(CaseData& c, const scenario::Level& level) {
   std::vector<RunData*> out;
   for (auto& r : c.runs) {
-    if (r.concurrency == level && r.rejected.empty()) out.push_back(&r);
+    if (r.load_level == level && r.rejected.empty()) out.push_back(&r);
   }
   return out;
 }
 
 // Leaves out busy runs while ≥ 2 clean ones remain, then the worst outliers (at most a third):
 // robust z > kOutlierZ and off the median by more than the statistic's tolerance.
-void RejectRuns(CaseData& c, std::int64_t level) {
+void RejectRuns(CaseData& c, const scenario::Level& level) {
+  for (RunData* r : Kept(c, level)) {  // an open-loop run that did not keep its schedule measured another load
+    if (!r->invalid.empty()) r->rejected = "invalid: " + r->invalid;
+  }
   auto kept = Kept(c, level);
   const auto clean = std::count_if(kept.begin(), kept.end(), [](const RunData* r) { return !r->host.busy; });
   if (clean >= 2) {
@@ -121,14 +124,14 @@ CaseData BuildBaseline(const std::vector<CaseData>& sessions) {
     }
     if (out.fingerprint.served_model.empty()) out.fingerprint.served_model = s.fingerprint.served_model;
   }
-  for (const std::int64_t level : out.Levels()) RejectRuns(out, level);
+  for (const scenario::Level& level : out.Levels()) RejectRuns(out, level);
   return out;
 }
 
 nlohmann::json NoiseSummary(const CaseData& baseline) {
   nlohmann::json levels = nlohmann::json::array();
   CaseData copy = baseline;
-  for (const std::int64_t level : copy.Levels()) {
+  for (const scenario::Level& level : copy.Levels()) {
     const auto kept = Kept(copy, level);
     nlohmann::json keys = nlohmann::json::object();
     for (const auto& g : kGatedMetrics) {
@@ -148,7 +151,7 @@ nlohmann::json NoiseSummary(const CaseData& baseline) {
                        {"mde_3_runs", std::expm1(t * sigma * std::sqrt(1 / k + 1.0 / 3))},
                        {"tolerance", g.tolerance}};
     }
-    levels.push_back({{"concurrency", level}, {"kept_runs", kept.size()}, {"keys", keys}});
+    levels.push_back({{"level", scenario::ShortLabel(level)}, {"kept_runs", kept.size()}, {"keys", keys}});
   }
   return levels;
 }

@@ -41,10 +41,10 @@ int CaseData::LastAttempt() const {
   return last;
 }
 
-std::vector<std::int64_t> CaseData::Levels() const {
-  std::vector<std::int64_t> out;
+std::vector<scenario::Level> CaseData::Levels() const {
+  std::vector<scenario::Level> out;
   for (const auto& r : runs) {
-    if (std::find(out.begin(), out.end(), r.concurrency) == out.end()) out.push_back(r.concurrency);
+    if (std::find(out.begin(), out.end(), r.load_level) == out.end()) out.push_back(r.load_level);
   }
   return out;
 }
@@ -74,6 +74,12 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
   // Fitted prompts are other prompts than estimated ones (a model-like tokenizer counts ~15 %
   // more): only when set, so that baselines blessed without it keep their fingerprint.
   if (e.tokenizer) settings += "|tokenizer=" + e.tokenizer->api;
+  // Open-loop levels, only when present (closed-loop baselines keep their fingerprint): the
+  // arrival process is part of what was measured; its length (duration, requests) is not.
+  if (!l.rate.empty()) {
+    settings += fmt::format("|open={}|{}|{}|{}|{}", fmt::join(l.rate, ","), l.arrival, l.burstiness, l.max_concurrency,
+                            l.ramp_up.count());
+  }
   // The class's own sampling, only when set (baselines blessed without it keep their fingerprint).
   if (p.temperature || p.top_p || p.top_k || p.sampling_seed) {
     settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),
@@ -88,7 +94,7 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
 
 RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records) {
   RunData run;
-  run.concurrency = summary.concurrency;
+  run.load_level = summary.load_level;
   run.requests = summary.requests;
   run.errors = summary.requests - summary.succeeded;
   std::map<std::string, std::vector<double>> samples;

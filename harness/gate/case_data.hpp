@@ -48,7 +48,7 @@ struct HostLoad {
 
 /// One run: one repetition of one level.
 struct RunData {
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   int attempt = 1;            ///< 2 = the confirming re-measurement
   int repetition = 1;         ///< 1-based, within the attempt
   std::string session;        ///< run id of the llmbench invocation (a baseline pools several)
@@ -59,6 +59,7 @@ struct RunData {
   std::map<std::string, double> values;
   std::map<std::string, std::int64_t> samples;  ///< per-request samples behind each quantile key
   HostLoad host;
+  std::string invalid;   ///< open loop: why the run did not keep its schedule (metrics::JudgeOpenLoop); "" = valid
   std::string rejected;  ///< baseline only: why this run is left out (outlier, busy runner); "" = kept
 };
 
@@ -82,7 +83,7 @@ struct CaseData {
   CaseData Attempt(int attempt) const;
   int LastAttempt() const;
   /// Concurrency levels in first-seen order.
-  std::vector<std::int64_t> Levels() const;
+  std::vector<scenario::Level> Levels() const;
 };
 
 /// `dataset_hash`: the content hash of the class's dataset (0 without one): other data, other prompts.

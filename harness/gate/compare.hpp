@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/level.hpp"
+
 namespace llmbench::gate {
 
 enum class Change { Regressed, Improved, Warn, Unchanged, Inconclusive, Insufficient };
@@ -23,7 +25,7 @@ std::string_view ToString(Change c);
 struct Comparison {
   std::string metric;     ///< catalogue id
   std::string statistic;  ///< "p50", "p95"; "" for one-number metrics
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   std::size_t n_base = 0, n_run = 0;  ///< runs per side that entered the test
   std::size_t busy_excluded = 0;      ///< this case's runs left out because the runner was busy
   bool all_busy = false;              ///< every run of this side ran on a busy runner

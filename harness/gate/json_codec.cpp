@@ -21,6 +21,22 @@ std::int64_t IntOr(const json& j, const char* key, std::int64_t fallback = -1) {
 }
 double NumberOrNaN(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
+// A level as its keys: "concurrency" (closed loop) or "rate" (open loop, req/s).
+json PutLevel(json j, const scenario::Level& l) {
+  if (l.open()) {
+    j["rate"] = l.rate;
+  } else {
+    j["concurrency"] = l.concurrency;
+  }
+  return j;
+}
+scenario::Level LevelFromJson(const json& j) {
+  const auto rate = j.find("rate");
+  if (rate != j.end() && rate->is_number() && rate->get<double>() > 0)
+    return scenario::Level::Open(rate->get<double>());
+  return scenario::Level::Closed(IntOr(j, "concurrency", 0));
+}
+
 load::ErrorKind ErrorFromString(const std::string& s) {
   for (const auto k : load::kErrorKinds) {
     if (load::ToString(k) == s) return k;
@@ -33,7 +49,6 @@ load::ErrorKind ErrorFromString(const std::string& s) {
 json ToJson(const load::Record& r) {
   json j{{"index", r.index},
          {"warmup", r.warmup},
-         {"concurrency", r.concurrency},
          {"request_id", r.request_id},
          {"error", load::ToString(r.error)},
          {"http_status", r.http_status},
@@ -59,9 +74,11 @@ json ToJson(const load::Record& r) {
            {"completion_ns", Nullable(r.server.completion_ns)},
            {"total_ns", Nullable(r.server.total_ns)}}},
          {"finish_reason", r.finish_reason}};
+  j = PutLevel(std::move(j), r.load_level);
   // Correctness checks, only where one ran ([checks] crossover / expect).
   if (r.own_code >= 0) j["own_code"] = r.own_code == 1;
   if (r.rate_wait_ns > 0) j["rate_wait_ns"] = r.rate_wait_ns;
+  if (r.intended_ns > 0) j["intended_ns"] = r.intended_ns;
   if (r.excluded) j["excluded"] = true;
   if (!r.streamed) j["streamed"] = false;
   if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
@@ -72,13 +89,14 @@ load::Record RecordFromJson(const json& j) {
   load::Record r;
   r.index = IntOr(j, "index", 0);
   r.warmup = j.value("warmup", false);
-  r.concurrency = IntOr(j, "concurrency", 0);
+  r.load_level = LevelFromJson(j);
   r.request_id = j.value("request_id", "");
   r.error = ErrorFromString(j.value("error", "none"));
   r.http_status = static_cast<long>(IntOr(j, "http_status", 0));
   r.error_message = j.value("error_message", "");
   r.retries_429 = static_cast<std::int32_t>(IntOr(j, "retries_429", 0));
   r.scheduled_ns = IntOr(j, "scheduled_ns", 0);
+  r.intended_ns = IntOr(j, "intended_ns", 0);
   r.start_ns = IntOr(j, "start_ns", 0);
   r.first_byte_ns = IntOr(j, "first_byte_ns", 0);
   r.done_ns = IntOr(j, "done_ns", 0);
@@ -115,26 +133,33 @@ json ToJson(const metrics::Summary& s) {
                          {"min", st.min},     {"max", st.max},   {"p50", st.p50},
                          {"p90", st.p90},     {"p95", st.p95},   {"p99", st.p99}};
   }
-  return {{"concurrency", s.concurrency},
-          {"requests", s.requests},
-          {"succeeded", s.succeeded},
-          {"warmup", s.warmup},
-          {"errors", s.errors},
-          {"cut_short", s.cut_short},
-          {"output_tokens_counted", s.output_tokens_counted},
-          {"input_tokens_counted", s.input_tokens_counted},
-          {"level", s.level},
-          {"distributions", distributions}};
+  json out = PutLevel({{"requests", s.requests},
+                       {"succeeded", s.succeeded},
+                       {"warmup", s.warmup},
+                       {"errors", s.errors},
+                       {"cut_short", s.cut_short},
+                       {"output_tokens_counted", s.output_tokens_counted},
+                       {"input_tokens_counted", s.input_tokens_counted},
+                       {"level", s.level},
+                       {"distributions", distributions}},
+                      s.load_level);
+  if (s.load_level.open()) {
+    out["dropped"] = s.dropped;
+    out["invalid"] = s.invalid;
+  }
+  return out;
 }
 
 metrics::Summary SummaryFromJson(const json& j) {
   metrics::Summary s;
-  s.concurrency = IntOr(j, "concurrency", 0);
+  s.load_level = LevelFromJson(j);
   s.requests = IntOr(j, "requests", 0);
   s.succeeded = IntOr(j, "succeeded", 0);
   s.warmup = IntOr(j, "warmup", 0);
   s.errors = j.value("errors", std::map<std::string, std::int64_t>{});
   s.cut_short = j.value("cut_short", false);
+  s.dropped = IntOr(j, "dropped", 0);
+  s.invalid = j.value("invalid", "");
   s.output_tokens_counted = j.value("output_tokens_counted", false);
   s.input_tokens_counted = j.value("input_tokens_counted", false);
   // Bind to locals: items() of a temporary would dangle inside the loop.
@@ -164,40 +189,40 @@ Fingerprint FingerprintFromJson(const json& j) {
 }
 
 json ToJson(const Comparison& c) {
-  return {{"metric", c.metric},
-          {"statistic", c.statistic},
-          {"concurrency", c.concurrency},
-          {"n_base", c.n_base},
-          {"n_run", c.n_run},
-          {"base", c.base},
-          {"run", c.run},
-          {"change", c.change},
-          {"ci_low", c.ci_low},
-          {"ci_high", c.ci_high},
-          {"mde", c.mde},
-          {"se", c.se},
-          {"alpha", c.alpha},
-          {"sigma", c.sigma},
-          {"sigma_between", c.sigma_between},
-          {"dof", c.dof},
-          {"p_worse", c.p_worse},
-          {"significant", c.significant},
-          {"method", c.method},
-          {"busy_excluded", c.busy_excluded},
-          {"all_busy", c.all_busy},
-          {"tolerance", c.tolerance},
-          {"lower_is_better", c.lower_is_better},
-          {"gating", c.gating},
-          {"decisive", c.decisive},
-          {"verdict", ToString(c.verdict)},
-          {"note", c.note}};
+  return PutLevel({{"metric", c.metric},
+                   {"statistic", c.statistic},
+                   {"n_base", c.n_base},
+                   {"n_run", c.n_run},
+                   {"base", c.base},
+                   {"run", c.run},
+                   {"change", c.change},
+                   {"ci_low", c.ci_low},
+                   {"ci_high", c.ci_high},
+                   {"mde", c.mde},
+                   {"se", c.se},
+                   {"alpha", c.alpha},
+                   {"sigma", c.sigma},
+                   {"sigma_between", c.sigma_between},
+                   {"dof", c.dof},
+                   {"p_worse", c.p_worse},
+                   {"significant", c.significant},
+                   {"method", c.method},
+                   {"busy_excluded", c.busy_excluded},
+                   {"all_busy", c.all_busy},
+                   {"tolerance", c.tolerance},
+                   {"lower_is_better", c.lower_is_better},
+                   {"gating", c.gating},
+                   {"decisive", c.decisive},
+                   {"verdict", ToString(c.verdict)},
+                   {"note", c.note}},
+                  c.load_level);
 }
 
 Comparison ComparisonFromJson(const json& j) {
   Comparison c;
   c.metric = j.value("metric", "");
   c.statistic = j.value("statistic", "");
-  c.concurrency = IntOr(j, "concurrency", 0);
+  c.load_level = LevelFromJson(j);
   c.n_base = j.value("n_base", std::size_t{0});
   c.n_run = j.value("n_run", std::size_t{0});
   c.base = NumberOrNaN(j["base"]);
@@ -230,13 +255,18 @@ Comparison ComparisonFromJson(const json& j) {
 }
 
 json ToJson(const ThresholdResult& t) {
-  return {{"rule", t.rule}, {"concurrency", t.concurrency}, {"measured", t.measured}, {"limit", t.limit},
-          {"unit", t.unit}, {"passed", t.passed},           {"check", t.check}};
+  return PutLevel({{"rule", t.rule},
+                   {"measured", t.measured},
+                   {"limit", t.limit},
+                   {"unit", t.unit},
+                   {"passed", t.passed},
+                   {"check", t.check}},
+                  t.load_level);
 }
 
 ThresholdResult ThresholdResultFromJson(const json& j) {
-  return {j.value("rule", ""), IntOr(j, "concurrency", 0), NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
-          j.value("unit", ""), j.value("passed", false),   j.value("check", "")};
+  return {j.value("rule", ""), LevelFromJson(j),         NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
+          j.value("unit", ""), j.value("passed", false), j.value("check", "")};
 }
 
 std::string DumpJson(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
@@ -273,21 +303,29 @@ HostLoad HostLoadFromJson(const json& j) {
 }
 
 json ToJson(const RunData& r) {
-  json j{{"concurrency", r.concurrency}, {"attempt", r.attempt},   {"repetition", r.repetition},
-         {"session", r.session},         {"requests", r.requests}, {"errors", r.errors},
-         {"values", r.values},           {"samples", r.samples},   {"host", ToJson(r.host)}};
+  json j = PutLevel({{"attempt", r.attempt},
+                     {"repetition", r.repetition},
+                     {"session", r.session},
+                     {"requests", r.requests},
+                     {"errors", r.errors},
+                     {"values", r.values},
+                     {"samples", r.samples},
+                     {"host", ToJson(r.host)}},
+                    r.load_level);
   if (!r.rejected.empty()) j["rejected"] = r.rejected;
+  if (!r.invalid.empty()) j["invalid"] = r.invalid;
   return j;
 }
 
 RunData RunDataFromJson(const json& j) {
   RunData r;
-  r.concurrency = IntOr(j, "concurrency", 0);
+  r.load_level = LevelFromJson(j);
   r.attempt = static_cast<int>(IntOr(j, "attempt", 1));
   r.repetition = static_cast<int>(IntOr(j, "repetition", 1));
   r.session = j.value("session", "");
   r.requests = IntOr(j, "requests", 0);
   r.errors = IntOr(j, "errors", 0);
+  r.invalid = j.value("invalid", "");
   const json values = j.value("values", json::object());
   for (const auto& [k, v] : values.items()) {
     if (v.is_number() && v.get<double>() > 0) r.values[k] = v.get<double>();

@@ -34,12 +34,9 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
   for (const auto& rule : rules) {
     const metrics::MetricInfo* info = metrics::FindMetric(rule.parsed.metric);
     for (const auto& level : levels) {
-      if (!rule.concurrency.empty() &&
-          std::find(rule.concurrency.begin(), rule.concurrency.end(), level.concurrency) == rule.concurrency.end()) {
-        continue;
-      }
+      if (!rule.AppliesTo(level.load_level)) continue;
       ThresholdResult r{rule.expression,
-                        level.concurrency,
+                        level.load_level,
                         MeasuredValue(rule.parsed, level),
                         rule.parsed.value,
                         info ? std::string(info->unit) : "",

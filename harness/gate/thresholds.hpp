@@ -12,7 +12,7 @@ namespace llmbench::gate {
 /// One rule at one level, with the measured value even when it passes.
 struct ThresholdResult {
   std::string rule;  ///< as written
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   double measured = 0;  ///< in the metric's catalogue unit; NaN when there was no sample
   double limit = 0;
   std::string unit;

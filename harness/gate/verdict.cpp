@@ -18,9 +18,10 @@ std::string Label(const Comparison& c) { return c.statistic.empty() ? c.metric :
 
 std::string Regression(const Comparison& c) {
   const bool rate = c.method == "two-proportion z";
-  return fmt::format("{} at concurrency {} regressed {}{} ({:.4g} → {:.4g}, 95% CI {} … {}, {}/{} {}, p={:.2g})",
-                     Label(c), c.concurrency, rate ? fmt::format("{:+.2f} pt", c.change * 100) : Percent(c.change), "",
-                     c.base, c.run, rate ? fmt::format("{:+.2f} pt", c.ci_low * 100) : Percent(c.ci_low),
+  return fmt::format("{} at {} regressed {}{} ({:.4g} → {:.4g}, 95% CI {} … {}, {}/{} {}, p={:.2g})", Label(c),
+                     scenario::Describe(c.load_level),
+                     rate ? fmt::format("{:+.2f} pt", c.change * 100) : Percent(c.change), "", c.base, c.run,
+                     rate ? fmt::format("{:+.2f} pt", c.ci_low * 100) : Percent(c.ci_low),
                      rate ? fmt::format("{:+.2f} pt", c.ci_high * 100) : Percent(c.ci_high), c.n_base, c.n_run,
                      rate ? "requests" : "runs", c.p_worse);
 }
@@ -34,8 +35,8 @@ std::string BusyWhy(const std::vector<const RunData*>& runs) {
   return why;
 }
 
-using Key = std::tuple<std::string, std::string, std::int64_t>;
-Key KeyOf(const Comparison& c) { return {c.metric, c.statistic, c.concurrency}; }
+using Key = std::tuple<std::string, std::string, scenario::Level>;
+Key KeyOf(const Comparison& c) { return {c.metric, c.statistic, c.load_level}; }
 
 bool FailedOnRegressionsOnly(const CaseVerdict& v) {
   if (v.outcome != Outcome::Failed) return false;
@@ -69,14 +70,14 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
   // level counts as busy.
   const auto busy_runs = std::count_if(run.runs.begin(), run.runs.end(), [](const RunData& r) { return r.host.busy; });
   const bool attempt_busy = !run.runs.empty() && 2 * busy_runs >= static_cast<long>(run.runs.size());
-  for (const std::int64_t level : run.Levels()) {
+  for (const scenario::Level& level : run.Levels()) {
     std::vector<const RunData*> base, clean, busy;
     for (const auto& r : baseline.runs) {
-      if (r.concurrency == level && r.rejected.empty()) base.push_back(&r);
+      if (r.load_level == level && r.rejected.empty()) base.push_back(&r);
     }
     if (base.empty()) continue;
     for (const auto& r : run.runs) {
-      if (r.concurrency == level) (r.host.busy ? busy : clean).push_back(&r);
+      if (r.load_level == level) (r.host.busy ? busy : clean).push_back(&r);
     }
     // Clean runs are judged alone only when they are at least two and the majority: a lone
     // clean run between busy ones ran in the same disturbed minute, just under the limits.
@@ -101,7 +102,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
           fewest = fewest < 0 ? it->second : std::min(fewest, it->second);
       }
       Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
-      c.concurrency = level;
+      c.load_level = level;
       c.gating = g.gating;
       c.decisive = g.decisive;
       c.all_busy = all_busy;
@@ -121,7 +122,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
     for (const RunData* r : base) be += r->errors, br += r->requests;
     for (const RunData* r : used) re += r->errors, rr += r->requests;
     Comparison e = CompareErrorRate(be, br, re, rr, kErrorRateTolerance);
-    e.concurrency = level;
+    e.load_level = level;
     e.all_busy = all_busy;
     out.push_back(std::move(e));
   }
@@ -167,7 +168,8 @@ std::string FingerprintMismatch(const Fingerprint& b, const Fingerprint& r) {
   return "";
 }
 
-CaseVerdict Judge(const JudgeInput& in) {
+// The verdict from thresholds and the baseline comparison (Judge adds the open-loop validity).
+static CaseVerdict JudgeMeasured(const JudgeInput& in) {
   CaseVerdict v;
   v.case_id = in.case_id;
   v.thresholds = in.thresholds;
@@ -186,14 +188,14 @@ CaseVerdict Judge(const JudgeInput& in) {
     if (!t.passed) {
       if (v.outcome == Outcome::Passed) v.outcome = Outcome::Failed;
       if (!t.check.empty()) {
-        v.reasons.push_back(fmt::format("correctness check '{}' failed at concurrency {}: {} (rule {})", t.check,
-                                        t.concurrency,
+        v.reasons.push_back(fmt::format("correctness check '{}' failed at {}: {} (rule {})", t.check,
+                                        scenario::Describe(t.load_level),
                                         std::isnan(t.measured) ? std::string("nothing to check it on")
                                                                : fmt::format("measured {:.4g} {}", t.measured, t.unit),
                                         t.rule));
       } else {
-        v.reasons.push_back(fmt::format("threshold '{}' broken at concurrency {}: measured {:.4g} {}", t.rule,
-                                        t.concurrency, t.measured, t.unit));
+        v.reasons.push_back(fmt::format("threshold '{}' broken at {}: measured {:.4g} {}", t.rule,
+                                        scenario::Describe(t.load_level), t.measured, t.unit));
       }
     }
   }
@@ -242,19 +244,36 @@ CaseVerdict Judge(const JudgeInput& in) {
         v.reasons.push_back(Regression(c));
       }
     } else if (c.verdict == Change::Inconclusive && c.decisive) {
-      inconclusive.push_back(fmt::format("{} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+      inconclusive.push_back(fmt::format("{} at {}: {}", Label(c), scenario::Describe(c.load_level), c.note));
     } else if (c.verdict == Change::Inconclusive) {
-      v.notes.push_back(fmt::format("not resolved: {} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+      v.notes.push_back(fmt::format("not resolved: {} at {}: {}", Label(c), scenario::Describe(c.load_level), c.note));
     } else if (c.gating && c.verdict == Change::Insufficient) {
-      v.notes.push_back(fmt::format("not gated: {} at concurrency {}: {}", Label(c), c.concurrency, c.note));
+      v.notes.push_back(fmt::format("not gated: {} at {}: {}", Label(c), scenario::Describe(c.load_level), c.note));
     } else if (c.gating && c.busy_excluded > 0 && c.metric == "ttft" && c.statistic == "p50") {
-      v.notes.push_back(fmt::format("concurrency {}: {}", c.concurrency, c.note));
+      v.notes.push_back(fmt::format("{}: {}", scenario::Describe(c.load_level), c.note));
     }
   }
   if (!inconclusive.empty()) {
     if (v.outcome == Outcome::Passed) v.outcome = Outcome::Inconclusive;
     for (auto& s : inconclusive) (v.outcome == Outcome::Inconclusive ? v.reasons : v.notes).push_back(s);
   }
+  return v;
+}
+
+// Open-loop runs that did not keep their schedule measured another load than the one asked
+// for: never a silent pass. A failure stays one, with the reason beside it.
+CaseVerdict Judge(const JudgeInput& in) {
+  CaseVerdict v = JudgeMeasured(in);
+  if (!in.run || v.outcome == Outcome::Skipped) return v;
+  std::vector<std::string> invalid;
+  for (const auto& r : in.run->runs) {
+    if (r.invalid.empty()) continue;
+    const std::string why = fmt::format("{} invalid: {}", scenario::Describe(r.load_level), r.invalid);
+    if (std::find(invalid.begin(), invalid.end(), why) == invalid.end()) invalid.push_back(why);
+  }
+  if (invalid.empty()) return v;
+  if (v.outcome == Outcome::Passed) v.outcome = Outcome::Inconclusive;
+  v.reasons.insert(v.reasons.begin(), invalid.begin(), invalid.end());
   return v;
 }
 

@@ -1,8 +1,10 @@
 #include "load/load_generator.hpp"
 
 #include <fmt/format.h>
+#include <sys/prctl.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "base/clock.hpp"
 #include "client/stream_client.hpp"
@@ -20,6 +22,7 @@ struct Slot {
   std::int64_t index = -1;
   std::int32_t retries = 0;
   std::int64_t scheduled_ns = 0;
+  std::int64_t intended_ns = 0;  ///< open loop: its schedule's send time
   std::int64_t retry_due_ns = 0;
   std::int64_t rate_wait_ns = 0;
   std::string text;  ///< the answer's text, when Target::keep_text
@@ -58,13 +61,14 @@ void Classify(const client::Exchange& x, Record& r) {
   }
 }
 
-Record MakeRecord(Slot& s, const prompt::Prompt& p, std::int64_t concurrency, bool warmup) {
+Record MakeRecord(Slot& s, const prompt::Prompt& p, const scenario::Level& level, bool warmup) {
   client::Exchange& x = s.exchange;
   Record r;
   r.index = s.index;
   r.warmup = warmup;
-  r.concurrency = concurrency;
+  r.load_level = level;
   r.scheduled_ns = s.scheduled_ns;
+  r.intended_ns = s.intended_ns;
   r.start_ns = x.start_ns;
   r.first_byte_ns = x.first_byte_ns;
   r.done_ns = x.done_ns;
@@ -106,21 +110,23 @@ namespace {
 // Lives on the loop thread; the client's completion callback feeds OnDone.
 class LevelRun {
  public:
-  LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, std::int64_t concurrency,
+  LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, const scenario::Level& level,
            const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
-           Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer)
+           Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer,
+           const std::vector<std::int64_t>& schedule)
       : target_(target),
         load_(load),
         run_id_(run_id),
         prompts_(prompts),
+        schedule_(schedule),
         on_record_(on_record),
         on_measuring_(on_measuring),
         progress_(progress),
         pacer_(pacer != nullptr && pacer->active() ? pacer : nullptr),
         decoder_(protocol::MakeProtocol(target.protocol)),
-        slots_(static_cast<std::size_t>(concurrency)),
+        slots_(static_cast<std::size_t>(level.open() ? load.max_concurrency : level.concurrency)),
         client_([this](client::Exchange& x) { OnDone(x); }) {
-    out_.concurrency = concurrency;
+    out_.load_level = level;
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
       it->exchange.context = &*it;
       free_.push_back(&*it);
@@ -130,10 +136,18 @@ class LevelRun {
   LevelOutcome Run() {
     const auto total = static_cast<std::int64_t>(prompts_.size());
     const std::int64_t warmup = std::min(load_.warmup, total);
-    RunPhase(warmup);  // warm-up completes before measuring starts
+    const bool open = out_.load_level.open();
+    if (open && static_cast<std::int64_t>(schedule_.size()) != total)
+      throw std::logic_error("an open-loop level needs one intended send time per prompt");
+    // The kernel may delay a timed wake-up by the thread's timer slack (50 µs by default): an
+    // open-loop send would be that late. 1 ns while the level runs, then as it was.
+    const int slack = open ? prctl(PR_GET_TIMERSLACK) : -1;
+    if (slack > 0) prctl(PR_SET_TIMERSLACK, 1UL);
+    open ? RunOpenPhase(warmup) : RunPhase(warmup);  // warm-up completes before measuring starts
     if (on_measuring_) on_measuring_();
     measuring_ = true;
-    RunPhase(total);
+    open ? RunOpenPhase(total) : RunPhase(total);
+    if (slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack));
     out_.cut_short = next_ < total;
     return std::move(out_);
   }
@@ -164,12 +178,61 @@ class LevelRun {
         s.index = next_++;
         s.retries = 0;
         s.scheduled_ns = 0;
+        s.intended_ns = 0;
         s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
         held_since_ns_ = 0;
         Launch(s);
       }
       if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
       std::int64_t wait = kIdleWaitNs;
+      for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
+      if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
+      client_.Poll(Nanoseconds(wait));
+    }
+  }
+
+  // Open loop: sends prompts [next_, end) at their intended times (schedule_, relative to this
+  // phase's start). A send due while every slot is in flight is dropped (counted); one held by
+  // the engine's rate cap goes when the cap allows, its lag recorded.
+  void RunOpenPhase(std::int64_t end) {
+    const std::int64_t t0 = NowNs();
+    const std::int64_t stop_issuing_ns = t0 + load_.max_duration.count();
+    const std::int64_t origin = next_ < end ? schedule_[static_cast<std::size_t>(next_)] : 0;
+    const auto due = [&](std::int64_t i) { return t0 + schedule_[static_cast<std::size_t>(i)] - origin; };
+    for (;;) {
+      std::int64_t now = NowNs();
+      stopped_ = aborted_ || now >= stop_issuing_ns;
+      pace_due_ns_ = 0;
+      RelaunchDueRetries(now);
+      while (next_ < end && !stopped_ && due(next_) <= now) {
+        if (pacer_ != nullptr) {
+          const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
+          if (at > now) {
+            if (held_since_ns_ == 0) held_since_ns_ = now;
+            pace_due_ns_ = at;
+            break;
+          }
+        }
+        if (free_.empty()) {  // max_concurrency in flight: the arrival is lost, not queued
+          if (measuring_) ++out_.dropped;
+          if (progress_) ++progress_->done;
+          ++next_;
+          continue;
+        }
+        Slot& s = *free_.back();
+        free_.pop_back();
+        s.intended_ns = due(next_);
+        s.index = next_++;
+        s.retries = 0;
+        s.scheduled_ns = 0;
+        s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
+        held_since_ns_ = 0;
+        Launch(s);
+        now = NowNs();
+      }
+      if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
+      std::int64_t wait = kIdleWaitNs;
+      if (next_ < end && !stopped_) wait = std::min(wait, std::max<std::int64_t>(0, due(next_) - now));
       for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
       if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
       client_.Poll(Nanoseconds(wait));
@@ -224,7 +287,7 @@ class LevelRun {
     x.decoder = decoder_.get();
     x.timeout_ns = load_.timeout.count();
     x.headers = target_.headers;
-    x.headers.push_back(fmt::format("X-Request-Id: {}-c{}-{}", run_id_, out_.concurrency, s.index));
+    x.headers.push_back(fmt::format("X-Request-Id: {}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index));
     client_.Start(x);
     if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(p));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
@@ -241,8 +304,8 @@ class LevelRun {
       retrying_.push_back(&s);
       return;
     }
-    Record r = MakeRecord(s, prompts_[static_cast<std::size_t>(s.index)], out_.concurrency, !measuring_);
-    r.request_id = fmt::format("{}-c{}-{}", run_id_, out_.concurrency, s.index);
+    Record r = MakeRecord(s, prompts_[static_cast<std::size_t>(s.index)], out_.load_level, !measuring_);
+    r.request_id = fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index);
     if (r.error != ErrorKind::None) {
       if (load_.on_error == "exclude") {
         r.excluded = true;
@@ -265,6 +328,7 @@ class LevelRun {
   const scenario::Load& load_;
   const std::string& run_id_;
   const std::vector<prompt::Prompt>& prompts_;
+  const std::vector<std::int64_t>& schedule_;  ///< open loop: intended send times per prompt
   const std::function<void(const Record&)>& on_record_;
   const std::function<void()>& on_measuring_;
   Progress* progress_;
@@ -285,10 +349,12 @@ class LevelRun {
 
 }  // namespace
 
-LevelOutcome LoadGenerator::RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
+LevelOutcome LoadGenerator::RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
                                      const std::function<void(const Record&)>& on_record, Progress* progress,
-                                     const std::function<void()>& on_measuring) {
-  return LevelRun(target_, load_, run_id_, concurrency, prompts, on_record, progress, on_measuring, pacer_.get()).Run();
+                                     const std::function<void()>& on_measuring,
+                                     const std::vector<std::int64_t>& schedule) {
+  return LevelRun(target_, load_, run_id_, level, prompts, on_record, progress, on_measuring, pacer_.get(), schedule)
+      .Run();
 }
 
 }  // namespace llmbench::load

@@ -1,5 +1,7 @@
-// Closed-loop load: N requests in flight per concurrency level, on one curl-multi loop thread.
-// Warm-up requests run first (same concurrency) and are flagged, 429s are retried with
+// Load on one curl-multi loop thread. Closed loop: N requests in flight. Open loop: each request
+// sent at its intended time from a schedule computed before the clock starts (a send that falls
+// due while max_concurrency requests are in flight is dropped and counted, never delayed into a
+// closed loop). Warm-up requests run first (same level) and are flagged, 429s are retried with
 // exponential back-off honouring Retry-After, and a level stops issuing at max_duration.
 #pragma once
 
@@ -42,10 +44,11 @@ struct Progress {
 };
 
 struct LevelOutcome {
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
   std::int64_t last_done_ns = 0;    ///< last measured request finished
   std::int64_t retries_429 = 0;
+  std::int64_t dropped = 0;     ///< open loop: measured sends dropped because max_concurrency were in flight
   bool cut_short = false;       ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
   std::string failed_fast;      ///< on_error = "fail_fast": the failure that stopped the level
   std::vector<Record> records;  ///< warm-up and measured, in completion order
@@ -61,9 +64,11 @@ class LoadGenerator {
   /// keep it cheap (hand the record to another thread). Blocks until the level is over.
   /// on_measuring, when set, runs on the calling thread between the warm-up and the first
   /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
-  LevelOutcome RunLevel(std::int64_t concurrency, const std::vector<prompt::Prompt>& prompts,
+  /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start
+  /// of its phase: the warm-up's from 0, then the measured ones' from 0 again).
+  LevelOutcome RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
                         const std::function<void(const Record&)>& on_record, Progress* progress,
-                        const std::function<void()>& on_measuring = {});
+                        const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {});
 
  private:
   Target target_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/events.hpp"
+#include "scenario/level.hpp"
 
 namespace llmbench::load {
 
@@ -48,12 +49,15 @@ inline constexpr ErrorKind kErrorKinds[] = {ErrorKind::Connect, ErrorKind::Timeo
 struct Record {
   std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first)
   bool warmup = false;
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   std::string request_id;  ///< sent as X-Request-Id
 
   // Monotonic stamps (NowNs). scheduled_ns is when the request was due: the first attempt's
   // start, so 429 back-off shows up as start_ns − scheduled_ns.
   std::int64_t scheduled_ns = 0;
+  /// Open loop: when the level's schedule said to send it (load/schedule.hpp); latency counts
+  /// from here (wrk2's rule: a late send is the client's lag, and the user's wait). 0 = closed loop.
+  std::int64_t intended_ns = 0;
   std::int64_t start_ns = 0;           ///< the final attempt was handed to the socket
   std::int64_t first_byte_ns = 0;      ///< response status line arrived
   std::int64_t done_ns = 0;            ///< stream ended

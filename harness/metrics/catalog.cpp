@@ -12,14 +12,14 @@ using S = Scope;
 // an event carrying generated text; done = end of the response stream. All monotonic.
 constexpr std::array kCatalog{
     MetricInfo{"ttft", "ms", "Time to first token", D::LowerIsBetter, S::PerRequest,
-               "first text chunk arrival - request start"},
+               "first text chunk arrival - request start (open loop: its intended send time)"},
     MetricInfo{"itl", "ms", "Inter-token latency (chunk gap)", D::LowerIsBetter, S::PerRequest,
                "each gap between consecutive text-carrying chunks of a request, pooled over requests"},
     MetricInfo{"tpot", "ms", "Time per output token", D::LowerIsBetter, S::PerRequest,
                "(e2e - ttft) / (output_tokens - 1), requests with at least 2 output tokens (N - 1 decode steps after "
                "the first token; llama.cpp's own predicted_per_token_ms divides predicted_ms by N)"},
     MetricInfo{"e2e", "ms", "End-to-end latency", D::LowerIsBetter, S::PerRequest,
-               "end of response stream - request start"},
+               "end of response stream - request start (open loop: its intended send time)"},
     MetricInfo{"output_tokens", "tok", "Output tokens", D::Neutral, S::PerRequest,
                "server usage completion_tokens; else tokens counted from the stream (flagged)"},
     MetricInfo{"input_tokens", "tok", "Input tokens", D::Neutral, S::PerRequest,
@@ -100,6 +100,15 @@ constexpr std::array kCatalog{
                "requests_per_minute / tokens_per_minute"},
     MetricInfo{"rate_cap_wait", "ms", "Rate-cap wait (mean)", D::Neutral, S::PerLevel,
                "mean time those requests were held back, from a free slot to their send"},
+    MetricInfo{"schedule_lag", "ms", "Schedule lag (open loop)", D::LowerIsBetter, S::PerRequest,
+               "first send of a request - its intended send time from the level's schedule; every measured "
+               "request of an open-loop level, failed ones too"},
+    MetricInfo{"offered_rate", "req/s", "Offered rate (open loop)", D::Neutral, S::PerLevel,
+               "the level's configured arrival rate"},
+    MetricInfo{"send_rate", "req/s", "Achieved send rate (open loop)", D::Neutral, S::PerLevel,
+               "(measured sends - 1) / (last first-send - first first-send)"},
+    MetricInfo{"dropped_sends", "count", "Sends dropped (open loop)", D::LowerIsBetter, S::PerLevel,
+               "measured arrivals not sent because max_concurrency requests were in flight"},
     MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,
                "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
                "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},

@@ -16,8 +16,11 @@ double MsOrNaN(std::int64_t ns) { return ns < 0 ? kNaN : Ms(ns); }
 RequestMetrics Measure(const load::Record& r) {
   RequestMetrics m;
   const auto chunks = static_cast<std::int64_t>(r.chunk_ns.size());
-  m.e2e = Ms(r.done_ns - r.start_ns);
-  m.ttft = chunks > 0 ? Ms(r.chunk_ns.front() - r.start_ns) : kNaN;
+  // Open loop: from the intended send time (wrk2's rule), so the client's lag and 429 back-off
+  // are the user's wait too; closed loop: from the final attempt's send.
+  const std::int64_t from = r.intended_ns > 0 ? r.intended_ns : r.start_ns;
+  m.e2e = Ms(r.done_ns - from);
+  m.ttft = chunks > 0 ? Ms(r.chunk_ns.front() - from) : kNaN;
   m.itl.reserve(r.chunk_ns.size());
   for (std::size_t i = 1; i < r.chunk_ns.size(); ++i) m.itl.push_back(Ms(r.chunk_ns[i] - r.chunk_ns[i - 1]));
 

@@ -1,5 +1,9 @@
 #include "metrics/summary.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "metrics/catalog.hpp"
@@ -72,7 +76,7 @@ bool MeetsSlo(const RequestMetrics& m, const scenario::Slo& slo) {
 
 Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo) {
   Summary s;
-  s.concurrency = outcome.concurrency;
+  s.load_level = outcome.load_level;
   s.cut_short = outcome.cut_short;
   for (const auto kind : load::kErrorKinds) s.errors[std::string(load::ToString(kind))] = 0;
   Samples samples;
@@ -81,6 +85,10 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   std::int64_t code_checked = 0, code_off = 0, expect_checked = 0, expect_off = 0;
   std::int64_t excluded = 0, rate_capped = 0;
   double rate_wait_ms = 0;
+  // Open loop: the sends' lag behind the schedule (every measured send, failed ones too), and
+  // the span of the first attempts' sends for the achieved rate.
+  std::vector<double> lag_ms;
+  std::int64_t first_send = INT64_MAX, last_send = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
@@ -95,6 +103,11 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       continue;
     }
     ++s.requests;
+    if (r.intended_ns > 0) {
+      lag_ms.push_back(static_cast<double>(r.scheduled_ns - r.intended_ns) / 1e6);
+      first_send = std::min(first_send, r.scheduled_ns);
+      last_send = std::max(last_send, r.scheduled_ns);
+    }
     if (r.error != load::ErrorKind::None) {
       ++s.errors[std::string(load::ToString(r.error))];
       continue;
@@ -141,6 +154,16 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   s.level["ttft_over_3s"] = s.succeeded > 0 ? static_cast<double>(overloaded) / static_cast<double>(s.succeeded) : 0.0;
   s.level["retries_429"] = static_cast<double>(outcome.retries_429);
   if (excluded > 0) s.level["excluded_requests"] = static_cast<double>(excluded);
+  if (outcome.load_level.open()) {
+    s.dropped = outcome.dropped;
+    s.level["offered_rate"] = outcome.load_level.rate;
+    if (lag_ms.size() >= 2 && last_send > first_send) {
+      s.level["send_rate"] =
+          static_cast<double>(lag_ms.size() - 1) / (static_cast<double>(last_send - first_send) / 1e9);
+    }
+    s.level["dropped_sends"] = static_cast<double>(outcome.dropped);
+    samples.by_id["schedule_lag"] = std::move(lag_ms);
+  }
   if (rate_capped > 0) {
     s.level["rate_capped_requests"] = static_cast<double>(rate_capped);
     s.level["rate_cap_wait"] = rate_wait_ms / static_cast<double>(rate_capped);
@@ -166,6 +189,24 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     }
   }
   return s;
+}
+
+std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t max_concurrency) {
+  if (!s.load_level.open()) return "";
+  if (s.dropped > 0) {
+    return fmt::format(
+        "the engine did not keep up: {} of {} arrivals dropped, max_concurrency = {} requests were in flight",
+        s.dropped, s.dropped + s.requests, max_concurrency);
+  }
+  const Stats* lag = s.Find("schedule_lag");
+  const double bound_ms = static_cast<double>(max_lag.count()) / 1e6;
+  if (lag != nullptr && lag->p99 > bound_ms) {
+    return fmt::format(
+        "the client fell behind its schedule: send lag p99 {:.3g} ms > max_schedule_lag {:.3g} ms (the numbers "
+        "measure llmbench's pace, not the engine's)",
+        lag->p99, bound_ms);
+  }
+  return "";
 }
 
 }  // namespace llmbench::metrics

@@ -23,12 +23,16 @@ struct Pricing {
 };
 
 struct Summary {
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   std::int64_t requests = 0;  ///< measured (warm-up excluded)
   std::int64_t succeeded = 0;
   std::int64_t warmup = 0;
   std::map<std::string, std::int64_t> errors;  ///< by ErrorKind name, measured requests only
   bool cut_short = false;
+  std::int64_t dropped = 0;  ///< open loop: measured sends dropped at max_concurrency (not in `requests`)
+  /// Open loop: why this level's numbers do not measure the engine at its rate ("" = valid);
+  /// see JudgeOpenLoop.
+  std::string invalid;
   bool output_tokens_counted = false;  ///< some output counts did not come from server usage
   bool input_tokens_counted = false;
   /// Per-level metrics by catalogue id (request_throughput, output_throughput, ...).
@@ -41,5 +45,11 @@ struct Summary {
 
 /// `slo` empty: no goodput metrics (they would only repeat the throughput).
 Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {});
+
+/// Whether an open-loop level kept its schedule: "" when it did (or is closed loop), else why
+/// not, naming the side that set the pace. The client fell behind when the schedule lag p99 is
+/// above `max_lag`; the engine did not keep up when sends were dropped at max_concurrency. Both
+/// make the level invalid: its latencies describe another load than the one asked for.
+std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t max_concurrency);
 
 }  // namespace llmbench::metrics

@@ -63,11 +63,11 @@ void AddEngineResources(const gate::HostLoad& host, metrics::Summary& s) {
 }
 
 // A level's: the mean CPU over its runs, the largest memory.
-void PoolEngineResources(const std::vector<gate::RunData>& runs, std::int64_t level, metrics::Summary& s) {
+void PoolEngineResources(const std::vector<gate::RunData>& runs, const scenario::Level& level, metrics::Summary& s) {
   double cores = 0, rss = -1, gpu = 0, gpu_memory = -1;
   int n = 0, gpu_runs = 0;
   for (const auto& r : runs) {
-    if (r.concurrency != level) continue;
+    if (r.load_level != level) continue;
     if (!std::isnan(r.host.engine_cores)) {
       cores += r.host.engine_cores;
       ++n;
@@ -96,9 +96,10 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
                           const scenario::Slo& slo) {
   load::LevelOutcome pooled;
   for (const load::LevelOutcome* o : runs) {
-    pooled.concurrency = o->concurrency;
+    pooled.load_level = o->load_level;
     pooled.last_done_ns += std::max<std::int64_t>(0, o->last_done_ns - o->first_start_ns);
     pooled.retries_429 += o->retries_429;
+    pooled.dropped += o->dropped;
     pooled.cut_short |= o->cut_short;
     pooled.records.insert(pooled.records.end(), o->records.begin(), o->records.end());
   }
@@ -111,11 +112,12 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   AttemptResult out;
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
-  std::map<std::int64_t, std::vector<load::LevelOutcome>> outcomes;
-  std::map<std::int64_t, std::vector<std::map<std::string, double>>> server_stats;
-  std::map<std::int64_t, double> client_tokens;
+  const std::vector<scenario::Level> levels = c.load.Levels();
+  std::map<scenario::Level, std::vector<load::LevelOutcome>> outcomes;
+  std::map<scenario::Level, std::vector<std::map<std::string, double>>> server_stats;
+  std::map<scenario::Level, double> client_tokens;
   std::string last_metrics_problem;
-  for (const auto& level : c.load.concurrency) outcomes[level].reserve(plan.size());
+  for (const auto& level : levels) outcomes[level].reserve(plan.size());
   LengthFit fitted;
   std::optional<AnswerChecks> answer_checks;
   if (c.checks.needs_text()) answer_checks.emplace(c.checks);
@@ -123,7 +125,10 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   for (const PlannedRun& run : plan) {
-    auto prompts = prompt_source.Make(c.load.warmup + c.load.requests, run.prompt_seed, run.nonce, c.checks.crossover);
+    const std::vector<std::int64_t> schedule = SendSchedule(c, run);
+    const std::int64_t count =
+        run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
+    auto prompts = prompt_source.Make(count, run.prompt_seed, run.nonce, c.checks.crossover);
     if (fitter) {
       const LengthFit f = fitter->Fit(prompts);
       if (!f.problem.empty()) {
@@ -159,13 +164,15 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     GpuSampler gpu(gpu_program, kGpuSampleEvery);
     {
       report::ProgressLine line(
-          fmt::format("  concurrency {} run {}/{}", run.concurrency, run.repetition, c.load.repetitions), progress);
+          fmt::format("  {} run {}/{}", scenario::Describe(run.load_level), run.repetition, c.load.repetitions),
+          progress);
       outcome = generator.RunLevel(
-          run.concurrency, prompts,
+          run.load_level, prompts,
           [&](const load::Record& r) { results.StreamRecord(c.id, run.attempt, run.repetition, r); }, &progress,
           [&] {
             if (scraper) scraper->Begin();
-          });
+          },
+          schedule);
     }
     const HostSample after = SampleHost(engine_pid);
     const GpuUsage gpu_usage = gpu.Stop();
@@ -177,6 +184,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       }
     }
     metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
+    summary.invalid = metrics::JudgeOpenLoop(summary, c.load.max_schedule_lag, c.load.max_concurrency);
     std::string metrics_problem;
     if (scraper) {
       const ServerMetrics server = scraper->End();
@@ -187,14 +195,15 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       last_metrics_problem = server.problem;
       const double received = OutputTokensReceived(outcome);
       AddServerStats(server.stats, received, summary);
-      server_stats[run.concurrency].push_back(server.stats);
+      server_stats[run.load_level].push_back(server.stats);
       // Only runs whose engine count exists, or one failed scrape would skew the pooled ratio.
-      if (!std::isnan(ServerOutputTokens(server.stats))) client_tokens[run.concurrency] += received;
+      if (!std::isnan(ServerOutputTokens(server.stats))) client_tokens[run.load_level] += received;
     }
     gate::RunData data = gate::MakeRunData(summary, outcome.records);
     data.attempt = run.attempt;
     data.repetition = run.repetition;
     data.session = session;
+    data.invalid = summary.invalid;
     data.host = Between(before, after, c.gate);
     data.host.gpu_utilization = gpu_usage.utilization_pct;
     data.host.gpu_memory_mib = gpu_usage.memory_used_mib;
@@ -202,28 +211,32 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     results.AddRun(data, summary, outcome, metrics_problem);
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,
                data.host.busy ? "; busy runner: " + data.host.why : "");
+    if (!summary.invalid.empty()) fmt::print("  invalid: {}\n", summary.invalid);
     std::fflush(stdout);
     const bool failed_fast = !outcome.failed_fast.empty();
     if (failed_fast) {
       out.status = "failed";
-      out.message = fmt::format("on_error = fail_fast: {} at concurrency {}; the case stopped there",
-                                outcome.failed_fast, run.concurrency);
+      out.message = fmt::format("on_error = fail_fast: {} at {}; the case stopped there", outcome.failed_fast,
+                                scenario::Describe(run.load_level));
       fmt::print("  failed: {}\n", out.message);
     } else if (summary.succeeded == 0 && out.status == "passed") {
       out.status = "failed";
-      out.message = fmt::format("no request succeeded at concurrency {} ({})", run.concurrency, FirstError(outcome));
+      out.message =
+          fmt::format("no request succeeded at {} ({})", scenario::Describe(run.load_level), FirstError(outcome));
     }
     out.runs.push_back(std::move(data));
-    outcomes[run.concurrency].push_back(std::move(outcome));
+    outcomes[run.load_level].push_back(std::move(outcome));
     if (failed_fast) break;  // no further run starts
   }
-  for (const auto& level : c.load.concurrency) {
+  for (const auto& level : levels) {
     std::vector<const load::LevelOutcome*> runs;
     for (const auto& o : outcomes[level]) runs.push_back(&o);
     if (runs.empty()) continue;
     out.levels.push_back(PoolRuns(runs, pricing, c.slo));
     if (c.engine.metrics) AddServerStats(PoolServerStats(server_stats[level]), client_tokens[level], out.levels.back());
     PoolEngineResources(out.runs, level, out.levels.back());
+    out.levels.back().invalid =
+        metrics::JudgeOpenLoop(out.levels.back(), c.load.max_schedule_lag, c.load.max_concurrency);
   }
   results.SetLevels(out.levels);
   return out;

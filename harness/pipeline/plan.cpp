@@ -1,27 +1,59 @@
 #include "pipeline/plan.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 
 #include "base/hash.hpp"
+#include "load/schedule.hpp"
 
 namespace llmbench::pipeline {
+namespace {
 
-std::uint64_t LevelSeed(std::uint64_t case_seed, std::int64_t concurrency) {
-  return case_seed ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(concurrency + 1));
+// What tells levels apart in seeds: the concurrency (as it always was, so that closed-loop
+// prompts stay those of earlier baselines), "r<rate>" for an open-loop level.
+std::string SeedTag(const scenario::Level& l) {
+  return l.open() ? fmt::format("r{:g}", l.rate) : std::to_string(l.concurrency);
+}
+
+}  // namespace
+
+std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level) {
+  const std::uint64_t k = level.open() ? Fnv1a(SeedTag(level)) : static_cast<std::uint64_t>(level.concurrency + 1);
+  return case_seed ^ (0x9E3779B97F4A7C15ULL * k);
+}
+
+std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run) {
+  if (!run.load_level.open()) return {};
+  load::ScheduleSpec spec{.rate = run.load_level.rate,
+                          .arrival = c.load.arrival,
+                          .burstiness = c.load.burstiness,
+                          .ramp_up = Nanoseconds(0),
+                          .count = c.load.warmup,
+                          .duration = Nanoseconds(0),
+                          .seed = run.prompt_seed ^ 0x5bd1e995ULL};
+  std::vector<std::int64_t> out = c.load.warmup > 0 ? load::MakeSchedule(spec) : std::vector<std::int64_t>{};
+  spec.ramp_up = c.load.ramp_up;
+  spec.count = c.load.duration.count() > 0 ? 0 : c.load.requests;
+  spec.duration = c.load.duration;
+  spec.seed = run.prompt_seed;
+  const auto measured = load::MakeSchedule(spec);
+  out.insert(out.end(), measured.begin(), measured.end());
+  return out;
 }
 
 std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce) {
   std::vector<PlannedRun> plan;
+  const auto levels = c.load.Levels();
   for (int rep = 1; rep <= c.load.repetitions; ++rep) {
-    for (const std::int64_t concurrency : c.load.concurrency) {
+    for (const scenario::Level& level : levels) {
       PlannedRun r;
-      r.concurrency = concurrency;
+      r.load_level = level;
       r.repetition = rep;
       r.attempt = attempt;
-      r.prompt_seed = LevelSeed(c.prompt_seed, concurrency);
+      r.prompt_seed = LevelSeed(c.prompt_seed, level);
       r.nonce =
-          Fnv1a(std::to_string(attempt) + "/" + std::to_string(rep) + "/" + std::to_string(concurrency) + "/" + c.id,
-                session_nonce);
+          Fnv1a(std::to_string(attempt) + "/" + std::to_string(rep) + "/" + SeedTag(level) + "/" + c.id, session_nonce);
       plan.push_back(r);
     }
   }

@@ -12,7 +12,7 @@
 namespace llmbench::pipeline {
 
 struct PlannedRun {
-  std::int64_t concurrency = 0;
+  scenario::Level load_level;
   int repetition = 1;  ///< 1-based
   int attempt = 1;
   /// Prompt bodies and lengths: one seed per level, the same for every repetition and attempt
@@ -26,7 +26,12 @@ struct PlannedRun {
 /// The runs of one attempt in execution order. `session_nonce` is random per invocation.
 std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce);
 
+/// An open-loop run's intended send times (load/schedule.hpp): the warm-up's from 0, then the
+/// measured ones' from 0 (ramp, count or duration as [load] says). Seeded by the level's prompt
+/// seed: every repetition, attempt and engine gets the same arrivals. Empty for a closed loop.
+std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run);
+
 /// The prompt seed of a level: different prompts per level (no cross-level cache hits).
-std::uint64_t LevelSeed(std::uint64_t case_seed, std::int64_t concurrency);
+std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level);
 
 }  // namespace llmbench::pipeline

@@ -39,27 +39,34 @@ ProgressLine::~ProgressLine() {
 std::string LevelLine(const metrics::Summary& s) {
   using metrics::Stats;
   return fmt::format(
-      "  concurrency {:>4}: {} requests ({} failed), TTFT p50 {} ms p95 {} ms, ITL p50 {} ms, TPOT p50 {} ms, "
-      "E2E p50 {} ms, {:.1f} output tok/s, {:.2f} req/s",
-      s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95),
-      Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50),
-      LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput"));
+             "  {}: {} requests ({} failed), TTFT p50 {} ms p95 {} ms, ITL p50 {} ms, TPOT p50 {} ms, "
+             "E2E p50 {} ms, {:.1f} output tok/s, {:.2f} req/s",
+             s.load_level.open() ? scenario::Describe(s.load_level)
+                                 : fmt::format("concurrency {:>4}", s.load_level.concurrency),
+             s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95),
+             Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50),
+             LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput")) +
+         (s.load_level.open()
+              ? fmt::format(", sent {:.2f} req/s, schedule lag p50 {} ms p99 {} ms, {} dropped",
+                            LevelMetric(s, "send_rate"), fmt::format("{:.3f}", Stat(s, "schedule_lag", &Stats::p50)),
+                            fmt::format("{:.3f}", Stat(s, "schedule_lag", &Stats::p99)), s.dropped)
+              : "");
 }
 
 std::string FinalTable(const std::vector<CaseRow>& rows) {
   using metrics::Stats;
   std::string out =
-      fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case", "conc", "req",
+      fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case", "level", "req",
                   "fail", "TTFT p50", "TTFT p95", "ITL p50", "TPOT p50", "E2E p50", "out tok/s", "req/s");
-  out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", "", "", "ms",
+  out += fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", "", "", "ms",
                      "ms", "ms", "ms", "ms", "", "");
   for (const auto& row : rows) {
     if (row.levels.empty()) out += fmt::format("{:<40} {}: {}\n", row.case_id, row.status, row.message);
     for (const auto& s : row.levels) {
-      out += fmt::format("{:<40} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
-                         row.case_id, s.concurrency, s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50),
-                         Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50),
-                         Ms(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
+      out += fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
+                         row.case_id, scenario::ShortLabel(s.load_level), s.requests, s.requests - s.succeeded,
+                         Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50),
+                         Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
                          LevelMetric(s, "request_throughput"));
     }
   }

@@ -63,12 +63,14 @@ double LevelMetric(const metrics::Summary& s, const char* metric) {
 std::string MetricsLines(const metrics::Summary& s) {
   using metrics::Stats;
   return fmt::format(
-      "concurrency={} requests={} succeeded={} ttft_p50_ms={:.3f} ttft_p95_ms={:.3f} itl_p50_ms={:.3f} "
+      "{} requests={} succeeded={} ttft_p50_ms={:.3f} ttft_p95_ms={:.3f} itl_p50_ms={:.3f} "
       "tpot_p50_ms={:.3f} e2e_p50_ms={:.3f} output_throughput_tok_s={:.1f} request_throughput_req_s={:.3f} "
       "error_rate={:.4f}\n",
-      s.concurrency, s.requests, s.succeeded, Stat(s, "ttft", &Stats::p50), Stat(s, "ttft", &Stats::p95),
-      Stat(s, "itl", &Stats::p50), Stat(s, "tpot", &Stats::p50), Stat(s, "e2e", &Stats::p50),
-      LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput"), LevelMetric(s, "error_rate"));
+      s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
+                          : fmt::format("concurrency={}", s.load_level.concurrency),
+      s.requests, s.succeeded, Stat(s, "ttft", &Stats::p50), Stat(s, "ttft", &Stats::p95), Stat(s, "itl", &Stats::p50),
+      Stat(s, "tpot", &Stats::p50), Stat(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
+      LevelMetric(s, "request_throughput"), LevelMetric(s, "error_rate"));
 }
 
 }  // namespace llmbench::report

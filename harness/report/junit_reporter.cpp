@@ -72,7 +72,7 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
   main.out += fmt::format("baseline={} {}\n", c.verdict.baseline_state, c.verdict.baseline_detail);
   checks.push_back(std::move(main));
   for (const auto& t : c.verdict.thresholds) {
-    Check k{fmt::format("{} threshold: {} @ concurrency {}", prefix, t.rule, t.concurrency), "", "", "", "", 0};
+    Check k{fmt::format("{} threshold: {} @ {}", prefix, t.rule, scenario::Describe(t.load_level)), "", "", "", "", 0};
     k.out = fmt::format("measured={} limit={} unit={} passed={}\n", t.measured, t.limit, t.unit, t.passed);
     if (!t.passed) {
       k.element = "failure";
@@ -88,8 +88,12 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
                       "", 0});
   }
   for (const auto& cmp : c.verdict.comparisons) {
-    Check k{
-        fmt::format("{} baseline: {} @ concurrency {}", prefix, MetricLabel(cmp), cmp.concurrency), "", "", "", "", 0};
+    Check k{fmt::format("{} baseline: {} @ {}", prefix, MetricLabel(cmp), scenario::Describe(cmp.load_level)),
+            "",
+            "",
+            "",
+            "",
+            0};
     k.out = fmt::format(
         "base={} run={} change={} ci_low={} ci_high={} mde={} sigma_run={} dof={} p_worse={} runs_base={} runs_run={} "
         "verdict={}\n",

@@ -56,6 +56,11 @@ std::string BaselineCell(const CaseReport& c) {
   return fmt::format("{}{} {}", mark, MetricLabel(*pick), FormatChange(*pick));
 }
 
+// A level in a table's cell: the concurrency alone (closed loop), "r=10" (open loop).
+std::string LevelCell(const scenario::Level& l) {
+  return l.open() ? scenario::ShortLabel(l) : std::to_string(l.concurrency);
+}
+
 std::string CaseTable(const std::vector<const CaseReport*>& cases) {
   std::string t =
       "| case | verdict | conc. | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | "
@@ -64,8 +69,9 @@ std::string CaseTable(const std::vector<const CaseReport*>& cases) {
   for (const CaseReport* c : cases) {
     const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
     const auto stat = [&](const char* m, double Stats::*f) { return s ? OneDecimal(Stat(*s, m, f)) : "-"; };
-    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class),
-                     Icon(c->verdict.outcome), s ? std::to_string(s->concurrency) : "-", stat("ttft", &Stats::p50),
+    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                     Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class),
+                     Icon(c->verdict.outcome), s ? LevelCell(s->load_level) : "-", stat("ttft", &Stats::p50),
                      stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
                      s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
                      s ? FormatValue(LevelMetric(*s, "error_rate"), "fraction") : "-", Cell(BaselineCell(*c)));
@@ -90,17 +96,23 @@ const ChartSpec kCharts[] = {
 // Charts of one scenario × class: engines are the series, concurrency the x axis. Mermaid
 // xychart-beta has no legend, so each chart comes with its table.
 std::string Charts(const std::string& prompt_class, const std::vector<const CaseReport*>& cases) {
-  std::set<std::int64_t> levels;
+  std::set<scenario::Level> levels;
   for (const CaseReport* c : cases) {
-    for (const auto& l : c->levels) levels.insert(l.concurrency);
+    for (const auto& l : c->levels) levels.insert(l.load_level);
   }
   if (levels.size() < 2) return "";
+  // Closed-loop levels sort first: all open when the first is, all closed when the last is not.
+  const bool all_open = levels.begin()->open(), all_closed = !levels.rbegin()->open();
+  const char* x_title = all_closed ? "concurrency" : all_open ? "rate (req/s)" : "level";
   std::string out;
   for (const auto& chart : kCharts) {
     std::string x, lines, table = "| engine |";
     for (const auto l : levels) {
-      x += fmt::format("{}\"{}\"", x.empty() ? "" : ", ", l);
-      table += fmt::format(" c={} |", l);
+      x += fmt::format("{}\"{}\"", x.empty() ? "" : ", ",
+                       all_closed ? std::to_string(l.concurrency)
+                       : all_open ? fmt::format("{:g}", l.rate)
+                                  : scenario::ShortLabel(l));
+      table += fmt::format(" {} |", scenario::ShortLabel(l));
     }
     table += "\n|---|" + [&] {
       std::string s;
@@ -113,7 +125,7 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
       for (const auto l : levels) {
         double v = std::nan("");
         for (const auto& s : c->levels) {
-          if (s.concurrency == l) v = chart.value(s);
+          if (s.load_level == l) v = chart.value(s);
         }
         values += fmt::format("{}{}", values.empty() ? "" : ", ", std::isnan(v) ? 0.0 : std::round(v * 100) / 100);
         row += fmt::format(" {} |", OneDecimal(v));
@@ -122,9 +134,10 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
       table += row + "\n";
     }
     out += fmt::format(
-        "**{} — {} ({}, {})**\n\n```mermaid\nxychart-beta\n    title \"{} ({})\"\n    x-axis \"concurrency\" [{}]\n"
+        "**{} — {} ({}, {})**\n\n```mermaid\nxychart-beta\n    title \"{} ({})\"\n    x-axis \"{}\" [{}]\n"
         "    y-axis \"{}\"\n{}```\n\n{}\n",
-        prompt_class, chart.title, chart.unit, chart.better, chart.title, chart.better, x, chart.unit, lines, table);
+        prompt_class, chart.title, chart.unit, chart.better, chart.title, chart.better, x_title, x, chart.unit, lines,
+        table);
   }
   return out;
 }
@@ -134,7 +147,7 @@ std::string Details(const CaseReport& c) {
       fmt::format("<details><summary>{} {}: per level, checks</summary>\n\n", Icon(c.verdict.outcome), Cell(c.id));
   if (!c.levels.empty()) {
     out += "| metric |";
-    for (const auto& l : c.levels) out += fmt::format(" c={} |", l.concurrency);
+    for (const auto& l : c.levels) out += fmt::format(" {} |", scenario::ShortLabel(l.load_level));
     out += "\n|---|";
     for (std::size_t i = 0; i < c.levels.size(); ++i) out += "--:|";
     out += "\n";
@@ -164,8 +177,8 @@ std::string Details(const CaseReport& c) {
   if (!c.verdict.thresholds.empty()) {
     out += "| threshold | conc. | measured | result |\n|---|--:|--:|:-:|\n";
     for (const auto& t : c.verdict.thresholds) {
-      out += fmt::format("| `{}` | {} | {} | {} |\n", Cell(t.rule), t.concurrency, FormatValue(t.measured, t.unit),
-                         t.passed ? "✅" : "❌");
+      out += fmt::format("| `{}` | {} | {} | {} |\n", Cell(t.rule), LevelCell(t.load_level),
+                         FormatValue(t.measured, t.unit), t.passed ? "✅" : "❌");
     }
     out += "\n";
   }
@@ -173,8 +186,8 @@ std::string Details(const CaseReport& c) {
   if (!c.verdict.comparisons.empty()) {
     out += "| check | conc. | baseline → run, change [95% CI], MDE, n | verdict |\n|---|--:|---|:-:|\n";
     for (const auto& cmp : c.verdict.comparisons) {
-      out += fmt::format("| {} | {} | {} | {} |\n", MetricLabel(cmp), cmp.concurrency, Cell(DescribeComparison(cmp)),
-                         gate::ToString(cmp.verdict));
+      out += fmt::format("| {} | {} | {} | {} |\n", MetricLabel(cmp), LevelCell(cmp.load_level),
+                         Cell(DescribeComparison(cmp)), gate::ToString(cmp.verdict));
     }
     out += "\n";
   }

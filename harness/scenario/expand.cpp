@@ -45,7 +45,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
 }
 
 Nanoseconds CaseTimeBudget(const Case& c) {
-  const auto runs = static_cast<std::int64_t>(c.load.concurrency.size()) * c.load.repetitions;
+  const auto runs = static_cast<std::int64_t>(c.load.Levels().size()) * c.load.repetitions;
   const std::int64_t attempts = c.gate.confirm ? 2 : 1;
   return (c.load.max_duration + 2 * c.load.timeout) * runs * attempts + std::chrono::seconds(30);
 }

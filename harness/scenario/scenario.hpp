@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "scenario/level.hpp"
 #include "scenario/threshold.hpp"
 
 namespace llmbench::scenario {
@@ -144,7 +145,23 @@ struct PromptClass {
 
 /// How hard and how long to load each engine.
 struct Load {
-  std::vector<std::int64_t> concurrency{1};            ///< closed-loop levels: requests in flight
+  std::vector<std::int64_t> concurrency{1};  ///< closed-loop levels: requests in flight
+  /// Open-loop levels, requests/s, run after the closed-loop ones: every send is due at a time
+  /// computed before the clock starts (load/schedule.hpp), whatever the engine does with it.
+  std::vector<double> rate;
+  std::string arrival = "poisson";  ///< open loop: "constant" | "poisson" | "gamma"
+  /// Gamma arrivals' shape: 1 = Poisson, < 1 burstier (vLLM's --burstiness), > 1 more regular.
+  double burstiness = 1;
+  /// Open loop: requests in flight at most; a send that falls due when it is reached is dropped
+  /// (counted, and the level invalid): the rate is kept, not turned into a closed loop.
+  std::int64_t max_concurrency = 1'000;
+  /// Open loop: the measured window of each level; 0 = as long as `requests` arrivals take.
+  Nanoseconds duration{0};
+  /// Open loop: the rate rises linearly from 0 over this long at the start of each level.
+  Nanoseconds ramp_up{0};
+  /// Open loop: a level whose schedule lag (actual − intended send) p99 is above this is
+  /// invalid: the client, not the engine, set the pace.
+  Nanoseconds max_schedule_lag{std::chrono::milliseconds(10)};
   std::int64_t requests = 32;                          ///< measured requests per level (the seeds' "iterations")
   std::int64_t warmup = 2;                             ///< requests per level sent first and excluded from stats
   Nanoseconds timeout{std::chrono::seconds(60)};       ///< per request, whole stream
@@ -160,6 +177,14 @@ struct Load {
   /// statistic and the error rate, counted as excluded, for `exclude_reason`).
   std::string on_error = "count";
   std::string exclude_reason;
+
+  /// Every level in run order: the closed-loop ones, then the open-loop ones.
+  std::vector<Level> Levels() const {
+    std::vector<Level> out;
+    for (const auto c : concurrency) out.push_back(Level::Closed(c));
+    for (const auto r : rate) out.push_back(Level::Open(r));
+    return out;
+  }
 };
 
 /// How the baseline gate judges a case ([gate] table).
@@ -201,7 +226,16 @@ struct Checks {
 struct ThresholdSpec {
   std::string expression;  ///< e.g. "ttft.p95 < 500ms"
   ParsedThreshold parsed;
-  std::vector<std::int64_t> concurrency;  ///< empty = every level
+  std::vector<std::int64_t> concurrency;  ///< closed-loop levels it applies to
+  std::vector<double> rate;               ///< open-loop levels it applies to; both empty = every level
+  bool AppliesTo(const Level& l) const {
+    if (concurrency.empty() && rate.empty()) return true;
+    for (const auto c : concurrency)
+      if (!l.open() && l.concurrency == c) return true;
+    for (const auto r : rate)
+      if (l.open() && l.rate == r) return true;
+    return false;
+  }
   int line = 0, column = 0;
   std::string check;  ///< "" = a rule the user wrote; else the [checks] entry it expresses ("output_length")
 };

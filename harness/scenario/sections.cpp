@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::int64_t kMaxTokens = 1'000'000;
 constexpr std::int64_t kMaxConcurrency = 100'000;
+constexpr double kMaxRate = 1e6;  // requests/s
 constexpr std::string_view kSimProtocol = "sim";
 
 }  // namespace
@@ -343,12 +344,57 @@ Load ReadLoad(TableReader r) {
       l.concurrency = *levels;
     }
   }
+  if (auto rates = r.NumberArray("rate", 1e-3, kMaxRate)) {
+    if (rates->empty()) {
+      r.Error("rate", "the list of request rates is empty", "e.g. rate = [2, 5, 10] (requests/s)");
+    } else if (std::set<double>(rates->begin(), rates->end()).size() != rates->size()) {
+      r.Error("rate", "a rate is listed twice");
+    } else {
+      l.rate = *rates;
+      // Open loop only, unless closed-loop levels are asked for too.
+      if (!r.table().contains("concurrency")) l.concurrency.clear();
+    }
+  }
+  const bool open = !l.rate.empty();
+  const auto open_only = [&](const char* key) {
+    if (!open && r.table().contains(key))
+      r.Error(key, "applies to open-loop levels only", "add rate = [...] (requests/s) to [load]");
+  };
+  if (auto arrival = r.String("arrival")) {
+    const std::vector<std::string> choices{"constant", "poisson", "gamma"};
+    if (std::find(choices.begin(), choices.end(), *arrival) == choices.end()) {
+      const std::string close = ClosestMatch(*arrival, choices);
+      r.Error("arrival", fmt::format("unknown arrival process '{}'", *arrival),
+              close.empty() ? "one of: constant, poisson, gamma" : fmt::format("did you mean '{}'?", close));
+    } else {
+      l.arrival = *arrival;
+    }
+  }
+  open_only("arrival");
+  if (r.table().contains("burstiness")) {
+    l.burstiness = r.Number("burstiness", 0.01, 100).value_or(l.burstiness);
+    if (l.arrival != "gamma")
+      r.Error("burstiness", "applies to arrival = \"gamma\" only",
+              "write arrival = \"gamma\" (1 = Poisson, < 1 burstier)");
+  }
+  l.max_concurrency = r.Int("max_concurrency", 1, kMaxConcurrency).value_or(l.max_concurrency);
+  open_only("max_concurrency");
+  l.duration = r.Duration("duration").value_or(l.duration);
+  open_only("duration");
+  l.ramp_up = r.Duration("ramp_up").value_or(l.ramp_up);
+  open_only("ramp_up");
+  l.max_schedule_lag = r.Duration("max_schedule_lag").value_or(l.max_schedule_lag);
+  open_only("max_schedule_lag");
   l.requests = r.Int("requests", 1, 10'000'000).value_or(l.requests);
   l.warmup = r.Int("warmup", 0, 1'000'000).value_or(l.warmup);
   l.timeout = r.Duration("timeout").value_or(l.timeout);
   l.max_duration = r.Duration("max_duration").value_or(l.max_duration);
   if (l.timeout.count() == 0) r.Error("timeout", "must be greater than zero");
   if (l.max_duration.count() == 0) r.Error("max_duration", "must be greater than zero");
+  if (open && l.duration > l.max_duration)
+    r.Error("duration", "is longer than max_duration, which stops every level", "raise max_duration too");
+  if (open && l.duration.count() > 0 && l.ramp_up >= l.duration)
+    r.Error("ramp_up", "must be shorter than the level's duration");
   l.seed = static_cast<std::uint64_t>(r.Int("seed", 0, INT64_MAX).value_or(1));
   if (r.table().contains("temperature")) l.temperature = r.Number("temperature", 0, 2);
   l.max_retries = r.Int("max_retries", 0, 100).value_or(l.max_retries);
@@ -547,9 +593,17 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
         }
         t.concurrency = *levels;
       }
+      if (auto rates = r.NumberArray("rate", 1e-3, kMaxRate)) {
+        for (auto rate : *rates) {
+          if (std::find(load.rate.begin(), load.rate.end(), rate) == load.rate.end()) {
+            r.Error("rate", fmt::format("rate {:g} is not one of load.rate", rate));
+          }
+        }
+        t.rate = *rates;
+      }
       r.RejectUnknownKeys();
     } else {
-      ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency}");
+      ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency, rate}");
       continue;
     }
     ThresholdError error;

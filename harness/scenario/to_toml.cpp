@@ -135,8 +135,7 @@ toml::table ScenarioTable(const Scenario& s) {
     classes.insert(c.name, std::move(t));
   }
   const Load& l = s.load;
-  toml::table load{{"concurrency", Ints(l.concurrency)},
-                   {"requests", l.requests},
+  toml::table load{{"requests", l.requests},
                    {"warmup", l.warmup},
                    {"timeout", Dur(l.timeout)},
                    {"max_duration", Dur(l.max_duration)},
@@ -144,16 +143,36 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"max_retries", l.max_retries},
                    {"repetitions", l.repetitions},
                    {"on_error", l.on_error}};
+  if (!l.concurrency.empty()) load.insert("concurrency", Ints(l.concurrency));
+  if (!l.rate.empty()) {
+    toml::array rates;
+    for (const double r : l.rate) rates.push_back(r);
+    load.insert("rate", std::move(rates));
+    load.insert("arrival", l.arrival);
+    if (l.arrival == "gamma") load.insert("burstiness", l.burstiness);
+    load.insert("max_concurrency", l.max_concurrency);
+    if (l.duration.count() > 0) load.insert("duration", Dur(l.duration));
+    if (l.ramp_up.count() > 0) load.insert("ramp_up", Dur(l.ramp_up));
+    load.insert("max_schedule_lag", Dur(l.max_schedule_lag));
+  }
   if (l.temperature) load.insert("temperature", *l.temperature);
   if (!l.exclude_reason.empty()) load.insert("exclude_reason", l.exclude_reason);
   toml::array thresholds;
   toml::table checks;
   for (const auto& t : s.thresholds) {
     if (!t.check.empty()) continue;  // written as the [checks] table it came from
-    if (t.concurrency.empty())
+    if (t.concurrency.empty() && t.rate.empty()) {
       thresholds.push_back(t.expression);
-    else
-      thresholds.push_back(toml::table{{"rule", t.expression}, {"concurrency", Ints(t.concurrency)}});
+    } else {
+      toml::table rule{{"rule", t.expression}};
+      if (!t.concurrency.empty()) rule.insert("concurrency", Ints(t.concurrency));
+      if (!t.rate.empty()) {
+        toml::array rates;
+        for (const double r : t.rate) rates.push_back(r);
+        rule.insert("rate", std::move(rates));
+      }
+      thresholds.push_back(std::move(rule));
+    }
   }
   toml::table root{{"schema", kSchemaVersion}, {"name", s.name}};
   if (!s.description.empty()) root.insert("description", s.description);

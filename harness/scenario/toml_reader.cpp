@@ -165,6 +165,27 @@ std::optional<std::vector<std::int64_t>> TableReader::IntArray(const std::string
   return out;
 }
 
+std::optional<std::vector<double>> TableReader::NumberArray(const std::string& key, double min, double max) {
+  const toml::node* node = Get(key);
+  if (!node) return std::nullopt;
+  const auto* array = node->as_array();
+  if (!array) {
+    TypeError(key, *node, "an array of numbers");
+    return std::nullopt;
+  }
+  std::vector<double> out;
+  for (const auto& element : *array) {
+    const std::optional<double> v = element.value<double>();
+    if (!v || !(*v >= min && *v <= max)) {
+      context_.Error(element.source(), KeyPath(key), "every element must be a number",
+                     fmt::format("allowed: {:g} to {:g}", min, max));
+      return std::nullopt;
+    }
+    out.push_back(*v);
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> TableReader::StringArray(const std::string& key) {
   const toml::node* node = Get(key);
   if (!node) return std::nullopt;

@@ -41,6 +41,8 @@ class TableReader {
   /// A probability or fraction written as "5%" or 0.05.
   std::optional<double> Fraction(const std::string& key);
   std::optional<std::vector<std::int64_t>> IntArray(const std::string& key, std::int64_t min, std::int64_t max);
+  /// Numbers (integers or floats), each within [min, max].
+  std::optional<std::vector<double>> NumberArray(const std::string& key, double min, double max);
   std::optional<std::vector<std::string>> StringArray(const std::string& key);
   const toml::table* Table(const std::string& key);
   const toml::array* Array(const std::string& key);

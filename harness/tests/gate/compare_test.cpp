@@ -33,7 +33,7 @@ CaseData MakeCase(const std::vector<double>& tpot, std::int64_t concurrency = 1)
   int rep = 0;
   for (const double t : tpot) {
     RunData r;
-    r.concurrency = concurrency;
+    r.load_level = scenario::Level::Closed(concurrency);
     r.repetition = ++rep;
     r.requests = 64;
     r.values = {
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_noisier_run_than_its_baseline_uses_welch) {
 
 BOOST_AUTO_TEST_CASE(fewer_samples_than_a_percentile_needs_is_said_not_gated) {
   metrics::Summary s;
-  s.concurrency = 1;
+  s.load_level = scenario::Level::Closed(1);
   s.requests = s.succeeded = 24;
   std::vector<load::Record> records(24);
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -263,15 +263,15 @@ BOOST_AUTO_TEST_CASE(error_rate_rule) {
 
 BOOST_AUTO_TEST_CASE(thresholds_report_measured_values_and_fail_without_samples) {
   metrics::Summary s;
-  s.concurrency = 4;
+  s.load_level = scenario::Level::Closed(4);
   s.level["output_throughput"] = 950;
   s.distributions.push_back({"ttft", metrics::Stats{10, 1, 1, 1, 1, 120, 130, 140, 150}});
   scenario::ThresholdError error;
   std::vector<scenario::ThresholdSpec> rules;
   for (const char* text : {"ttft.p95 < 500ms", "output_throughput > 1000 tok/s", "server_total.p50 < 1s"}) {
-    rules.push_back({text, *scenario::ParseThreshold(text, error), {}, 0, 0, ""});
+    rules.push_back({text, *scenario::ParseThreshold(text, error), {}, {}, 0, 0, ""});
   }
-  rules.push_back({"ttft.p50 < 1ms", *scenario::ParseThreshold("ttft.p50 < 1ms", error), {8}, 0, 0, ""});
+  rules.push_back({"ttft.p50 < 1ms", *scenario::ParseThreshold("ttft.p50 < 1ms", error), {8}, {}, 0, 0, ""});
   const auto results = EvaluateThresholds(rules, {s});
   BOOST_TEST_REQUIRE(results.size() == 3u);  // the last rule applies only to concurrency 8
   BOOST_TEST(results[0].passed);

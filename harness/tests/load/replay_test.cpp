@@ -93,7 +93,7 @@ BOOST_DATA_TEST_CASE(each_transcript_gives_the_same_record_however_it_is_cut,
       const std::vector<llmbench::prompt::Prompt> prompts(2,
                                                           {.text = "Say hello.", .input_tokens = 3, .max_tokens = 8});
       const auto level = generator.RunLevel(
-          1, prompts, [](const llmbench::load::Record&) {}, nullptr);
+          llmbench::scenario::Level::Closed(1), prompts, [](const llmbench::load::Record&) {}, nullptr);
       BOOST_TEST_REQUIRE(level.records.size() == 2u);
       for (const auto& r : level.records) {
         BOOST_TEST(r.http_status == 200);

@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(output_tokens_counted_when_no_usage) {
 
 BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   load::LevelOutcome o;
-  o.concurrency = 2;
+  o.load_level = scenario::Level::Closed(2);
   o.first_start_ns = 0;
   o.last_done_ns = 2000 * kMs;
   load::Record warm = Ok(0, {5000}, 6000, 10);  // a huge TTFT that must not count

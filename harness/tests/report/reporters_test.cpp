@@ -26,7 +26,7 @@ bool UpdateGolden() {
 
 metrics::Summary Level(std::int64_t concurrency, double ttft, double itl, double throughput, std::int64_t failed = 0) {
   metrics::Summary s;
-  s.concurrency = concurrency;
+  s.load_level = scenario::Level::Closed(concurrency);
   s.requests = 64;
   s.succeeded = 64 - failed;
   s.errors = {{"connect", 0}, {"decode", 0}, {"http_status", failed}, {"stream", 0}, {"timeout", 0}};
@@ -47,7 +47,7 @@ gate::Comparison Cmp(const char* metric, const char* stat, std::int64_t c, doubl
   gate::Comparison x;
   x.metric = metric;
   x.statistic = stat;
-  x.concurrency = c;
+  x.load_level = scenario::Level::Closed(c);
   x.n_base = 9;
   x.n_run = 3;
   x.sigma = 0.02;
@@ -75,8 +75,8 @@ RunReport Fixture() {
   pass.verdict.case_id = pass.id;
   pass.verdict.baseline_state = "compared";
   pass.verdict.baseline_detail = "baselines/chat/vllm/short.json (commit 0123456789ab, 2026-11-01T10:00:00Z)";
-  pass.verdict.thresholds = {{"ttft.p95 < 500ms", 1, 48, 500, "ms", true, ""},
-                             {"ttft.p95 < 500ms", 8, 66, 500, "ms", true, ""}};
+  pass.verdict.thresholds = {{"ttft.p95 < 500ms", scenario::Level::Closed(1), 48, 500, "ms", true, ""},
+                             {"ttft.p95 < 500ms", scenario::Level::Closed(8), 66, 500, "ms", true, ""}};
   pass.verdict.comparisons = {Cmp("ttft", "p50", 8, 54, 55, gate::Change::Unchanged),
                               Cmp("tpot", "p50", 8, 15, 14, gate::Change::Improved)};
   CaseReport slow{"chat/vllm/long", "chat", "vllm", "long", {}, {Level(1, 400, 12, 80), Level(8, 620, 18, 430)}, 9.0};
@@ -87,7 +87,7 @@ RunReport Fixture() {
                               Cmp("ttft", "p95", 8, 600, 700, gate::Change::Insufficient)};
   slow.verdict.comparisons.back().note =
       "p95 needs 60 samples per side (baseline 40, run 40): raise requests per level";
-  slow.verdict.thresholds = {{"ttft.p95 < 500ms", 8, 744, 500, "ms", false, ""}};
+  slow.verdict.thresholds = {{"ttft.p95 < 500ms", scenario::Level::Closed(8), 744, 500, "ms", false, ""}};
   slow.verdict.reasons = {"threshold 'ttft.p95 < 500ms' broken at concurrency 8: measured 744 ms",
                           "tpot.p50 at concurrency 8 regressed +20.0% (15 → 18, 95% CI +16.0% … +24.0%)"};
   CaseReport down{"chat/tgi/short", "chat", "tgi", "short", {}, {}, 0};

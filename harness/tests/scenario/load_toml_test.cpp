@@ -465,3 +465,55 @@ BOOST_AUTO_TEST_CASE(classes_set_their_own_sampling) {
   OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntop_k = 0\n", "classes.c.top_k", 7);
   OnlyError(head + "[classes.c]\ninput_tokens = 10\noutput_tokens = 10\ntemperature = 3\n", "classes.c.temperature", 7);
 }
+
+BOOST_AUTO_TEST_CASE(open_loop_levels_load_round_trip_and_refuse_what_makes_no_sense) {
+  const Scenario s = LoadScenarioText(kMinimal +
+                                          "[load]\nrate = [2, 5.5, 10]\narrival = \"gamma\"\n"
+                                          "burstiness = 0.5\nmax_concurrency = 64\nduration = \"30s\"\n"
+                                          "ramp_up = \"5s\"\nmax_schedule_lag = \"2ms\"\n",
+                                      "o.toml", FakeEnv({}));
+  BOOST_TEST((s.load.rate == std::vector<double>{2, 5.5, 10}));
+  BOOST_TEST(s.load.concurrency.empty());  // open loop only, unless concurrency is written too
+  BOOST_TEST_REQUIRE(s.load.Levels().size() == 3u);
+  BOOST_TEST(s.load.Levels()[1].rate == 5.5);
+  BOOST_TEST(s.load.arrival == "gamma");
+  BOOST_TEST(s.load.burstiness == 0.5);
+  BOOST_TEST(s.load.max_concurrency == 64);
+  BOOST_TEST(s.load.duration.count() == Nanoseconds(30s).count());
+  BOOST_TEST(s.load.ramp_up.count() == Nanoseconds(5s).count());
+  BOOST_TEST(s.load.max_schedule_lag.count() == Nanoseconds(2ms).count());
+  const Scenario back = LoadScenarioText(ToToml(s), "o.toml", FakeEnv({}));
+  BOOST_TEST(ToToml(back) == ToToml(s));
+  BOOST_TEST(back.load.Levels() == s.load.Levels());
+
+  // Both kinds: closed-loop levels first.
+  const Scenario both = LoadScenarioText(kMinimal + "[load]\nconcurrency = [4]\nrate = [3]\n", "b.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(both.load.Levels().size() == 2u);
+  BOOST_TEST(!both.load.Levels()[0].open());
+  BOOST_TEST(both.load.Levels()[1].open());
+
+  // A threshold for one rate.
+  const Scenario t = LoadScenarioText("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", rate = [5] }]\n" +
+                                          kMinimal.substr(11) + "[load]\nrate = [5, 10]\n",
+                                      "t.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(t.thresholds.size() == 1u);
+  BOOST_TEST(t.thresholds[0].AppliesTo(Level::Open(5)));
+  BOOST_TEST(!t.thresholds[0].AppliesTo(Level::Open(10)));
+  BOOST_TEST(!t.thresholds[0].AppliesTo(Level::Closed(5)));
+
+  OnlyError(kMinimal + "[load]\nrate = []\n", "load.rate", 8);
+  OnlyError(kMinimal + "[load]\nrate = [0]\n", "load.rate", 8);
+  OnlyError(kMinimal + "[load]\nrate = [\"fast\"]\n", "load.rate", 8);
+  OnlyError(kMinimal + "[load]\nrate = [2, 2]\n", "load.rate", 8);
+  auto d = OnlyError(kMinimal + "[load]\nrate = [2]\narrival = \"poison\"\n", "load.arrival", 9);
+  BOOST_TEST(d.hint == "did you mean 'poisson'?");
+  d = OnlyError(kMinimal + "[load]\nmax_concurrency = 8\n", "load.max_concurrency", 8);
+  BOOST_TEST(d.message == "applies to open-loop levels only");
+  OnlyError(kMinimal + "[load]\nduration = \"10s\"\n", "load.duration", 8);
+  OnlyError(kMinimal + "[load]\nrate = [2]\nburstiness = 0.5\n", "load.burstiness", 9);
+  OnlyError(kMinimal + "[load]\nrate = [2]\nduration = \"10s\"\nramp_up = \"10s\"\n", "load.ramp_up", 10);
+  OnlyError(kMinimal + "[load]\nrate = [2]\nduration = \"20m\"\n", "load.duration", 9);
+  OnlyError("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", rate = [7] }]\n" + kMinimal.substr(11) +
+                "[load]\nrate = [5]\n",
+            "thresholds[].rate", 2);
+}

@@ -1,0 +1,155 @@
+// End to end, open loop: the real llmbench binary sends on a schedule to a real simulator process
+// over loopback; the simulator's truth log shows what the engine did with the arrivals.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+#include "e2e/process.hpp"
+
+using namespace llmbench::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::string kLlmbench = LLMBENCH_BINARY;
+
+json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+std::map<std::string, json> TruthById(const std::string& path) {
+  std::map<std::string, json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    const json t = json::parse(line);
+    out[t["request_id"].get<std::string>()] = t;
+  }
+  return out;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// A simulator that serves 2 requests at a time, each for 20 ms + 7 × 10 ms = 90 ms: 22 req/s.
+struct Sim {
+  explicit Sim(const TempDir& dir)
+      : process({kLlmbench,     "sim",
+                 "--port",      "0",
+                 "--port-file", dir / "port",
+                 "--truth-log", dir / "truth.jsonl",
+                 "--set",       "prefill_base=20ms",
+                 "--set",       "prefill_per_token=0ns",
+                 "--set",       "decode_step=10ms",
+                 "--set",       "decode_per_seq=0ns",
+                 "--set",       "max_batch=2",
+                 "--set",       "jitter=0"},
+                dir / "sim.log"),
+        port(WaitForFile(dir / "port")) {}
+  ChildProcess process;
+  std::string port;
+};
+
+void WriteScenario(const std::string& path, const std::string& port, const std::string& load) {
+  std::ofstream(path) << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:" << port
+                      << "\"\nmodel = \"m\"\n[classes.c]\ninput_tokens = 64\noutput_tokens = 8\n[load]\n"
+                      << load;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(above_capacity_arrivals_queue_in_the_engine_and_latency_counts_from_the_schedule) {
+  TempDir dir("open-loop");
+  Sim sim(dir);
+  WriteScenario(dir / "open.toml", sim.port,
+                "rate = [5, 40]\narrival = \"constant\"\nrequests = 40\nwarmup = 0\nrepetitions = 1\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "open.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const auto truth = TruthById(dir / "truth.jsonl");
+  const json results = ReadJson(dir / "out/results.json");
+  const json& runs = results["cases"][0]["runs"];
+  BOOST_TEST_REQUIRE(runs.size() == 2u);
+  for (const json& run : runs) {
+    const json& summary = run["summary"];
+    const double rate = summary["rate"].get<double>();
+    BOOST_TEST(summary["requests"] == 40);
+    BOOST_TEST(summary["dropped"] == 0);
+    BOOST_TEST(summary["invalid"] == "", summary["invalid"]);  // the client kept its schedule
+    BOOST_TEST(summary["distributions"]["schedule_lag"]["p99"].get<double>() < 10.0);
+    // Constant arrivals: the sends are 1/rate apart, whatever the engine does with them.
+    BOOST_TEST(std::abs(summary["level"]["send_rate"].get<double>() / rate - 1) < 0.02);
+    std::vector<double> queue_ms, ttft_gap_ms;
+    std::int64_t previous_intended = 0;
+    for (const json& r : run["records"]) {
+      BOOST_TEST_REQUIRE(r["error"] == "none");
+      const json& t = truth.at(r["request_id"].get<std::string>());
+      queue_ms.push_back(t["queue_ns"].get<double>() / 1e6);
+      // TTFT as reported counts from the intended send; the engine's first chunk, on the same
+      // clock, can only come later than that by the client's own receive delay.
+      const auto intended = r["intended_ns"].get<std::int64_t>();
+      const double first_sent = t["chunk_ns"][0].get<double>();
+      const double measured_first = r["chunk_ns"][0].get<double>();
+      BOOST_TEST(measured_first >= first_sent);
+      ttft_gap_ms.push_back((measured_first - first_sent) / 1e6);
+      BOOST_TEST(r["scheduled_ns"].get<std::int64_t>() >= intended);
+      if (previous_intended > 0) {
+        BOOST_TEST(std::abs(static_cast<double>(intended - previous_intended) / 1e9 * rate - 1) < 1e-6);
+      }
+      previous_intended = std::max(previous_intended, intended);
+    }
+    BOOST_TEST(Median(ttft_gap_ms) < 2.0);
+    const double max_queue = *std::max_element(queue_ms.begin(), queue_ms.end());
+    const double ttft_p95 = summary["distributions"]["ttft"]["p95"].get<double>();
+    const double throughput = summary["level"]["request_throughput"].get<double>();
+    BOOST_TEST_MESSAGE("rate " << rate << " req/s: engine queue max " << max_queue << " ms, TTFT p95 " << ttft_p95
+                               << " ms, served " << throughput << " req/s");
+    if (rate == 5) {
+      // Under capacity: nothing waits, TTFT is the prefill.
+      BOOST_TEST(max_queue < 5.0);
+      BOOST_TEST(ttft_p95 < 40.0);
+    } else {
+      // Twice the capacity: 40 arrivals in 1 s, 22 served per second, the last ones wait ~0.8 s,
+      // and the reported TTFT shows that wait, as a user would see it.
+      BOOST_TEST(max_queue > 700.0);
+      BOOST_TEST(ttft_p95 > 700.0);
+      BOOST_TEST(throughput < 25.0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_level_that_could_not_keep_its_schedule_is_invalid_and_never_passes) {
+  TempDir dir("open-loop-invalid");
+  Sim sim(dir);
+  // Engine-bound: at most 4 in flight at 40 req/s on a 22 req/s engine: arrivals are dropped.
+  WriteScenario(dir / "drop.toml", sim.port,
+                "rate = [40]\narrival = \"constant\"\nrequests = 40\nwarmup = 0\nrepetitions = 1\n"
+                "max_concurrency = 4\n");
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "drop.toml" + " --out " + dir / "drop");
+  BOOST_TEST(code == 77, output);  // inconclusive: not a pass, not a regression
+  json results = ReadJson(dir / "drop/results.json");
+  json summary = results["cases"][0]["runs"][0]["summary"];
+  BOOST_TEST(summary["dropped"].get<int>() > 10);
+  BOOST_TEST(summary["requests"].get<int>() + summary["dropped"].get<int>() == 40);
+  BOOST_TEST(summary["invalid"].get<std::string>().find("the engine did not keep up") == 0, summary["invalid"]);
+  json v = ReadJson(dir / "drop/verdicts.json")[0];
+  BOOST_TEST(v["outcome"] == "inconclusive");
+  BOOST_TEST(v["reasons"][0].get<std::string>().find("rate 40 req/s invalid: the engine did not keep up") == 0,
+             v["reasons"].dump());
+
+  // Client-bound: a bound no client can meet (1 µs) makes every level the client's, not the engine's.
+  WriteScenario(dir / "lag.toml", sim.port,
+                "rate = [5]\nrequests = 10\nwarmup = 0\nrepetitions = 1\nmax_schedule_lag = \"1us\"\n");
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "lag.toml" + " --out " + dir / "lag");
+  BOOST_TEST(code == 77, output);
+  results = ReadJson(dir / "lag/results.json");
+  summary = results["cases"][0]["runs"][0]["summary"];
+  BOOST_TEST(summary["dropped"] == 0);
+  BOOST_TEST(summary["invalid"].get<std::string>().find("the client fell behind its schedule") == 0,
+             summary["invalid"]);
+  BOOST_TEST(output.find("invalid: the client fell behind") != std::string::npos, output);
+}
