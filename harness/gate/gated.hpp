@@ -30,7 +30,9 @@ inline constexpr GatedMetric kGatedMetrics[] = {{"ttft", 0.50, 0.05, true, true,
                                                 {"ttft", 0.95, 0.10, true, true, false},
                                                 {"tpot", 0.50, 0.05, true, true, true},
                                                 {"e2e", 0.50, 0.05, false, true, false},
-                                                {"output_throughput", -1, 0.05, true, false, true}};
+                                                {"output_throughput", -1, 0.05, true, false, true},
+                                                // The SLO search's result: a capacity regression.
+                                                {"max_rate_under_slo", -1, 0.10, true, false, true}};
 inline constexpr double kErrorRateTolerance = 0.01;
 
 /// Minimum samples in one run for a distribution-free 95 % statement about quantile q

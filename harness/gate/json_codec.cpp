@@ -21,9 +21,11 @@ std::int64_t IntOr(const json& j, const char* key, std::int64_t fallback = -1) {
 }
 double NumberOrNaN(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
-// A level as its keys: "concurrency" (closed loop) or "rate" (open loop, req/s).
+// A level as its keys: "concurrency" (closed loop), "rate" (open loop, req/s) or "search": true.
 json PutLevel(json j, const scenario::Level& l) {
-  if (l.open()) {
+  if (l.search()) {
+    j["search"] = true;
+  } else if (l.open()) {
     j["rate"] = l.rate;
   } else {
     j["concurrency"] = l.concurrency;
@@ -31,6 +33,7 @@ json PutLevel(json j, const scenario::Level& l) {
   return j;
 }
 scenario::Level LevelFromJson(const json& j) {
+  if (j.value("search", false)) return scenario::Level::Search();
   const auto rate = j.find("rate");
   if (rate != j.end() && rate->is_number() && rate->get<double>() > 0)
     return scenario::Level::Open(rate->get<double>());
@@ -145,6 +148,7 @@ json ToJson(const metrics::Summary& s) {
                       s.load_level);
   if (s.load_level.open()) {
     out["dropped"] = s.dropped;
+    out["late_sends"] = s.late_sends;
     out["invalid"] = s.invalid;
   }
   return out;
@@ -159,6 +163,7 @@ metrics::Summary SummaryFromJson(const json& j) {
   s.errors = j.value("errors", std::map<std::string, std::int64_t>{});
   s.cut_short = j.value("cut_short", false);
   s.dropped = IntOr(j, "dropped", 0);
+  s.late_sends = IntOr(j, "late_sends", 0);
   s.invalid = j.value("invalid", "");
   s.output_tokens_counted = j.value("output_tokens_counted", false);
   s.input_tokens_counted = j.value("input_tokens_counted", false);

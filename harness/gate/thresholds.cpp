@@ -34,7 +34,9 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
   for (const auto& rule : rules) {
     const metrics::MetricInfo* info = metrics::FindMetric(rule.parsed.metric);
     for (const auto& level : levels) {
-      if (!rule.AppliesTo(level.load_level)) continue;
+      // The search's one number is judged at the search; every other metric at the levels.
+      if ((rule.parsed.metric == "max_rate_under_slo") != level.load_level.search()) continue;
+      if (!level.load_level.search() && !rule.AppliesTo(level.load_level)) continue;
       ThresholdResult r{rule.expression,
                         level.load_level,
                         MeasuredValue(rule.parsed, level),

@@ -101,6 +101,9 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
         if (auto it = r->samples.find(key); it != r->samples.end())
           fewest = fewest < 0 ? it->second : std::min(fewest, it->second);
       }
+      // A statistic neither side has at this level (the search's result at a load level, a
+      // level's latencies at the search) is not a comparison.
+      if (bv.empty() && rv.empty() && fewest < 0) continue;
       Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
       c.load_level = level;
       c.gating = g.gating;
@@ -118,6 +121,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       }
       out.push_back(std::move(c));
     }
+    if (level.search()) continue;  // its probes' errors count as SLO misses, not as an error rate
     std::int64_t be = 0, br = 0, re = 0, rr = 0;
     for (const RunData* r : base) be += r->errors, br += r->requests;
     for (const RunData* r : used) re += r->errors, rr += r->requests;

@@ -109,6 +109,12 @@ constexpr std::array kCatalog{
                "(measured sends - 1) / (last first-send - first first-send)"},
     MetricInfo{"dropped_sends", "count", "Sends dropped (open loop)", D::LowerIsBetter, S::PerLevel,
                "measured arrivals not sent because max_concurrency requests were in flight"},
+    MetricInfo{"max_rate_under_slo", "req/s", "Max rate under the SLO", D::HigherIsBetter, S::PerLevel,
+               "[load.slo_search]: the highest open-loop rate whose probe had at least `attainment` of its "
+               "requests meet every [slo] objective (and kept its schedule), found by bisection in log space "
+               "to within `precision`; one value per repetition"},
+    MetricInfo{"search_probes", "count", "SLO search probes", D::Neutral, S::PerLevel,
+               "open-loop probes the search ran (each `requests` arrivals)"},
     MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,
                "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
                "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},

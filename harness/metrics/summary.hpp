@@ -29,7 +29,8 @@ struct Summary {
   std::int64_t warmup = 0;
   std::map<std::string, std::int64_t> errors;  ///< by ErrorKind name, measured requests only
   bool cut_short = false;
-  std::int64_t dropped = 0;  ///< open loop: measured sends dropped at max_concurrency (not in `requests`)
+  std::int64_t late_sends = 0;  ///< open loop: measured sends later than max_schedule_lag
+  std::int64_t dropped = 0;     ///< open loop: measured sends dropped at max_concurrency (not in `requests`)
   /// Open loop: why this level's numbers do not measure the engine at its rate ("" = valid);
   /// see JudgeOpenLoop.
   std::string invalid;
@@ -44,12 +45,14 @@ struct Summary {
 };
 
 /// `slo` empty: no goodput metrics (they would only repeat the throughput).
-Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {});
+/// `max_lag`: open loop, what counts as a late send (late_sends).
+Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {},
+                  Nanoseconds max_lag = std::chrono::milliseconds(10));
 
 /// Whether an open-loop level kept its schedule: "" when it did (or is closed loop), else why
-/// not, naming the side that set the pace. The client fell behind when the schedule lag p99 is
-/// above `max_lag`; the engine did not keep up when sends were dropped at max_concurrency. Both
-/// make the level invalid: its latencies describe another load than the one asked for.
+/// not, naming the side that set the pace. The client fell behind when more than 1 % of the
+/// sends, and more than one, were later than `max_lag` (lag p99 above it); the engine did not keep up when sends were
+/// dropped at max_concurrency. Both make the level invalid: its latencies describe another load than the one asked for.
 std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t max_concurrency);
 
 }  // namespace llmbench::metrics

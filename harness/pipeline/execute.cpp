@@ -7,10 +7,12 @@
 #include <map>
 #include <optional>
 
+#include "gate/json_codec.hpp"
 #include "pipeline/check_answers.hpp"
 #include "pipeline/gpu_probe.hpp"
 #include "pipeline/host_probe.hpp"
 #include "pipeline/server_metrics.hpp"
+#include "pipeline/slo_search.hpp"
 #include "prompt/synthesize.hpp"
 #include "report/console.hpp"
 
@@ -93,7 +95,7 @@ std::vector<std::string> HeadersFor(const std::string& url, const load::Target& 
 }
 
 metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
-                          const scenario::Slo& slo) {
+                          const scenario::Slo& slo, Nanoseconds max_lag) {
   load::LevelOutcome pooled;
   for (const load::LevelOutcome* o : runs) {
     pooled.load_level = o->load_level;
@@ -103,7 +105,7 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
     pooled.cut_short |= o->cut_short;
     pooled.records.insert(pooled.records.end(), o->records.begin(), o->records.end());
   }
-  return metrics::Summarize(pooled, pricing, slo);
+  return metrics::Summarize(pooled, pricing, slo, max_lag);
 }
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
@@ -124,7 +126,43 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   bool said_check_failure = false;
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
+  std::vector<metrics::Summary> searches;
+  nlohmann::json probes = nlohmann::json::array();
   for (const PlannedRun& run : plan) {
+    if (run.load_level.search()) {
+      const HostSample before = SampleHost(engine_pid);
+      const SearchOutcome search = RunSloSearch(c, run, generator, results, prompt_source);
+      const HostSample after = SampleHost(engine_pid);
+      metrics::Summary summary = SearchSummary(search);
+      gate::RunData data;
+      data.load_level = summary.load_level;
+      if (search.max_rate > 0) data.values["max_rate_under_slo"] = search.max_rate;
+      data.attempt = run.attempt;
+      data.repetition = run.repetition;
+      data.session = session;
+      data.invalid = summary.invalid;
+      data.host = Between(before, after, c.gate);
+      results.AddRun(data, summary, load::LevelOutcome{.load_level = summary.load_level}, "");
+      for (const Probe& p : search.probes) {
+        probes.push_back({{"attempt", run.attempt},
+                          {"repetition", run.repetition},
+                          {"rate", p.rate},
+                          {"requests", p.summary.requests},
+                          {"slo_attainment", p.attainment},
+                          {"holds", p.holds},
+                          {"invalid", p.invalid},
+                          {"summary", gate::ToJson(p.summary)}});
+      }
+      results.SetCaseField("slo_search", probes);
+      fmt::print("  SLO search: max rate under the SLO {:g} req/s{} ({} probes)  [run {}/{}{}]\n", search.max_rate,
+                 search.bound.empty() ? "" : " (" + search.bound + ")", search.probes.size(), run.repetition,
+                 c.load.repetitions, data.host.busy ? "; busy runner: " + data.host.why : "");
+      if (!summary.invalid.empty()) fmt::print("  invalid: {}\n", summary.invalid);
+      std::fflush(stdout);
+      out.runs.push_back(std::move(data));
+      searches.push_back(std::move(summary));
+      continue;
+    }
     const std::vector<std::int64_t> schedule = SendSchedule(c, run);
     const std::int64_t count =
         run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
@@ -183,7 +221,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
         said_check_failure = true;
       }
     }
-    metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo);
+    metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo, c.load.max_schedule_lag);
     summary.invalid = metrics::JudgeOpenLoop(summary, c.load.max_schedule_lag, c.load.max_concurrency);
     std::string metrics_problem;
     if (scraper) {
@@ -232,11 +270,27 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     std::vector<const load::LevelOutcome*> runs;
     for (const auto& o : outcomes[level]) runs.push_back(&o);
     if (runs.empty()) continue;
-    out.levels.push_back(PoolRuns(runs, pricing, c.slo));
+    out.levels.push_back(PoolRuns(runs, pricing, c.slo, c.load.max_schedule_lag));
     if (c.engine.metrics) AddServerStats(PoolServerStats(server_stats[level]), client_tokens[level], out.levels.back());
     PoolEngineResources(out.runs, level, out.levels.back());
     out.levels.back().invalid =
         metrics::JudgeOpenLoop(out.levels.back(), c.load.max_schedule_lag, c.load.max_concurrency);
+  }
+  if (!searches.empty()) {  // the attempt's result: the median over its repetitions
+    std::vector<double> found;
+    double probes_run = 0;
+    for (const auto& s : searches) {
+      found.push_back(s.level.at("max_rate_under_slo"));
+      probes_run += s.level.at("search_probes");
+    }
+    std::sort(found.begin(), found.end());
+    metrics::Summary pooled = searches.front();
+    pooled.level["max_rate_under_slo"] = found[found.size() / 2];
+    pooled.level["search_probes"] = probes_run;
+    for (const auto& s : searches) {
+      if (pooled.invalid.empty()) pooled.invalid = s.invalid;
+    }
+    out.levels.push_back(std::move(pooled));
   }
   results.SetLevels(out.levels);
   return out;

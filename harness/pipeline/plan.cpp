@@ -44,7 +44,8 @@ std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun
 
 std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce) {
   std::vector<PlannedRun> plan;
-  const auto levels = c.load.Levels();
+  auto levels = c.load.Levels();
+  if (c.load.slo_search) levels.push_back(scenario::Level::Search());  // once per repetition, after the levels
   for (int rep = 1; rep <= c.load.repetitions; ++rep) {
     for (const scenario::Level& level : levels) {
       PlannedRun r;

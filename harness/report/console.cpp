@@ -63,6 +63,12 @@ std::string FinalTable(const std::vector<CaseRow>& rows) {
   for (const auto& row : rows) {
     if (row.levels.empty()) out += fmt::format("{:<40} {}: {}\n", row.case_id, row.status, row.message);
     for (const auto& s : row.levels) {
+      if (s.load_level.search()) {
+        out += fmt::format("{:<40} {:>7} max rate under the SLO {:g} req/s ({:g} probes){}\n", row.case_id, "search",
+                           LevelMetric(s, "max_rate_under_slo"), LevelMetric(s, "search_probes"),
+                           s.invalid.empty() ? "" : "; invalid: " + s.invalid);
+        continue;
+      }
       out += fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
                          row.case_id, scenario::ShortLabel(s.load_level), s.requests, s.requests - s.succeeded,
                          Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50),

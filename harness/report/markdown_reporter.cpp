@@ -172,6 +172,21 @@ std::string Details(const CaseReport& c) {
     row("requests/s", [](const auto& l) { return fmt::format("{:.2f}", LevelMetric(l, "request_throughput")); });
     row("error rate", [](const auto& l) { return FormatValue(LevelMetric(l, "error_rate"), "fraction"); });
     row("TTFT > 3 s", [](const auto& l) { return FormatValue(LevelMetric(l, "ttft_over_3s"), "fraction"); });
+    const auto any = [&](auto pred) { return std::any_of(c.levels.begin(), c.levels.end(), pred); };
+    if (any([](const metrics::Summary& l) { return l.load_level.open(); })) {
+      row("sent (req/s)", [](const auto& l) { return OneDecimal(LevelMetric(l, "send_rate")); });
+      row("schedule lag p99 (ms)",
+          [](const auto& l) { return fmt::format("{:.3f}", Stat(l, "schedule_lag", &Stats::p99)); });
+      row("dropped", [](const auto& l) { return l.load_level.open() ? std::to_string(l.dropped) : std::string("-"); });
+    }
+    if (any([](const metrics::Summary& l) { return l.load_level.search(); })) {
+      row("max rate under SLO (req/s)", [](const auto& l) {
+        return l.load_level.search() ? fmt::format("{:.3g}", LevelMetric(l, "max_rate_under_slo")) : std::string("-");
+      });
+    }
+    if (any([](const metrics::Summary& l) { return !l.invalid.empty(); })) {
+      row("valid", [](const auto& l) { return l.invalid.empty() ? std::string("✅") : "❌ " + Cell(l.invalid); });
+    }
     out += "\n";
   }
   if (!c.verdict.thresholds.empty()) {

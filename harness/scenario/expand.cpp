@@ -45,7 +45,8 @@ std::vector<Case> Expand(const Scenario& scenario) {
 }
 
 Nanoseconds CaseTimeBudget(const Case& c) {
-  const auto runs = static_cast<std::int64_t>(c.load.Levels().size()) * c.load.repetitions;
+  const std::int64_t probes = c.load.slo_search ? c.load.slo_search->MaxProbes() : 0;
+  const auto runs = (static_cast<std::int64_t>(c.load.Levels().size()) + probes) * c.load.repetitions;
   const std::int64_t attempts = c.gate.confirm ? 2 : 1;
   return (c.load.max_duration + 2 * c.load.timeout) * runs * attempts + std::chrono::seconds(30);
 }

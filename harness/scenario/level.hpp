@@ -1,5 +1,6 @@
 // A load level: the identity of one step of a case's load, closed loop (N requests kept in
-// flight) or open loop (requests arriving at a rate, whatever the engine does with them).
+// flight) or open loop (requests arriving at a rate, whatever the engine does with them), or the
+// case's search for its highest rate under the SLO (whose probes are open-loop runs).
 #pragma once
 
 #include <compare>
@@ -13,10 +14,12 @@ struct Level {
   double rate = 0;               ///< open loop: requests/s arriving; 0 for a closed-loop level
 
   bool open() const { return rate > 0; }
+  bool search() const { return concurrency == 0 && rate == 0; }
   auto operator<=>(const Level&) const = default;
 
   static Level Closed(std::int64_t concurrency) { return {concurrency, 0}; }
   static Level Open(double rate) { return {0, rate}; }
+  static Level Search() { return {0, 0}; }
 };
 
 /// "concurrency 8" | "rate 10 req/s": for sentences.

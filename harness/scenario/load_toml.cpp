@@ -51,6 +51,12 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
     ctx.Error(root.source(), "classes", "missing required table",
               "add [classes.<name>] with input_tokens and output_tokens");
   if (const auto* slo = r.Table("slo")) s.slo = ReadSlo(TableReader(*slo, "slo", ctx));
+  if (s.load.slo_search && s.slo.empty()) {
+    const toml::node* search = (*r.Table("load"))["slo_search"].node();
+    ctx.Error(search->source(), "load.slo_search",
+              "searches for the highest rate meeting the [slo], and no [slo] table declares any",
+              "add [slo] with ttft, tpot and/or e2e (e.g. ttft = \"500ms\")");
+  }
   if (const auto* gate = r.Table("gate")) s.gate = ReadGate(TableReader(*gate, "gate", ctx));
   if (const auto* thresholds = r.Array("thresholds"))
     s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo, s.engines);

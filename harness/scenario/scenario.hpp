@@ -2,6 +2,8 @@
 // Nothing here knows TOML; load_toml.cpp fills these. Units are carried by the types.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -143,6 +145,25 @@ struct PromptClass {
   std::vector<std::string> labels;
 };
 
+/// The search for the highest open-loop rate at which the [slo] holds ([load.slo_search]):
+/// bisection in log space between min_rate and max_rate, one probe (an open-loop run of
+/// `requests` arrivals) per step, until max / min of the bracket is within 1 + precision. Its
+/// result, max_rate_under_slo (req/s), is gated like any metric: a capacity regression.
+struct SloSearch {
+  double min_rate = 0.5;  ///< req/s; a probe here that fails gives 0 ("below min_rate")
+  double max_rate = 0;    ///< req/s; a probe here that holds gives max_rate ("at least")
+  double precision = 0.05;
+  double attainment = 0.95;   ///< share of a probe's requests that must meet every SLO
+  std::int64_t requests = 0;  ///< arrivals per probe; 0 = load.requests
+
+  /// The most probes a search takes: both ends, then halving the bracket's log-width until
+  /// it is within 1 + precision.
+  int MaxProbes() const {
+    const double steps = std::log(max_rate / min_rate) / std::log1p(precision);
+    return 2 + static_cast<int>(std::ceil(std::log2(std::max(1.0, steps))));
+  }
+};
+
 /// How hard and how long to load each engine.
 struct Load {
   std::vector<std::int64_t> concurrency{1};  ///< closed-loop levels: requests in flight
@@ -177,6 +198,7 @@ struct Load {
   /// statistic and the error rate, counted as excluded, for `exclude_reason`).
   std::string on_error = "count";
   std::string exclude_reason;
+  std::optional<SloSearch> slo_search;
 
   /// Every level in run order: the closed-loop ones, then the open-loop ones.
   std::vector<Level> Levels() const {

@@ -333,6 +333,25 @@ SimSettings ReadSimSettings(TableReader r) {
   return s;
 }
 
+SloSearch ReadSloSearch(TableReader r) {
+  SloSearch s;
+  s.min_rate = r.Number("min_rate", 1e-3, kMaxRate).value_or(s.min_rate);
+  if (auto max = r.Number("max_rate", 1e-3, kMaxRate)) {
+    s.max_rate = *max;
+  } else if (!r.table().contains("max_rate")) {
+    r.context().Error(r.table().source(), r.KeyPath("max_rate"), "missing required key",
+                      "the highest rate worth probing, req/s, e.g. max_rate = 50");
+  }
+  if (s.max_rate > 0 && s.max_rate <= s.min_rate) r.Error("max_rate", "must be above min_rate");
+  s.precision = r.Fraction("precision").value_or(s.precision);
+  if (s.precision < 0.005) r.Error("precision", "must be at least 0.5% (each step is a whole probe)");
+  s.attainment = r.Fraction("attainment").value_or(s.attainment);
+  if (s.attainment <= 0) r.Error("attainment", "must be above 0");
+  s.requests = r.Int("requests", 1, 10'000'000).value_or(0);
+  r.RejectUnknownKeys();
+  return s;
+}
+
 Load ReadLoad(TableReader r) {
   Load l;
   if (auto levels = r.IntArray("concurrency", 1, kMaxConcurrency)) {
@@ -355,10 +374,10 @@ Load ReadLoad(TableReader r) {
       if (!r.table().contains("concurrency")) l.concurrency.clear();
     }
   }
-  const bool open = !l.rate.empty();
+  const bool open = !l.rate.empty() || r.table().contains("slo_search");  // the search's probes are open loop
   const auto open_only = [&](const char* key) {
     if (!open && r.table().contains(key))
-      r.Error(key, "applies to open-loop levels only", "add rate = [...] (requests/s) to [load]");
+      r.Error(key, "applies to open-loop levels only", "add rate = [...] (requests/s) or [load.slo_search]");
   };
   if (auto arrival = r.String("arrival")) {
     const std::vector<std::string> choices{"constant", "poisson", "gamma"};
@@ -410,6 +429,11 @@ Load ReadLoad(TableReader r) {
     }
   }
   l.exclude_reason = r.String("exclude_reason").value_or("");
+  if (const auto* search = r.Table("slo_search")) {
+    l.slo_search = ReadSloSearch(TableReader(*search, r.KeyPath("slo_search"), r.context()));
+    // The search alone, unless levels are asked for too.
+    if (!r.table().contains("concurrency") && !r.table().contains("rate")) l.concurrency.clear();
+  }
   if (l.on_error == "exclude" && l.exclude_reason.empty()) {
     r.context().Error(r.table().source(), r.KeyPath("exclude_reason"), "missing required key",
                       "say why failed requests may be left out, e.g. exclude_reason = \"free-tier quota (HTTP 429)\"");
@@ -612,6 +636,11 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
         (parsed->metric == "goodput" || parsed->metric == "goodput_throughput" || parsed->metric == "slo_attainment")) {
       error = {"goodput counts requests that meet the SLOs, and no [slo] table declares any",
                "add [slo] with ttft, tpot and/or e2e (e.g. ttft = \"500ms\")", 0};
+      parsed.reset();
+    }
+    if (parsed && !load.slo_search && (parsed->metric == "max_rate_under_slo" || parsed->metric == "search_probes")) {
+      error = {"this rule reads the SLO search's result, and [load] has no slo_search table",
+               "add [load.slo_search] with max_rate (req/s) and an [slo]", 0};
       parsed.reset();
     }
     if (parsed && !scraped &&

@@ -153,3 +153,60 @@ BOOST_AUTO_TEST_CASE(a_level_that_could_not_keep_its_schedule_is_invalid_and_nev
              summary["invalid"]);
   BOOST_TEST(output.find("invalid: the client fell behind") != std::string::npos, output);
 }
+
+namespace {
+
+// The simulator's model for constant arrivals: `slots` requests served at once, each for
+// `service_ms`, first token `prefill_ms` after it starts, first come first served. The share of
+// `n` arrivals at `rate` whose TTFT (queue + prefill) is within `slo_ms`.
+double ModelAttainment(double rate, int n, int slots, double service_ms, double prefill_ms, double slo_ms) {
+  std::vector<double> free_at(static_cast<std::size_t>(slots), 0.0);
+  int met = 0;
+  for (int i = 0; i < n; ++i) {
+    const double arrive = i * 1000.0 / rate;
+    auto slot = std::min_element(free_at.begin(), free_at.end());
+    const double start = std::max(arrive, *slot);
+    if (start - arrive + prefill_ms <= slo_ms) ++met;
+    *slot = start + service_ms;
+  }
+  return static_cast<double>(met) / n;
+}
+
+// The highest rate at which the model meets `attainment` (bisection to 0.01 %).
+double ModelMaxRate(double attainment, int n, int slots, double service_ms, double prefill_ms, double slo_ms) {
+  double lo = 1, hi = 1000;
+  while (hi / lo > 1.0001) {
+    const double mid = std::sqrt(lo * hi);
+    (ModelAttainment(mid, n, slots, service_ms, prefill_ms, slo_ms) >= attainment ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_slo_search_finds_the_models_highest_rate_and_the_gate_reads_it) {
+  TempDir dir("slo-search");
+  Sim sim(dir);  // 4 slots would be 44 req/s; this one has 2: 22 req/s
+  WriteScenario(dir / "search.toml", sim.port,
+                "arrival = \"constant\"\nwarmup = 0\nrepetitions = 1\n"
+                "[load.slo_search]\nmin_rate = 12\nmax_rate = 100\nrequests = 40\nprecision = \"2%\"\n"
+                "attainment = \"90%\"\n[slo]\nttft = \"200ms\"\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "search.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE((code == 0 || code == 77), output);  // 77: a probe the client could not keep (said so)
+  const json results = ReadJson(dir / "out/results.json");
+  const json& c = results["cases"][0];
+  const double model = ModelMaxRate(0.9, 40, 2, 90, 20, 200);
+  const json& level = c["levels"].back()["summary"];
+  BOOST_TEST(level["search"] == true);
+  const double found = level["level"]["max_rate_under_slo"].get<double>();
+  BOOST_TEST_MESSAGE("max rate under the SLO: found " << found << " req/s, the model's " << model << " req/s, "
+                                                      << level["level"]["search_probes"] << " probes");
+  BOOST_TEST(std::abs(found / model - 1) < 0.08, found << " vs " << model);
+  // Every probe is in the results with its rate and attainment, and its records in records.jsonl.
+  BOOST_TEST(c["slo_search"].size() == level["level"]["search_probes"].get<std::size_t>());
+  for (const json& p : c["slo_search"]) {
+    BOOST_TEST(p["holds"].get<bool>() == (p["slo_attainment"].get<double>() >= 0.9 && p["invalid"] == ""));
+  }
+  // The run carries the value the gate compares.
+  BOOST_TEST(c["runs"].back()["values"]["max_rate_under_slo"].get<double>() == found);
+}
