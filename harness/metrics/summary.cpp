@@ -196,20 +196,23 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
 
 std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t max_concurrency) {
   if (!s.load_level.open()) return "";
-  if (s.dropped > 0) {
-    return fmt::format(
-        "the engine did not keep up: {} of {} arrivals dropped, max_concurrency = {} requests were in flight",
-        s.dropped, s.dropped + s.requests, max_concurrency);
-  }
+  // The client first: a client that falls behind sends in bursts, fills every slot and drops
+  // arrivals too, while an engine that does not keep up leaves the sends that do go on time.
   // More than 1 % of the sends late (p99 above the bound), and more than one: in a short level
   // p99 is the largest lag, and one hiccup of the machine is not a client that cannot keep up.
   const Stats* lag = s.Find("schedule_lag");
   const double bound_ms = static_cast<double>(max_lag.count()) / 1e6;
   if (lag != nullptr && s.late_sends > std::max<std::int64_t>(1, lag->count / 100)) {
     return fmt::format(
-        "the client fell behind its schedule: {} of {} sends later than max_schedule_lag {:.3g} ms, lag p99 {:.3g} "
-        "ms (the numbers measure llmbench's pace, not the engine's)",
-        s.late_sends, lag->count, bound_ms, lag->p99);
+        "the client fell behind its schedule: {} of {} sends later than max_schedule_lag {:.3g} ms, lag p99 {:.3f} "
+        "ms{} (the numbers measure llmbench's pace, not the engine's)",
+        s.late_sends, lag->count, bound_ms, lag->p99,
+        s.dropped > 0 ? fmt::format(", {} arrivals dropped", s.dropped) : "");
+  }
+  if (s.dropped > 0) {
+    return fmt::format(
+        "the engine did not keep up: {} of {} arrivals dropped, max_concurrency = {} requests were in flight", s.dropped,
+        s.dropped + s.requests, max_concurrency);
   }
   return "";
 }

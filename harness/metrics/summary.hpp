@@ -51,7 +51,8 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
 
 /// Whether an open-loop level kept its schedule: "" when it did (or is closed loop), else why
 /// not, naming the side that set the pace. The client fell behind when more than 1 % of the
-/// sends, and more than one, were later than `max_lag` (lag p99 above it); the engine did not keep up when sends were
+/// sends, and more than one, were later than `max_lag` (lag p99 above it; checked first: a
+/// client that falls behind also fills every slot); else the engine did not keep up when sends were
 /// dropped at max_concurrency. Both make the level invalid: its latencies describe another load than the one asked for.
 std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t max_concurrency);
 
