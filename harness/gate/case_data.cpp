@@ -85,6 +85,10 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
     settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),
                             p.top_k.value_or(-1), p.sampling_seed.value_or(-1));
   }
+  if (!p.trace.empty()) {  // the trace's content (hash) and how it is replayed
+    settings +=
+        fmt::format("|trace={:016x}|{}|{}|{}", dataset_hash, p.trace_time_scale, p.trace_time_unit, p.trace_requests);
+  }
   if (!p.dataset.empty()) {
     settings +=
         fmt::format("|dataset={:016x}|{}|{}|{}", dataset_hash, p.dataset_field, p.min_input_tokens, p.max_input_tokens);

@@ -86,7 +86,7 @@ struct CaseData {
   std::vector<scenario::Level> Levels() const;
 };
 
-/// `dataset_hash`: the content hash of the class's dataset (0 without one): other data, other prompts.
+/// `dataset_hash`: the content hash of the class's dataset or trace (0 without one): other data, other prompts.
 Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash = 0);
 
 /// "Intel(R) Xeon(R) ... × 2" from /proc/cpuinfo.

@@ -27,6 +27,7 @@ json PutLevel(json j, const scenario::Level& l) {
     j["search"] = true;
   } else if (l.open()) {
     j["rate"] = l.rate;
+    if (l.trace) j["trace"] = true;
   } else {
     j["concurrency"] = l.concurrency;
   }
@@ -34,6 +35,7 @@ json PutLevel(json j, const scenario::Level& l) {
 }
 scenario::Level LevelFromJson(const json& j) {
   if (j.value("search", false)) return scenario::Level::Search();
+  if (j.value("trace", false)) return scenario::Level::Trace(j.value("rate", 1.0));
   const auto rate = j.find("rate");
   if (rate != j.end() && rate->is_number() && rate->get<double>() > 0)
     return scenario::Level::Open(rate->get<double>());

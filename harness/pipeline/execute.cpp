@@ -163,7 +163,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       searches.push_back(std::move(summary));
       continue;
     }
-    const std::vector<std::int64_t> schedule = SendSchedule(c, run);
+    const std::vector<std::int64_t> schedule =
+        SendSchedule(c, run, prompt_source.trace() ? &prompt_source.trace()->timestamps_s : nullptr);
     const std::int64_t count =
         run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
     auto prompts = prompt_source.Make(count, run.prompt_seed, run.nonce, c.checks.crossover);

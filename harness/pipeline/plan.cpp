@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "base/hash.hpp"
@@ -23,8 +24,13 @@ std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level) {
   return case_seed ^ (0x9E3779B97F4A7C15ULL * k);
 }
 
-std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run) {
+std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run,
+                                       const std::vector<double>* trace_timestamps_s) {
   if (!run.load_level.open()) return {};
+  if (run.load_level.trace) {
+    if (trace_timestamps_s == nullptr) throw std::logic_error("a trace level needs the trace's timestamps");
+    return load::TraceSchedule(*trace_timestamps_s, run.load_level.rate);
+  }
   load::ScheduleSpec spec{.rate = run.load_level.rate,
                           .arrival = c.load.arrival,
                           .burstiness = c.load.burstiness,

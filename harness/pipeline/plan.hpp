@@ -29,7 +29,9 @@ std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::u
 /// An open-loop run's intended send times (load/schedule.hpp): the warm-up's from 0, then the
 /// measured ones' from 0 (ramp, count or duration as [load] says). Seeded by the level's prompt
 /// seed: every repetition, attempt and engine gets the same arrivals. Empty for a closed loop.
-std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run);
+/// A trace level replays `trace_timestamps_s` (seconds, file order) at load.trace_time_scale.
+std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run,
+                                       const std::vector<double>* trace_timestamps_s = nullptr);
 
 /// The prompt seed of a level: different prompts per level (no cross-level cache hits).
 std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level);

@@ -115,7 +115,10 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
   const prompt::PromptSource prompt_source(c.prompt_class,
                                            std::filesystem::path(c.scenario_file).parent_path().string());
   const prompt::Dataset* dataset = prompt_source.dataset();
-  out.data.fingerprint = gate::MakeFingerprint(c, dataset != nullptr ? dataset->content_hash : 0);
+  const prompt::Trace* trace = prompt_source.trace();
+  out.data.fingerprint = gate::MakeFingerprint(c, dataset != nullptr ? dataset->content_hash
+                                                  : trace != nullptr ? trace->content_hash
+                                                                     : 0);
   const load::Target target = ResolveTarget(c, ctx.env, ctx.sims);
   std::string baseline_path;
   std::optional<gate::CaseData> baseline;

@@ -162,15 +162,19 @@ std::vector<Prompt> SampleDataset(const Dataset& data, const scenario::PromptCla
 }
 
 PromptSource::PromptSource(const scenario::PromptClass& cls, const std::string& scenario_dir) : cls_(cls) {
-  if (cls.dataset.empty()) return;
-  std::filesystem::path path(cls.dataset);
-  if (path.is_relative()) path = std::filesystem::path(scenario_dir.empty() ? "." : scenario_dir) / path;
-  dataset_ = LoadDataset(path.lexically_normal().string(), cls);
+  const auto resolve = [&](const std::string& file) {
+    std::filesystem::path path(file);
+    if (path.is_relative()) path = std::filesystem::path(scenario_dir.empty() ? "." : scenario_dir) / path;
+    return path.lexically_normal().string();
+  };
+  if (!cls.dataset.empty()) dataset_ = LoadDataset(resolve(cls.dataset), cls);
+  if (!cls.trace.empty()) trace_ = LoadTrace(resolve(cls.trace), cls);
 }
 
 std::vector<Prompt> PromptSource::Make(std::int64_t count, std::uint64_t seed, std::uint64_t nonce,
                                        bool with_code) const {
   if (dataset_) return SampleDataset(*dataset_, cls_, count, seed, nonce, with_code);
+  if (trace_) return TracePrompts(*trace_, cls_, count, seed, nonce, with_code);
   return SynthesizePrompts(cls_, count, seed, nonce, with_code);
 }
 

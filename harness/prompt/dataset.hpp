@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "prompt/synthesize.hpp"
+#include "prompt/trace.hpp"
 #include "scenario/scenario.hpp"
 
 namespace llmbench::prompt {
@@ -33,19 +34,21 @@ Dataset LoadDataset(const std::string& path, const scenario::PromptClass& cls);
 std::vector<Prompt> SampleDataset(const Dataset& data, const scenario::PromptClass& cls, std::int64_t count,
                                   std::uint64_t seed, std::uint64_t nonce, bool with_code);
 
-/// A class's prompts, synthesised or from its dataset (loaded once).
+/// A class's prompts, synthesised, from its dataset or its trace (loaded once).
 class PromptSource {
  public:
   /// `scenario_dir` anchors a relative dataset path. Throws InputError for a bad dataset.
   PromptSource(const scenario::PromptClass& cls, const std::string& scenario_dir);
   std::vector<Prompt> Make(std::int64_t count, std::uint64_t seed, std::uint64_t nonce, bool with_code) const;
   /// Prompts can be resized to a tokenizer's count (synthesised ones only).
-  bool resizable() const { return !dataset_; }
+  bool resizable() const { return !dataset_ && !trace_; }
   const Dataset* dataset() const { return dataset_ ? &*dataset_ : nullptr; }
+  const Trace* trace() const { return trace_ ? &*trace_ : nullptr; }
 
  private:
   scenario::PromptClass cls_;
   std::optional<Dataset> dataset_;
+  std::optional<Trace> trace_;
 };
 
 }  // namespace llmbench::prompt

@@ -29,6 +29,11 @@ std::vector<Case> Expand(const Scenario& scenario) {
       c.engine = engine;
       c.prompt_class = cls;
       c.load = scenario.load;
+      if (!cls.trace.empty()) {  // one level: the trace as recorded, no warm-up, no search
+        c.load.trace_time_scale = cls.trace_time_scale;
+        c.load.warmup = 0;
+        c.load.slo_search.reset();
+      }
       c.slo = scenario.slo;
       c.gate = scenario.gate;
       c.checks = scenario.checks;

@@ -11,7 +11,8 @@ namespace llmbench::scenario {
 
 struct Level {
   std::int64_t concurrency = 0;  ///< closed loop: requests kept in flight; 0 for an open-loop level
-  double rate = 0;               ///< open loop: requests/s arriving; 0 for a closed-loop level
+  double rate = 0;               ///< open loop: requests/s arriving (a trace: its speed-up); 0 for a closed-loop level
+  bool trace = false;            ///< open loop on a trace's own schedule ([classes.<name>] trace)
 
   bool open() const { return rate > 0; }
   bool search() const { return concurrency == 0 && rate == 0; }
@@ -20,6 +21,7 @@ struct Level {
   static Level Closed(std::int64_t concurrency) { return {concurrency, 0}; }
   static Level Open(double rate) { return {0, rate}; }
   static Level Search() { return {0, 0}; }
+  static Level Trace(double time_scale) { return {0, time_scale, true}; }
 };
 
 /// "concurrency 8" | "rate 10 req/s": for sentences.

@@ -135,6 +135,13 @@ struct PromptClass {
   std::string dataset_field;  ///< "" = the first of text, prompt, messages, conversations an entry has
   std::int64_t min_input_tokens = 0;
   std::int64_t max_input_tokens = 0;  ///< 0 = no upper bound
+  /// Trace replay: a timestamped JSONL file (Mooncake's shape: timestamp, input_length,
+  /// output_length), relative to the scenario's folder. Its case runs one open-loop level, the
+  /// trace on its own schedule divided by trace_time_scale, each request of its entry's lengths.
+  std::string trace;
+  double trace_time_scale = 1;         ///< 2 = twice as fast
+  std::string trace_time_unit = "ms";  ///< of the timestamps: "ms" (Mooncake) or "s"
+  std::int64_t trace_requests = 0;     ///< the first N entries; 0 = all
   /// Sampling as a dimension (greedy vs top-k vs top-p …): sent with this class's requests;
   /// unset = the engine's default (temperature: [load] temperature).
   std::optional<double> temperature;
@@ -199,9 +206,13 @@ struct Load {
   std::string on_error = "count";
   std::string exclude_reason;
   std::optional<SloSearch> slo_search;
+  /// Set per case for a trace class (scenario/expand.cpp): its one level replays the trace at
+  /// this speed-up, instead of the scenario's levels. 0 = not a trace.
+  double trace_time_scale = 0;
 
   /// Every level in run order: the closed-loop ones, then the open-loop ones.
   std::vector<Level> Levels() const {
+    if (trace_time_scale > 0) return {Level::Trace(trace_time_scale)};
     std::vector<Level> out;
     for (const auto c : concurrency) out.push_back(Level::Closed(c));
     for (const auto r : rate) out.push_back(Level::Open(r));

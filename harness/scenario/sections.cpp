@@ -491,6 +491,7 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
     c.dataset = r.String("dataset").value_or("");
     if (t->contains("dataset")) {
       if (c.dataset.empty()) r.Error("dataset", "an empty path", "a JSONL file, relative to the scenario's folder");
+      if (t->contains("trace")) r.Error("trace", "not with a dataset", "a class replays a trace or samples a dataset");
       for (const char* synthetic : {"input_tokens", "input_stddev", "shared_prefix_tokens"}) {
         if (t->contains(synthetic)) {
           r.Error(synthetic, "not with a dataset: its prompts have their own lengths",
@@ -510,11 +511,27 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
         r.Error("min_input_tokens",
                 fmt::format("{} is above max_input_tokens = {}", c.min_input_tokens, c.max_input_tokens));
       }
+    } else if (t->contains("trace")) {
+      c.trace = r.String("trace").value_or("");
+      if (c.trace.empty()) r.Error("trace", "an empty path", "a JSONL file, relative to the scenario's folder");
+      for (const char* synthetic :
+           {"input_tokens", "input_stddev", "output_tokens", "output_stddev", "shared_prefix_tokens"}) {
+        if (t->contains(synthetic)) {
+          r.Error(synthetic, "not with a trace: each request has its entry's lengths", "remove it");
+        }
+      }
+      c.trace_time_scale = r.Number("trace_time_scale", 1e-3, 1e6).value_or(1);
+      if (auto unit = r.String("trace_time_unit")) {
+        if (*unit != "ms" && *unit != "s")
+          r.Error("trace_time_unit", fmt::format("unknown unit '{}'", *unit), "\"ms\" or \"s\"");
+        c.trace_time_unit = *unit;
+      }
+      c.trace_requests = r.Int("trace_requests", 1, 10'000'000).value_or(0);
     } else if (!t->contains("input_tokens")) {
       ctx.Error(t->source(), r.KeyPath("input_tokens"), "missing required key",
                 "mean prompt length in tokens (or dataset = \"prompts.jsonl\" for prompts from a file)");
     }
-    if (!t->contains("output_tokens"))
+    if (!t->contains("output_tokens") && !t->contains("trace"))
       ctx.Error(t->source(), r.KeyPath("output_tokens"), "missing required key",
                 "output length in tokens (max_tokens)");
     c.input_tokens = input.value_or(0);

@@ -210,3 +210,43 @@ BOOST_AUTO_TEST_CASE(the_slo_search_finds_the_models_highest_rate_and_the_gate_r
   // The run carries the value the gate compares.
   BOOST_TEST(c["runs"].back()["values"]["max_rate_under_slo"].get<double>() == found);
 }
+
+BOOST_AUTO_TEST_CASE(a_trace_file_drives_a_run_on_its_own_schedule) {
+  TempDir dir("trace");
+  Sim sim(dir);
+  // Mooncake's shape, out of order on purpose, timestamps in ms: replayed at 2x speed.
+  std::ofstream(dir / "trace.jsonl") << "{\"timestamp\": 400, \"input_length\": 200, \"output_length\": 3}\n"
+                                        "{\"timestamp\": 0, \"input_length\": 40, \"output_length\": 6}\n"
+                                        "{\"timestamp\": 200, \"input_length\": 120, \"output_length\": 2}\n"
+                                        "{\"timestamp\": 1000, \"input_length\": 80, \"output_length\": 5}\n";
+  std::ofstream(dir / "trace.toml") << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\n"
+                                       "url = \"http://127.0.0.1:"
+                                    << sim.port
+                                    << "\"\nmodel = \"m\"\n[classes.replay]\ntrace = \"trace.jsonl\"\n"
+                                       "trace_time_scale = 2\n[load]\nrepetitions = 1\n";
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "trace.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const auto truth = TruthById(dir / "truth.jsonl");
+  const json results = ReadJson(dir / "out/results.json");
+  const json& run = results["cases"][0]["runs"][0];
+  BOOST_TEST(run["summary"]["trace"] == true);
+  BOOST_TEST(run["summary"]["rate"] == 2.0);
+  json records = run["records"];
+  BOOST_TEST_REQUIRE(records.size() == 4u);
+  std::sort(records.begin(), records.end(),
+            [](const json& a, const json& b) { return a["intended_ns"].get<std::int64_t>() < b["intended_ns"]; });
+  const std::int64_t origin = records[0]["intended_ns"];
+  const std::vector<std::int64_t> offsets_ms{0, 100, 200, 500};  // the trace's 0, 200, 400, 1000 ms at 2x
+  const std::vector<std::int64_t> input{40, 120, 200, 80}, output_len{6, 2, 3, 5};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const json& r = records[i];
+    BOOST_TEST(r["error"] == "none");
+    BOOST_TEST(r["intended_ns"].get<std::int64_t>() - origin == offsets_ms[i] * 1'000'000);
+    // The engine received each entry's lengths: its prompt (the estimate is exact for the
+    // simulator's default tokenizer) and max_tokens, and streamed that many tokens.
+    const json& t = truth.at(r["request_id"].get<std::string>());
+    BOOST_TEST(std::abs(t["input_tokens"].get<std::int64_t>() - input[i]) <= 1, i);
+    BOOST_TEST(t["output_tokens"].get<std::int64_t>() == output_len[i], i);
+    BOOST_TEST(r["max_tokens"].get<std::int64_t>() == output_len[i], i);
+  }
+}

@@ -517,3 +517,26 @@ BOOST_AUTO_TEST_CASE(open_loop_levels_load_round_trip_and_refuse_what_makes_no_s
                 "[load]\nrate = [5]\n",
             "thresholds[].rate", 2);
 }
+
+BOOST_AUTO_TEST_CASE(trace_classes_replay_their_file_as_their_only_level) {
+  const std::string engine = "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n";
+  const Scenario s =
+      LoadScenarioText(engine +
+                           "[classes.t]\ntrace = \"mooncake.jsonl\"\ntrace_time_scale = 4\n"
+                           "trace_time_unit = \"s\"\ntrace_requests = 100\n[classes.a]\ninput_tokens = 10\n"
+                           "output_tokens = 10\n[load]\nconcurrency = [2]\n",
+                       "t.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(s.classes.size() == 2u);
+  BOOST_TEST(s.classes[0].trace == "mooncake.jsonl");
+  BOOST_TEST(s.classes[0].trace_time_scale == 4.0);
+  BOOST_TEST(s.classes[0].trace_time_unit == "s");
+  BOOST_TEST(s.classes[0].trace_requests == 100);
+  const auto cases = Expand(s);
+  BOOST_TEST_REQUIRE(cases.size() == 2u);
+  BOOST_TEST((cases[0].load.Levels() == std::vector<Level>{Level::Trace(4)}));   // the trace's case: the trace
+  BOOST_TEST((cases[1].load.Levels() == std::vector<Level>{Level::Closed(2)}));  // the other class: the levels
+  auto d = OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ninput_tokens = 5\n", "classes.t.input_tokens", 6);
+  BOOST_TEST(d.message == "not with a trace: each request has its entry's lengths");
+  OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ntrace_time_unit = \"us\"\n", "classes.t.trace_time_unit", 6);
+  OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ntrace_time_scale = 0\n", "classes.t.trace_time_scale", 6);
+}
