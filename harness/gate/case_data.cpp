@@ -80,6 +80,15 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
     settings += fmt::format("|open={}|{}|{}|{}|{}", fmt::join(l.rate, ","), l.arrival, l.burstiness, l.max_concurrency,
                             l.ramp_up.count());
   }
+  // The search, only when present: its bounds, what must hold (the SLO, the share), its probes'
+  // length (short probes overstate a capacity) and their arrival process.
+  if (l.slo_search) {
+    const auto& q = *l.slo_search;
+    const auto ms = [](const std::optional<Nanoseconds>& d) { return d ? d->count() : -1; };
+    settings += fmt::format("|search={}|{}|{}|{}|{}|slo={}|{}|{}|{}|{}|{}", q.min_rate, q.max_rate, q.precision,
+                            q.attainment, q.requests > 0 ? q.requests : l.requests, ms(c.slo.ttft), ms(c.slo.tpot),
+                            ms(c.slo.e2e), l.arrival, l.burstiness, l.max_concurrency);
+  }
   // The class's own sampling, only when set (baselines blessed without it keep their fingerprint).
   if (p.temperature || p.top_p || p.top_k || p.sampling_seed) {
     settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),
@@ -99,6 +108,12 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
 RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records) {
   RunData run;
   run.load_level = summary.load_level;
+  run.invalid = summary.invalid;
+  if (summary.load_level.search()) {  // one number: the search's result (0 = below min_rate)
+    const auto it = summary.level.find("max_rate_under_slo");
+    if (it != summary.level.end() && it->second > 0) run.values["max_rate_under_slo"] = it->second;
+    return run;
+  }
   run.requests = summary.requests;
   run.errors = summary.requests - summary.succeeded;
   std::map<std::string, std::vector<double>> samples;

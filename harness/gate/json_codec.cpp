@@ -27,7 +27,7 @@ json PutLevel(json j, const scenario::Level& l) {
     j["search"] = true;
   } else if (l.open()) {
     j["rate"] = l.rate;
-    if (l.trace) j["trace"] = true;
+    if (l.trace()) j["trace"] = true;
   } else {
     j["concurrency"] = l.concurrency;
   }
@@ -151,8 +151,8 @@ json ToJson(const metrics::Summary& s) {
   if (s.load_level.open()) {
     out["dropped"] = s.dropped;
     out["late_sends"] = s.late_sends;
-    out["invalid"] = s.invalid;
   }
+  if (s.load_level.open() || !s.invalid.empty()) out["invalid"] = s.invalid;
   return out;
 }
 
@@ -408,6 +408,7 @@ std::vector<CaseData> CasesFromResults(const json& results) {
       d.attempt = static_cast<int>(IntOr(run, "attempt", 1));
       d.repetition = static_cast<int>(IntOr(run, "repetition", 1));
       d.session = run.value("session", "");
+      if (const std::string invalid = run.value("invalid", ""); !invalid.empty()) d.invalid = invalid;
       d.host = HostLoadFromJson(run.value("host", json::object()));
       c.runs.push_back(std::move(d));
     }

@@ -34,8 +34,14 @@ std::vector<ThresholdResult> EvaluateThresholds(const std::vector<scenario::Thre
   for (const auto& rule : rules) {
     const metrics::MetricInfo* info = metrics::FindMetric(rule.parsed.metric);
     for (const auto& level : levels) {
-      // The search's one number is judged at the search; every other metric at the levels.
-      if ((rule.parsed.metric == "max_rate_under_slo") != level.load_level.search()) continue;
+      // The search's numbers are judged at the search, every other metric at the levels; the
+      // schedule's (lag, drops, rates) at the levels that have one.
+      const std::string& m = rule.parsed.metric;
+      const bool search_metric = m == "max_rate_under_slo" || m == "search_probes";
+      const bool schedule_metric = m == "schedule_lag" || m == "send_rate" || m == "offered_rate" ||
+                                   m == "dropped_sends" || m == "drained_requests";
+      if (search_metric != level.load_level.search()) continue;
+      if (schedule_metric && !level.load_level.open()) continue;
       if (!level.load_level.search() && !rule.AppliesTo(level.load_level)) continue;
       ThresholdResult r{rule.expression,
                         level.load_level,

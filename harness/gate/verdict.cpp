@@ -104,6 +104,30 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       // A statistic neither side has at this level (the search's result at a load level, a
       // level's latencies at the search) is not a comparison.
       if (bv.empty() && rv.empty() && fewest < 0) continue;
+      // A search that found no rate meeting the SLO (below min_rate) has no value to compare:
+      // against a baseline that found one, that is the largest capacity regression there is.
+      const auto found_none = [&](const RunData* r) { return !r->values.count(key); };
+      if (level.search() && !bv.empty() && std::any_of(used.begin(), used.end(), found_none)) {
+        Comparison c;
+        c.metric = g.metric;
+        c.load_level = level;
+        c.n_base = bv.size();
+        c.n_run = used.size();
+        c.tolerance = g.tolerance;
+        c.lower_is_better = false;
+        c.base = bv.front();
+        c.run = 0;
+        c.change = c.ci_low = c.ci_high = -1;
+        c.p_worse = 0;
+        c.significant = true;
+        c.method = "search below min_rate";
+        c.verdict = Change::Regressed;
+        c.note =
+            fmt::format("{} of {} searches found no rate meeting the SLO (below min_rate); the baseline's found {:.4g}",
+                        std::count_if(used.begin(), used.end(), found_none), used.size(), c.base);
+        out.push_back(std::move(c));
+        continue;
+      }
       Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
       c.load_level = level;
       c.gating = g.gating;
@@ -134,7 +158,8 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
   std::vector<std::size_t> family;
   std::vector<double> p;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (out[i].gating && out[i].method != "two-proportion z" && out[i].verdict != Change::Insufficient) {
+    if (out[i].gating && out[i].method != "two-proportion z" && out[i].method != "search below min_rate" &&
+        out[i].verdict != Change::Insufficient) {
       family.push_back(i);
       p.push_back(out[i].p_worse);
     }
@@ -145,7 +170,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
   // is significant whatever the other comparisons do.
   const double alpha = kFamilyAlpha / static_cast<double>(std::max<std::size_t>(family.size(), 1));
   for (auto& c : out) {
-    if (c.method != "two-proportion z") Decide(c, alpha);
+    if (c.method != "two-proportion z" && c.method != "search below min_rate") Decide(c, alpha);
     // On a busy runner a worse-than-tolerance reading cannot be told from the runner's own
     // slowness; a small significant change within the tolerance (warn) still passes.
     const double worse = c.lower_is_better ? c.change : -c.change;

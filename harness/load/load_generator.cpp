@@ -146,6 +146,9 @@ class LevelRun {
     open ? RunOpenPhase(warmup) : RunPhase(warmup);  // warm-up completes before measuring starts
     if (on_measuring_) on_measuring_();
     measuring_ = true;
+    // Open loop: the measured schedule starts at its own first arrival, whatever the warm-up
+    // did not send (max_duration); those warm-up prompts are not sent as measured ones.
+    if (open) next_ = std::max(next_, warmup);
     open ? RunOpenPhase(total) : RunPhase(total);
     if (slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack));
     out_.cut_short = next_ < total;
@@ -198,6 +201,7 @@ class LevelRun {
     const std::int64_t t0 = NowNs();
     const std::int64_t stop_issuing_ns = t0 + load_.max_duration.count();
     const std::int64_t origin = next_ < end ? schedule_[static_cast<std::size_t>(next_)] : 0;
+    if (measuring_) out_.schedule_origin_ns = t0;
     const auto due = [&](std::int64_t i) { return t0 + schedule_[static_cast<std::size_t>(i)] - origin; };
     for (;;) {
       std::int64_t now = NowNs();
@@ -232,7 +236,9 @@ class LevelRun {
       }
       if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
       std::int64_t wait = kIdleWaitNs;
-      if (next_ < end && !stopped_) wait = std::min(wait, std::max<std::int64_t>(0, due(next_) - now));
+      // Held by the rate cap, the next arrival is already due: wait for the cap, not for it.
+      if (next_ < end && !stopped_ && pace_due_ns_ == 0)
+        wait = std::min(wait, std::max<std::int64_t>(0, due(next_) - now));
       for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
       if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
       client_.Poll(Nanoseconds(wait));

@@ -48,9 +48,11 @@ struct LevelOutcome {
   std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
   std::int64_t last_done_ns = 0;    ///< last measured request finished
   std::int64_t retries_429 = 0;
-  std::int64_t dropped = 0;     ///< open loop: measured sends dropped because max_concurrency were in flight
-  bool cut_short = false;       ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
-  std::string failed_fast;      ///< on_error = "fail_fast": the failure that stopped the level
+  std::int64_t dropped = 0;  ///< open loop: measured sends dropped because max_concurrency were in flight
+  std::int64_t schedule_origin_ns =
+      0;                    ///< open loop: when the measured schedule's time 0 was (its intended sends count from it)
+  bool cut_short = false;   ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
+  std::string failed_fast;  ///< on_error = "fail_fast": the failure that stopped the level
   std::vector<Record> records;  ///< warm-up and measured, in completion order
 };
 

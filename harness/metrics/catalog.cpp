@@ -107,6 +107,9 @@ constexpr std::array kCatalog{
                "the level's configured arrival rate"},
     MetricInfo{"send_rate", "req/s", "Achieved send rate (open loop)", D::Neutral, S::PerLevel,
                "(measured sends - 1) / (last first-send - first first-send)"},
+    MetricInfo{"drained_requests", "count", "Requests drained after the window (open loop)", D::Neutral, S::PerLevel,
+               "measured requests of a level with [load] duration that were sent in its window and finished "
+               "after it (in-flight at the end, waited for; their latencies are in the statistics)"},
     MetricInfo{"dropped_sends", "count", "Sends dropped (open loop)", D::LowerIsBetter, S::PerLevel,
                "measured arrivals not sent because max_concurrency requests were in flight"},
     MetricInfo{"max_rate_under_slo", "req/s", "Max rate under the SLO", D::HigherIsBetter, S::PerLevel,

@@ -75,7 +75,7 @@ bool MeetsSlo(const RequestMetrics& m, const scenario::Slo& slo) {
 }  // namespace
 
 Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo,
-                  Nanoseconds max_lag) {
+                  Nanoseconds max_lag, Nanoseconds window) {
   Summary s;
   s.load_level = outcome.load_level;
   s.cut_short = outcome.cut_short;
@@ -157,12 +157,18 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   if (excluded > 0) s.level["excluded_requests"] = static_cast<double>(excluded);
   if (outcome.load_level.open()) {
     s.dropped = outcome.dropped;
-    s.level["offered_rate"] = outcome.load_level.rate;
+    if (!outcome.load_level.trace()) s.level["offered_rate"] = outcome.load_level.rate;  // a trace's is its own
     if (lag_ms.size() >= 2 && last_send > first_send) {
       s.level["send_rate"] =
           static_cast<double>(lag_ms.size() - 1) / (static_cast<double>(last_send - first_send) / 1e9);
     }
     s.level["dropped_sends"] = static_cast<double>(outcome.dropped);
+    if (window.count() > 0 && outcome.schedule_origin_ns > 0) {
+      const std::int64_t end = outcome.schedule_origin_ns + window.count();
+      s.level["drained_requests"] =
+          static_cast<double>(std::count_if(outcome.records.begin(), outcome.records.end(),
+                                            [&](const load::Record& r) { return !r.warmup && r.done_ns > end; }));
+    }
     s.late_sends = std::count_if(lag_ms.begin(), lag_ms.end(),
                                  [&](double ms) { return ms > static_cast<double>(max_lag.count()) / 1e6; });
     samples.by_id["schedule_lag"] = std::move(lag_ms);
@@ -211,8 +217,8 @@ std::string JudgeOpenLoop(const Summary& s, Nanoseconds max_lag, std::int64_t ma
   }
   if (s.dropped > 0) {
     return fmt::format(
-        "the engine did not keep up: {} of {} arrivals dropped, max_concurrency = {} requests were in flight", s.dropped,
-        s.dropped + s.requests, max_concurrency);
+        "the engine did not keep up: {} of {} arrivals dropped, max_concurrency = {} requests were in flight",
+        s.dropped, s.dropped + s.requests, max_concurrency);
   }
   return "";
 }

@@ -45,9 +45,11 @@ struct Summary {
 };
 
 /// `slo` empty: no goodput metrics (they would only repeat the throughput).
-/// `max_lag`: open loop, what counts as a late send (late_sends).
+/// `max_lag`: open loop, what counts as a late send (late_sends). `window`: open loop with
+/// [load] duration, the measured window: requests still streaming at its end are counted in
+/// drained_requests (they were sent in it, and finish after it).
 Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {},
-                  Nanoseconds max_lag = std::chrono::milliseconds(10));
+                  Nanoseconds max_lag = std::chrono::milliseconds(10), Nanoseconds window = Nanoseconds(0));
 
 /// Whether an open-loop level kept its schedule: "" when it did (or is closed loop), else why
 /// not, naming the side that set the pace. The client fell behind when more than 1 % of the

@@ -95,9 +95,14 @@ std::vector<std::string> HeadersFor(const std::string& url, const load::Target& 
 }
 
 metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
-                          const scenario::Slo& slo, Nanoseconds max_lag) {
+                          const scenario::Slo& slo, Nanoseconds max_lag, Nanoseconds window) {
   load::LevelOutcome pooled;
+  double drained = 0;
   for (const load::LevelOutcome* o : runs) {
+    if (window.count() > 0) {
+      const auto one = metrics::Summarize(*o, pricing, slo, max_lag, window).level;
+      if (const auto it = one.find("drained_requests"); it != one.end()) drained += it->second;
+    }
     pooled.load_level = o->load_level;
     pooled.last_done_ns += std::max<std::int64_t>(0, o->last_done_ns - o->first_start_ns);
     pooled.retries_429 += o->retries_429;
@@ -105,7 +110,9 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
     pooled.cut_short |= o->cut_short;
     pooled.records.insert(pooled.records.end(), o->records.begin(), o->records.end());
   }
-  return metrics::Summarize(pooled, pricing, slo, max_lag);
+  metrics::Summary s = metrics::Summarize(pooled, pricing, slo, max_lag);
+  if (window.count() > 0 && pooled.load_level.open()) s.level["drained_requests"] = drained;
+  return s;
 }
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
@@ -222,7 +229,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
         said_check_failure = true;
       }
     }
-    metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo, c.load.max_schedule_lag);
+    metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo, c.load.max_schedule_lag, c.load.duration);
     summary.invalid = metrics::JudgeOpenLoop(summary, c.load.max_schedule_lag, c.load.max_concurrency);
     std::string metrics_problem;
     if (scraper) {
@@ -271,7 +278,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     std::vector<const load::LevelOutcome*> runs;
     for (const auto& o : outcomes[level]) runs.push_back(&o);
     if (runs.empty()) continue;
-    out.levels.push_back(PoolRuns(runs, pricing, c.slo, c.load.max_schedule_lag));
+    out.levels.push_back(PoolRuns(runs, pricing, c.slo, c.load.max_schedule_lag, c.load.duration));
     if (c.engine.metrics) AddServerStats(PoolServerStats(server_stats[level]), client_tokens[level], out.levels.back());
     PoolEngineResources(out.runs, level, out.levels.back());
     out.levels.back().invalid =

@@ -42,6 +42,7 @@ std::vector<std::string> HeadersFor(const std::string& url, const load::Target& 
 /// One summary of several runs of a level: requests and samples pooled, throughput over the
 /// sum of the runs' wall times.
 metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
-                          const scenario::Slo& slo, Nanoseconds max_lag = std::chrono::milliseconds(10));
+                          const scenario::Slo& slo, Nanoseconds max_lag = std::chrono::milliseconds(10),
+                          Nanoseconds window = Nanoseconds(0));
 
 }  // namespace llmbench::pipeline

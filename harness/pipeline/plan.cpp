@@ -13,9 +13,7 @@ namespace {
 
 // What tells levels apart in seeds: the concurrency (as it always was, so that closed-loop
 // prompts stay those of earlier baselines), "r<rate>" for an open-loop level.
-std::string SeedTag(const scenario::Level& l) {
-  return l.open() ? fmt::format("r{:g}", l.rate) : std::to_string(l.concurrency);
-}
+std::string SeedTag(const scenario::Level& l) { return l.open() ? scenario::IdTag(l) : std::to_string(l.concurrency); }
 
 }  // namespace
 
@@ -27,7 +25,7 @@ std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level) {
 std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run,
                                        const std::vector<double>* trace_timestamps_s) {
   if (!run.load_level.open()) return {};
-  if (run.load_level.trace) {
+  if (run.load_level.trace()) {
     if (trace_timestamps_s == nullptr) throw std::logic_error("a trace level needs the trace's timestamps");
     return load::TraceSchedule(*trace_timestamps_s, run.load_level.rate);
   }

@@ -73,7 +73,7 @@ SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load:
     // Dropped arrivals are the engine's failure to keep up: the SLO does not hold there. A client
     // that fell behind cannot tell: the probe does not hold, and the result says so.
     p.holds = p.invalid.empty() && p.attainment >= spec.attainment;
-    if (!p.invalid.empty() && p.summary.dropped == 0 && out.client_bound.empty()) {
+    if (p.invalid.rfind("the client fell behind", 0) == 0 && out.client_bound.empty()) {
       out.client_bound = fmt::format("at {:g} req/s: {}", *rate, p.invalid);
     }
     p.summary.invalid = p.invalid;

@@ -62,6 +62,10 @@ double LevelMetric(const metrics::Summary& s, const char* metric) {
 
 std::string MetricsLines(const metrics::Summary& s) {
   using metrics::Stats;
+  if (s.load_level.search()) {
+    return fmt::format("search max_rate_under_slo_req_s={:.4g} probes={:.0f}\n", LevelMetric(s, "max_rate_under_slo"),
+                       LevelMetric(s, "search_probes"));
+  }
   return fmt::format(
       "{} requests={} succeeded={} ttft_p50_ms={:.3f} ttft_p95_ms={:.3f} itl_p50_ms={:.3f} "
       "tpot_p50_ms={:.3f} e2e_p50_ms={:.3f} output_throughput_tok_s={:.1f} request_throughput_req_s={:.3f} "

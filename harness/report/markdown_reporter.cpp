@@ -58,7 +58,7 @@ std::string BaselineCell(const CaseReport& c) {
 
 // A level in a table's cell: the concurrency alone (closed loop), "r=10" (open loop).
 std::string LevelCell(const scenario::Level& l) {
-  return l.open() ? scenario::ShortLabel(l) : std::to_string(l.concurrency);
+  return l.kind == scenario::Level::Kind::Closed ? std::to_string(l.concurrency) : scenario::ShortLabel(l);
 }
 
 std::string CaseTable(const std::vector<const CaseReport*>& cases) {
@@ -67,7 +67,11 @@ std::string CaseTable(const std::vector<const CaseReport*>& cases) {
       "errors | vs baseline |\n"
       "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
   for (const CaseReport* c : cases) {
-    const metrics::Summary* s = c->levels.empty() ? nullptr : &c->levels.back();  // the highest level
+    // The last load level (the highest closed-loop one when there are only those), not the search.
+    const metrics::Summary* s = nullptr;
+    for (const auto& l : c->levels) {
+      if (!l.load_level.search()) s = &l;
+    }
     const auto stat = [&](const char* m, double Stats::*f) { return s ? OneDecimal(Stat(*s, m, f)) : "-"; };
     t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                      Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class),
@@ -98,11 +102,14 @@ const ChartSpec kCharts[] = {
 std::string Charts(const std::string& prompt_class, const std::vector<const CaseReport*>& cases) {
   std::set<scenario::Level> levels;
   for (const CaseReport* c : cases) {
-    for (const auto& l : c->levels) levels.insert(l.load_level);
+    for (const auto& l : c->levels) {
+      if (!l.load_level.search()) levels.insert(l.load_level);  // one number, not a point of a curve
+    }
   }
   if (levels.size() < 2) return "";
   // Closed-loop levels sort first: all open when the first is, all closed when the last is not.
-  const bool all_open = levels.begin()->open(), all_closed = !levels.rbegin()->open();
+  const bool all_open = levels.begin()->kind == scenario::Level::Kind::Open,
+             all_closed = levels.rbegin()->kind == scenario::Level::Kind::Closed;
   const char* x_title = all_closed ? "concurrency" : all_open ? "rate (req/s)" : "level";
   std::string out;
   for (const auto& chart : kCharts) {

@@ -31,6 +31,8 @@ std::vector<Case> Expand(const Scenario& scenario) {
       c.load = scenario.load;
       if (!cls.trace.empty()) {  // one level: the trace as recorded, no warm-up, no search
         c.load.trace_time_scale = cls.trace_time_scale;
+        c.load.concurrency.clear();  // not run: not part of what it measured
+        c.load.rate.clear();
         c.load.warmup = 0;
         c.load.slo_search.reset();
       }

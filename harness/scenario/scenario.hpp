@@ -266,7 +266,7 @@ struct ThresholdSpec {
     for (const auto c : concurrency)
       if (!l.open() && l.concurrency == c) return true;
     for (const auto r : rate)
-      if (l.open() && l.rate == r) return true;
+      if (l.kind == Level::Kind::Open && l.rate == r) return true;
     return false;
   }
   int line = 0, column = 0;

@@ -396,14 +396,13 @@ Load ReadLoad(TableReader r) {
       r.Error("burstiness", "applies to arrival = \"gamma\" only",
               "write arrival = \"gamma\" (1 = Poisson, < 1 burstier)");
   }
+  // These two also serve a trace class's level, which [load] cannot see from here.
   l.max_concurrency = r.Int("max_concurrency", 1, kMaxConcurrency).value_or(l.max_concurrency);
-  open_only("max_concurrency");
   l.duration = r.Duration("duration").value_or(l.duration);
   open_only("duration");
   l.ramp_up = r.Duration("ramp_up").value_or(l.ramp_up);
   open_only("ramp_up");
   l.max_schedule_lag = r.Duration("max_schedule_lag").value_or(l.max_schedule_lag);
-  open_only("max_schedule_lag");
   l.requests = r.Int("requests", 1, 10'000'000).value_or(l.requests);
   l.warmup = r.Int("warmup", 0, 1'000'000).value_or(l.warmup);
   l.timeout = r.Duration("timeout").value_or(l.timeout);

@@ -115,12 +115,21 @@ toml::table ScenarioTable(const Scenario& s) {
   for (const auto& e : s.engines) engines.insert(e.name, EngineTable(e));
   toml::table classes;
   for (const auto& c : s.classes) {
-    toml::table t{{"output_tokens", c.output_tokens}, {"output_stddev", c.output_stddev}};
-    if (c.dataset.empty()) {
+    toml::table t;
+    if (!c.trace.empty()) {  // its entries carry the lengths
+      t.insert("trace", c.trace);
+      t.insert("trace_time_scale", c.trace_time_scale);
+      t.insert("trace_time_unit", c.trace_time_unit);
+      if (c.trace_requests > 0) t.insert("trace_requests", c.trace_requests);
+    } else {
+      t.insert("output_tokens", c.output_tokens);
+      t.insert("output_stddev", c.output_stddev);
+    }
+    if (c.trace.empty() && c.dataset.empty()) {
       t.insert("input_tokens", c.input_tokens);
       t.insert("input_stddev", c.input_stddev);
       t.insert("shared_prefix_tokens", c.shared_prefix_tokens);
-    } else {
+    } else if (!c.dataset.empty()) {
       t.insert("dataset", c.dataset);
       if (!c.dataset_field.empty()) t.insert("field", c.dataset_field);
       t.insert("min_input_tokens", c.min_input_tokens);
@@ -143,17 +152,25 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"max_retries", l.max_retries},
                    {"repetitions", l.repetitions},
                    {"on_error", l.on_error}};
-  if (!l.concurrency.empty()) load.insert("concurrency", Ints(l.concurrency));
-  if (!l.rate.empty()) {
+  // Closed-loop levels, or none: an empty list only when the scenario has others (rate, a search).
+  if (!l.concurrency.empty() || (l.rate.empty() && !l.slo_search)) load.insert("concurrency", Ints(l.concurrency));
+  if (!l.rate.empty() || l.slo_search) {
     toml::array rates;
     for (const double r : l.rate) rates.push_back(r);
-    load.insert("rate", std::move(rates));
+    if (!rates.empty()) load.insert("rate", std::move(rates));
     load.insert("arrival", l.arrival);
     if (l.arrival == "gamma") load.insert("burstiness", l.burstiness);
     load.insert("max_concurrency", l.max_concurrency);
     if (l.duration.count() > 0) load.insert("duration", Dur(l.duration));
     if (l.ramp_up.count() > 0) load.insert("ramp_up", Dur(l.ramp_up));
     load.insert("max_schedule_lag", Dur(l.max_schedule_lag));
+  }
+  if (l.slo_search) {
+    const SloSearch& q = *l.slo_search;
+    toml::table search{
+        {"min_rate", q.min_rate}, {"max_rate", q.max_rate}, {"precision", q.precision}, {"attainment", q.attainment}};
+    if (q.requests > 0) search.insert("requests", q.requests);
+    load.insert("slo_search", std::move(search));
   }
   if (l.temperature) load.insert("temperature", *l.temperature);
   if (!l.exclude_reason.empty()) load.insert("exclude_reason", l.exclude_reason);

@@ -332,3 +332,35 @@ BOOST_AUTO_TEST_CASE(sampling_and_dataset_content_are_part_of_the_fingerprint) {
   data.prompt_class.dataset = "prompts.jsonl";
   BOOST_TEST(llmbench::gate::MakeFingerprint(data, 1).settings != llmbench::gate::MakeFingerprint(data, 2).settings);
 }
+
+BOOST_AUTO_TEST_CASE(the_searchs_capacity_is_gated_and_finding_none_is_a_regression) {
+  const auto with_search = [](const std::vector<double>& found) {
+    CaseData c = MakeCase({10, 10.1, 9.9});
+    int rep = 0;
+    for (const double f : found) {
+      RunData r;
+      r.load_level = scenario::Level::Search();
+      r.repetition = ++rep;
+      if (f > 0) r.values["max_rate_under_slo"] = f;
+      c.runs.push_back(r);
+    }
+    return c;
+  };
+  const CaseData base = with_search({20, 20.4, 19.6});
+  // Unchanged capacity: compared at the search only, no latency or error-rate comparison there.
+  auto cs = CompareCases(base, with_search({20.2, 19.8, 20}));
+  const Comparison& same = Find(cs, "max_rate_under_slo");
+  BOOST_TEST(same.load_level.search());
+  BOOST_TEST((same.verdict != Change::Regressed));
+  for (const auto& c : cs) {
+    if (c.load_level.search()) BOOST_TEST(c.metric == "max_rate_under_slo");
+  }
+  // A third less capacity regresses.
+  cs = CompareCases(base, with_search({13.4, 13.2, 13.6}));
+  BOOST_TEST((Find(cs, "max_rate_under_slo").verdict == Change::Regressed));
+  // No rate met the SLO in one search (below min_rate): a regression, not a missing value.
+  cs = CompareCases(base, with_search({20, 0, 20}));
+  const Comparison& none = Find(cs, "max_rate_under_slo");
+  BOOST_TEST((none.verdict == Change::Regressed));
+  BOOST_TEST(none.note.find("1 of 3 searches found no rate meeting the SLO") == 0u, none.note);
+}

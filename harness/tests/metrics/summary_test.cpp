@@ -167,3 +167,39 @@ BOOST_AUTO_TEST_CASE(output_length_mismatch_counts_only_exactly_known_lengths) {
   r.prompt_tokens = -1;
   BOOST_TEST(std::isnan(metrics::Measure(r).input_length_error));
 }
+
+BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_level_says_how_it_kept_time) {
+  load::LevelOutcome o;
+  o.load_level = scenario::Level::Open(10);
+  o.schedule_origin_ns = 1000 * kMs;
+  // Intended every 100 ms from 1000 ms; the third was sent 30 ms late, the fourth ends after a
+  // 250 ms window.
+  for (int i = 0; i < 4; ++i) {
+    const std::int64_t intended = 1000 + 100 * i, late = i == 2 ? 30 : 0;
+    load::Record r = Ok(intended + late, {intended + late + 20, intended + late + 30}, intended + late + 40, 2);
+    r.intended_ns = intended * kMs;
+    r.scheduled_ns = r.start_ns;
+    o.records.push_back(r);
+  }
+  o.dropped = 1;
+  o.first_start_ns = 1000 * kMs;
+  o.last_done_ns = 1340 * kMs;
+  const auto s = metrics::Summarize(o, {}, {}, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+  BOOST_TEST(metrics::Measure(o.records[2]).ttft == 50.0);  // 30 ms late + 20 ms: the user's wait
+  BOOST_TEST(metrics::Measure(o.records[2]).e2e == 70.0);
+  BOOST_TEST(s.Find("schedule_lag")->max == 30.0);
+  BOOST_TEST(s.late_sends == 1);
+  BOOST_TEST(s.dropped == 1);
+  BOOST_TEST(s.level.at("offered_rate") == 10.0);
+  BOOST_TEST(s.level.at("send_rate") == 10.0, tt::tolerance(1e-9));  // 4 sends from 1000 to 1300 ms
+  BOOST_TEST(s.level.at("drained_requests") == 2.0);                 // done at 1270 and 1340 > 1250 ms
+  // One late send of four is not "more than 1 %, and more than one": the drop decides.
+  BOOST_TEST(metrics::JudgeOpenLoop(s, std::chrono::milliseconds(10), 8).find("the engine did not keep up") == 0u);
+  auto two_late = s;
+  two_late.late_sends = 2;
+  BOOST_TEST(metrics::JudgeOpenLoop(two_late, std::chrono::milliseconds(10), 8).find("the client fell behind") == 0u);
+  auto fine = s;
+  fine.late_sends = 0;
+  fine.dropped = 0;
+  BOOST_TEST(metrics::JudgeOpenLoop(fine, std::chrono::milliseconds(10), 8).empty());
+}

@@ -507,7 +507,7 @@ BOOST_AUTO_TEST_CASE(open_loop_levels_load_round_trip_and_refuse_what_makes_no_s
   OnlyError(kMinimal + "[load]\nrate = [2, 2]\n", "load.rate", 8);
   auto d = OnlyError(kMinimal + "[load]\nrate = [2]\narrival = \"poison\"\n", "load.arrival", 9);
   BOOST_TEST(d.hint == "did you mean 'poisson'?");
-  d = OnlyError(kMinimal + "[load]\nmax_concurrency = 8\n", "load.max_concurrency", 8);
+  d = OnlyError(kMinimal + "[load]\narrival = \"constant\"\n", "load.arrival", 8);
   BOOST_TEST(d.message == "applies to open-loop levels only");
   OnlyError(kMinimal + "[load]\nduration = \"10s\"\n", "load.duration", 8);
   OnlyError(kMinimal + "[load]\nrate = [2]\nburstiness = 0.5\n", "load.burstiness", 9);
@@ -535,6 +535,23 @@ BOOST_AUTO_TEST_CASE(trace_classes_replay_their_file_as_their_only_level) {
   BOOST_TEST_REQUIRE(cases.size() == 2u);
   BOOST_TEST((cases[0].load.Levels() == std::vector<Level>{Level::Trace(4)}));   // the trace's case: the trace
   BOOST_TEST((cases[1].load.Levels() == std::vector<Level>{Level::Closed(2)}));  // the other class: the levels
+  const Scenario back = LoadScenarioText(ToToml(s), "t.toml", FakeEnv({}));      // the settings say what ran
+  BOOST_TEST(ToToml(back) == ToToml(s));
+  BOOST_TEST(std::any_of(back.classes.begin(), back.classes.end(),
+                         [](const PromptClass& c) { return c.trace == "mooncake.jsonl" && c.trace_requests == 100; }));
+  // A search alone round-trips as a search alone.
+  const Scenario q = LoadScenarioText(kMinimal +
+                                          "[slo]\nttft = \"1s\"\n[load]\n[load.slo_search]\nmax_rate = 40\n"
+                                          "min_rate = 2\nrequests = 50\nprecision = \"3%\"\nattainment = \"90%\"\n",
+                                      "q.toml", FakeEnv({}));
+  BOOST_TEST(q.load.Levels().empty());
+  const Scenario q2 = LoadScenarioText(ToToml(q), "q.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(q2.load.slo_search.has_value());
+  BOOST_TEST(q2.load.slo_search->max_rate == 40.0);
+  BOOST_TEST(q2.load.slo_search->requests == 50);
+  BOOST_TEST(q2.load.Levels().empty());
+  BOOST_TEST(ToToml(q2) == ToToml(q));
+  OnlyError(kMinimal + "[load]\n[load.slo_search]\nmax_rate = 40\n", "load.slo_search", 8);  // no [slo]
   auto d = OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ninput_tokens = 5\n", "classes.t.input_tokens", 6);
   BOOST_TEST(d.message == "not with a trace: each request has its entry's lengths");
   OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ntrace_time_unit = \"us\"\n", "classes.t.trace_time_unit", 6);
