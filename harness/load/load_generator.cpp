@@ -106,6 +106,24 @@ LoadGenerator::LoadGenerator(Target target, scenario::Load load, std::string run
 
 namespace {
 
+// The kernel may delay a timed wake-up by the thread's timer slack (50 µs by default): an
+// open-loop send would be that late. 1 ns while an open-loop level runs, then as it was, even
+// when the level throws.
+class TightTimers {
+ public:
+  explicit TightTimers(bool on) : slack_(on ? prctl(PR_GET_TIMERSLACK) : -1) {
+    if (slack_ > 0) prctl(PR_SET_TIMERSLACK, 1UL);
+  }
+  ~TightTimers() {
+    if (slack_ > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack_));
+  }
+  TightTimers(const TightTimers&) = delete;
+  TightTimers& operator=(const TightTimers&) = delete;
+
+ private:
+  int slack_;
+};
+
 // One level's run: the slots (one per request in flight), the retry list and the phase bounds.
 // Lives on the loop thread; the client's completion callback feeds OnDone.
 class LevelRun {
@@ -139,10 +157,7 @@ class LevelRun {
     const bool open = out_.load_level.open();
     if (open && static_cast<std::int64_t>(schedule_.size()) != total)
       throw std::logic_error("an open-loop level needs one intended send time per prompt");
-    // The kernel may delay a timed wake-up by the thread's timer slack (50 µs by default): an
-    // open-loop send would be that late. 1 ns while the level runs, then as it was.
-    const int slack = open ? prctl(PR_GET_TIMERSLACK) : -1;
-    if (slack > 0) prctl(PR_SET_TIMERSLACK, 1UL);
+    const TightTimers timers(open);
     open ? RunOpenPhase(warmup) : RunPhase(warmup);  // warm-up completes before measuring starts
     if (on_measuring_) on_measuring_();
     measuring_ = true;
@@ -150,7 +165,6 @@ class LevelRun {
     // did not send (max_duration); those warm-up prompts are not sent as measured ones.
     if (open) next_ = std::max(next_, warmup);
     open ? RunOpenPhase(total) : RunPhase(total);
-    if (slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack));
     out_.cut_short = next_ < total;
     return std::move(out_);
   }

@@ -134,7 +134,6 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   std::vector<metrics::Summary> searches;
-  nlohmann::json probes = nlohmann::json::array();
   for (const PlannedRun& run : plan) {
     if (run.load_level.search()) {
       const HostSample before = SampleHost(engine_pid);
@@ -151,16 +150,15 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       data.host = Between(before, after, c.gate);
       results.AddRun(data, summary, load::LevelOutcome{.load_level = summary.load_level}, "");
       for (const Probe& p : search.probes) {
-        probes.push_back({{"attempt", run.attempt},
-                          {"repetition", run.repetition},
-                          {"rate", p.rate},
-                          {"requests", p.summary.requests},
-                          {"slo_attainment", p.attainment},
-                          {"holds", p.holds},
-                          {"invalid", p.invalid},
-                          {"summary", gate::ToJson(p.summary)}});
+        results.AppendToCaseField("slo_search", {{"attempt", run.attempt},
+                                                 {"repetition", run.repetition},
+                                                 {"rate", p.rate},
+                                                 {"requests", p.summary.requests},
+                                                 {"slo_attainment", p.attainment},
+                                                 {"holds", p.holds},
+                                                 {"invalid", p.invalid},
+                                                 {"summary", gate::ToJson(p.summary)}});
       }
-      results.SetCaseField("slo_search", probes);
       fmt::print("  SLO search: max rate under the SLO {:g} req/s{} ({} probes)  [run {}/{}{}]\n", search.max_rate,
                  search.bound.empty() ? "" : " (" + search.bound + ")", search.probes.size(), run.repetition,
                  c.load.repetitions, data.host.busy ? "; busy runner: " + data.host.why : "");

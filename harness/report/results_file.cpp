@@ -112,6 +112,12 @@ void ResultsFile::SetCaseField(const std::string& key, nlohmann::json value) {
   cases_.back().fields[key] = std::move(value);
 }
 
+void ResultsFile::AppendToCaseField(const std::string& key, nlohmann::json item) {
+  auto& field = cases_.back().fields[key];
+  if (!field.is_array()) field = nlohmann::json::array();
+  field.push_back(std::move(item));
+}
+
 void ResultsFile::EndCase(const std::string& status, const std::string& message) {
   cases_.back().fields["status"] = status;
   cases_.back().fields["message"] = message;

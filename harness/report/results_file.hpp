@@ -43,6 +43,8 @@ class ResultsFile {
   void SetAttempt(int attempt, const std::string& status, const std::string& message, const nlohmann::json& thresholds);
   /// Sets a field of the current case (e.g. "input_lengths"); written with the next rewrite.
   void SetCaseField(const std::string& key, nlohmann::json value);
+  /// Appends to the case's array `key` (kept across attempts).
+  void AppendToCaseField(const std::string& key, nlohmann::json item);
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
   void EndCase(const std::string& status, const std::string& message);
 
