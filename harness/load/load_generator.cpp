@@ -179,27 +179,9 @@ class LevelRun {
       stopped_ = aborted_ || now >= stop_issuing_ns;
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
-      while (!free_.empty() && next_ < end && !stopped_) {
-        // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
-        // the cap's, and recorded as such).
-        if (pacer_ != nullptr) {
-          const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
-          if (at > now) {
-            if (held_since_ns_ == 0) held_since_ns_ = now;
-            pace_due_ns_ = at;
-            break;
-          }
-        }
-        Slot& s = *free_.back();
-        free_.pop_back();
-        s.index = next_++;
-        s.retries = 0;
-        s.scheduled_ns = 0;
-        s.intended_ns = 0;
-        s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
-        held_since_ns_ = 0;
-        Launch(s);
-      }
+      // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
+      // the cap's, and recorded as such).
+      while (!free_.empty() && next_ < end && !stopped_ && !HeldByCap(now)) LaunchNext(now, 0);
       if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
       std::int64_t wait = kIdleWaitNs;
       for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
@@ -222,30 +204,14 @@ class LevelRun {
       stopped_ = aborted_ || now >= stop_issuing_ns;
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
-      while (next_ < end && !stopped_ && due(next_) <= now) {
-        if (pacer_ != nullptr) {
-          const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
-          if (at > now) {
-            if (held_since_ns_ == 0) held_since_ns_ = now;
-            pace_due_ns_ = at;
-            break;
-          }
-        }
+      while (next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now)) {
         if (free_.empty()) {  // max_concurrency in flight: the arrival is lost, not queued
           if (measuring_) ++out_.dropped;
           if (progress_) ++progress_->done;
           ++next_;
           continue;
         }
-        Slot& s = *free_.back();
-        free_.pop_back();
-        s.intended_ns = due(next_);
-        s.index = next_++;
-        s.retries = 0;
-        s.scheduled_ns = 0;
-        s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
-        held_since_ns_ = 0;
-        Launch(s);
+        LaunchNext(now, due(next_));
         now = NowNs();
       }
       if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
@@ -257,6 +223,30 @@ class LevelRun {
       if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
       client_.Poll(Nanoseconds(wait));
     }
+  }
+
+  // Whether the engine's rate cap holds the next prompt back at `now` (then pace_due_ns_ says
+  // until when, and held_since_ns_ since when).
+  bool HeldByCap(std::int64_t now) {
+    if (pacer_ == nullptr) return false;
+    const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
+    if (at <= now) return false;
+    if (held_since_ns_ == 0) held_since_ns_ = now;
+    pace_due_ns_ = at;
+    return true;
+  }
+
+  // Sends the next prompt on a free slot; `intended_ns`: its schedule's time (open loop), else 0.
+  void LaunchNext(std::int64_t now, std::int64_t intended_ns) {
+    Slot& s = *free_.back();
+    free_.pop_back();
+    s.index = next_++;
+    s.retries = 0;
+    s.scheduled_ns = 0;
+    s.intended_ns = intended_ns;
+    s.rate_wait_ns = held_since_ns_ > 0 ? now - held_since_ns_ : 0;
+    held_since_ns_ = 0;
+    Launch(s);
   }
 
   static std::int64_t Cost(const prompt::Prompt& p) { return p.input_tokens + p.max_tokens; }

@@ -1,5 +1,7 @@
 #include "prompt/dataset.hpp"
 
+#include "prompt/data_file.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -10,7 +12,6 @@
 
 #include "base/diagnostic.hpp"
 #include "base/hash.hpp"
-#include "base/read_file.hpp"
 #include "base/token_estimate.hpp"
 
 namespace llmbench::prompt {
@@ -80,12 +81,7 @@ std::string PromptOf(const json& entry, const std::string& field, std::string& w
 Dataset LoadDataset(const std::string& path, const scenario::PromptClass& cls) {
   Dataset d;
   d.path = path;
-  std::string text;
-  try {
-    text = ReadRegularFile(path, kMaxDatasetBytes, "dataset");
-  } catch (const std::runtime_error& e) {
-    throw InputError({{path, 0, 0, "dataset", e.what(), "the path is relative to the scenario's folder"}});
-  }
+  const std::string text = ReadDataFile(path, kMaxDatasetBytes, "dataset");
   d.content_hash = Fnv1a(text);
   const auto add = [&](const json& entry, int line) {
     ++d.entries;
@@ -106,18 +102,12 @@ Dataset LoadDataset(const std::string& path, const scenario::PromptClass& cls) {
     int index = 0;
     for (const auto& entry : all) add(entry, ++index);  // "line" = element number here
   } else {
-    std::size_t start = 0;
-    int line = 0;
-    while (start < text.size()) {
-      const auto end = std::min(text.find('\n', start), text.size());
-      ++line;
-      const std::string_view row = std::string_view(text).substr(start, end - start);
-      start = end + 1;
-      if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    ForEachLine(text, [&](std::string_view row, int line) {
       const json entry = json::parse(row, nullptr, false);
       if (entry.is_discarded()) Fail(path, line, "not a JSON value");
       add(entry, line);
-    }
+      return true;
+    });
   }
   if (d.texts.empty()) {
     throw InputError(

@@ -9,7 +9,7 @@
 
 #include "base/diagnostic.hpp"
 #include "base/hash.hpp"
-#include "base/read_file.hpp"
+#include "prompt/data_file.hpp"
 
 namespace llmbench::prompt {
 namespace {
@@ -40,23 +40,10 @@ std::int64_t Length(const json& entry, const char* a, const char* b, const std::
 Trace LoadTrace(const std::string& path, const scenario::PromptClass& cls) {
   Trace t;
   t.path = path;
-  std::string text;
-  try {
-    text = ReadRegularFile(path, kMaxTraceBytes, "trace");
-  } catch (const std::runtime_error& e) {
-    throw InputError({{path, 0, 0, "trace", e.what(), "the path is relative to the scenario's folder"}});
-  }
+  const std::string text = ReadDataFile(path, kMaxTraceBytes, "trace");
   t.content_hash = Fnv1a(text);
   const double unit_s = cls.trace_time_unit == "s" ? 1.0 : 1e-3;
-  std::size_t start = 0;
-  int line = 0;
-  while (start < text.size() &&
-         (cls.trace_requests == 0 || static_cast<std::int64_t>(t.timestamps_s.size()) < cls.trace_requests)) {
-    const auto end = std::min(text.find('\n', start), text.size());
-    ++line;
-    const std::string_view row = std::string_view(text).substr(start, end - start);
-    start = end + 1;
-    if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  ForEachLine(text, [&](std::string_view row, int line) {
     const json entry = json::parse(row, nullptr, false);
     if (entry.is_discarded() || !entry.is_object()) Fail(path, line, "not a JSON object");
     const auto ts = entry.find("timestamp");
@@ -65,7 +52,8 @@ Trace LoadTrace(const std::string& path, const scenario::PromptClass& cls) {
     t.timestamps_s.push_back(ts->get<double>() * unit_s);
     t.input_tokens.push_back(Length(entry, "input_length", "input_tokens", path, line));
     t.output_tokens.push_back(Length(entry, "output_length", "output_tokens", path, line));
-  }
+    return cls.trace_requests == 0 || static_cast<std::int64_t>(t.timestamps_s.size()) < cls.trace_requests;
+  });
   if (t.timestamps_s.empty()) throw InputError({{path, 0, 0, "trace", "no entry", "one JSON object per line"}});
   // In time order (a trace merged from several sources need not be): entry i is sent i-th.
   std::vector<std::size_t> order(t.timestamps_s.size());
