@@ -89,6 +89,12 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
                             q.attainment, q.requests > 0 ? q.requests : l.requests, ms(c.slo.ttft), ms(c.slo.tpot),
                             ms(c.slo.e2e), l.arrival, l.burstiness, l.max_concurrency);
   }
+  // The sweep, only when present: its points and the throughput point's concurrency, and the
+  // arrival process of the points between.
+  if (l.sweep) {
+    settings += fmt::format("|sweep={}|{}|{}|{}|{}", l.sweep->points, l.sweep->ThroughputConcurrency(l.requests),
+                            l.arrival, l.burstiness, l.max_concurrency);
+  }
   // The class's own sampling, only when set (baselines blessed without it keep their fingerprint).
   if (p.temperature || p.top_p || p.top_k || p.sampling_seed) {
     settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),

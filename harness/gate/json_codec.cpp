@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -21,8 +22,10 @@ std::int64_t IntOr(const json& j, const char* key, std::int64_t fallback = -1) {
 }
 double NumberOrNaN(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
-// A level as its keys: "concurrency" (closed loop), "rate" (open loop, req/s) or "search": true.
+// A level as its keys: "concurrency" (closed loop), "rate" (open loop, req/s), "search": true,
+// or "sweep": its point, with the concurrency or rate it ran at.
 json PutLevel(json j, const scenario::Level& l) {
+  if (l.sweep()) j["sweep"] = l.point;
   if (l.search()) {
     j["search"] = true;
   } else if (l.open()) {
@@ -37,6 +40,12 @@ scenario::Level LevelFromJson(const json& j) {
   if (j.value("search", false)) return scenario::Level::Search();
   if (j.value("trace", false)) return scenario::Level::Trace(j.value("rate", 1.0));
   const auto rate = j.find("rate");
+  if (const auto point = j.find("sweep"); point != j.end() && point->is_number_integer()) {
+    const auto k = point->get<std::int32_t>();
+    const double r = rate != j.end() && rate->is_number() ? rate->get<double>() : 0.0;
+    return r > 0 ? scenario::Level::SweepPoint(k, 0).WithRate(r)
+                 : scenario::Level::SweepPoint(k, std::max<std::int64_t>(0, IntOr(j, "concurrency", 0)));
+  }
   if (rate != j.end() && rate->is_number() && rate->get<double>() > 0)
     return scenario::Level::Open(rate->get<double>());
   return scenario::Level::Closed(IntOr(j, "concurrency", 0));

@@ -1,6 +1,7 @@
 #include "pipeline/execute.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -87,6 +88,12 @@ void PoolEngineResources(const std::vector<gate::RunData>& runs, const scenario:
   if (gpu_memory >= 0) s.level["gpu_memory"] = gpu_memory;
 }
 
+// The request rate a sweep's end measured; 0 when it has none.
+double MeasuredRate(const metrics::Summary& s) {
+  const auto it = s.level.find("request_throughput");
+  return it == s.level.end() || !std::isfinite(it->second) || s.succeeded == 0 ? 0.0 : it->second;
+}
+
 }  // namespace
 
 std::vector<std::string> HeadersFor(const std::string& url, const load::Target& target) {
@@ -134,7 +141,34 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   std::vector<metrics::Summary> searches;
-  for (const PlannedRun& run : plan) {
+  std::map<std::int32_t, double> sweep_ends;  // point → its first run's request rate
+  std::vector<double> sweep_rates;            // the points between, once both ends have run
+  for (PlannedRun run : plan) {
+    if (run.load_level.sweep() && run.load_level.open()) {
+      if (sweep_rates.empty()) {
+        const std::int32_t top = c.load.sweep->points + 1;
+        const double sync = sweep_ends[0], most = sweep_ends[top];
+        if (sync <= 0 || most <= 0) {
+          out.status = "failed";
+          out.message = fmt::format("the sweep's rates are unknown: its {} point measured no request rate",
+                                    sync <= 0 ? "synchronous" : "throughput");
+          fmt::print("  failed: {}\n", out.message);
+          break;
+        }
+        sweep_rates = SweepRates(sync, most, c.load.sweep->points);
+        fmt::print("  sweep: synchronous {:.4g} req/s, throughput {:.4g} req/s{}; points between at {:.4g} req/s\n",
+                   sync, most, most <= sync ? " (no more than one at a time: the engine does not batch)" : "",
+                   fmt::join(sweep_rates, ", "));
+        results.AppendToCaseField("sweep",
+                                  {{"attempt", run.attempt},
+                                   {"synchronous_rate", sync},
+                                   {"throughput_rate", most},
+                                   {"throughput_concurrency", c.load.sweep->ThroughputConcurrency(c.load.requests)},
+                                   {"rates", sweep_rates},
+                                   {"arrival", c.load.arrival}});
+      }
+      run.load_level = run.load_level.WithRate(sweep_rates.at(static_cast<std::size_t>(run.load_level.point - 1)));
+    }
     if (run.load_level.search()) {
       const HostSample before = SampleHost(engine_pid);
       const SearchOutcome search = RunSloSearch(c, run, generator, results, prompt_source);
@@ -268,11 +302,18 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       out.message =
           fmt::format("no request succeeded at {} ({})", scenario::Describe(run.load_level), FirstError(outcome));
     }
+    if (run.load_level.sweep() && !run.load_level.open() && !sweep_ends.contains(run.load_level.point))
+      sweep_ends[run.load_level.point] = MeasuredRate(summary);
     out.runs.push_back(std::move(data));
     outcomes[run.load_level].push_back(std::move(outcome));
     if (failed_fast) break;  // no further run starts
   }
-  for (const auto& level : levels) {
+  // Reported in curve order: a sweep's points by point (they ran ends first).
+  std::vector<scenario::Level> report_order = levels;
+  const auto sweep_from =
+      std::find_if(report_order.begin(), report_order.end(), [](const auto& l) { return l.sweep(); });
+  std::sort(sweep_from, report_order.end(), [](const auto& a, const auto& b) { return a.point < b.point; });
+  for (const auto& level : report_order) {
     std::vector<const load::LevelOutcome*> runs;
     for (const auto& o : outcomes[level]) runs.push_back(&o);
     if (runs.empty()) continue;

@@ -12,19 +12,22 @@ namespace llmbench::pipeline {
 namespace {
 
 // What tells levels apart in seeds: the concurrency (as it always was, so that closed-loop
-// prompts stay those of earlier baselines), "r<rate>" for an open-loop level.
-std::string SeedTag(const scenario::Level& l) { return l.open() ? scenario::IdTag(l) : std::to_string(l.concurrency); }
+// prompts stay those of earlier baselines), "r<rate>" for an open-loop level, "w<point>" for a
+// sweep's (whatever rate it runs at).
+bool ByTag(const scenario::Level& l) { return l.open() || l.sweep(); }
+std::string SeedTag(const scenario::Level& l) { return ByTag(l) ? scenario::IdTag(l) : std::to_string(l.concurrency); }
 
 }  // namespace
 
 std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level) {
-  const std::uint64_t k = level.open() ? Fnv1a(SeedTag(level)) : static_cast<std::uint64_t>(level.concurrency + 1);
+  const std::uint64_t k = ByTag(level) ? Fnv1a(SeedTag(level)) : static_cast<std::uint64_t>(level.concurrency + 1);
   return case_seed ^ (0x9E3779B97F4A7C15ULL * k);
 }
 
 std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run,
                                        const std::vector<double>* trace_timestamps_s) {
   if (!run.load_level.open()) return {};
+  if (run.load_level.rate <= 0) throw std::logic_error("an open-loop level needs its rate before its schedule");
   if (run.load_level.trace()) {
     if (trace_timestamps_s == nullptr) throw std::logic_error("a trace level needs the trace's timestamps");
     return load::TraceSchedule(*trace_timestamps_s, run.load_level.rate);
@@ -44,6 +47,13 @@ std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun
   const auto measured = load::MakeSchedule(spec);
   out.insert(out.end(), measured.begin(), measured.end());
   return out;
+}
+
+std::vector<double> SweepRates(double synchronous, double throughput, std::int32_t points) {
+  std::vector<double> rates;
+  for (std::int32_t k = 1; k <= points; ++k)
+    rates.push_back(synchronous + (throughput - synchronous) * k / (points + 1));
+  return rates;
 }
 
 std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce) {

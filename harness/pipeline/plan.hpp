@@ -33,6 +33,10 @@ std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::u
 std::vector<std::int64_t> SendSchedule(const scenario::Case& c, const PlannedRun& run,
                                        const std::vector<double>* trace_timestamps_s = nullptr);
 
+/// A sweep's open-loop points: `points` rates evenly between the synchronous and the throughput
+/// points' measured request rates (req/s, both ends excluded), as GuideLLM spaces them.
+std::vector<double> SweepRates(double synchronous, double throughput, std::int32_t points);
+
 /// The prompt seed of a level: different prompts per level (no cross-level cache hits).
 std::uint64_t LevelSeed(std::uint64_t case_seed, const scenario::Level& level);
 

@@ -1,7 +1,9 @@
 #include "report/console.hpp"
 
 #include <fmt/format.h>
+
 #include <unistd.h>
+#include <algorithm>
 
 #include <chrono>
 #include <cmath>
@@ -41,8 +43,9 @@ std::string LevelLine(const metrics::Summary& s) {
   return fmt::format(
              "  {}: {} requests ({} failed), TTFT p50 {} ms p95 {} ms, ITL p50 {} ms, TPOT p50 {} ms, "
              "E2E p50 {} ms, {:.1f} output tok/s, {:.2f} req/s",
-             s.load_level.open() ? scenario::Describe(s.load_level)
-                                 : fmt::format("concurrency {:>4}", s.load_level.concurrency),
+             s.load_level.kind != scenario::Level::Kind::Closed
+                 ? scenario::Describe(s.load_level)
+                 : fmt::format("concurrency {:>4}", s.load_level.concurrency),
              s.requests, s.requests - s.succeeded, Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95),
              Ms(s, "itl", &Stats::p50), Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50),
              LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput")) +
@@ -55,22 +58,25 @@ std::string LevelLine(const metrics::Summary& s) {
 
 std::string FinalTable(const std::vector<CaseRow>& rows) {
   using metrics::Stats;
+  std::size_t w = 7;  // the level column: as wide as its widest label
+  for (const auto& row : rows)
+    for (const auto& s : row.levels) w = std::max(w, scenario::ShortLabel(s.load_level).size());
   std::string out =
-      fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case", "level", "req",
-                  "fail", "TTFT p50", "TTFT p95", "ITL p50", "TPOT p50", "E2E p50", "out tok/s", "req/s");
-  out += fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", "", "", "ms",
-                     "ms", "ms", "ms", "ms", "", "");
+      fmt::format("{:<40} {:>{}} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "case", "level", w,
+                  "req", "fail", "TTFT p50", "TTFT p95", "ITL p50", "TPOT p50", "E2E p50", "out tok/s", "req/s");
+  out += fmt::format("{:<40} {:>{}} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "", "", w, "", "",
+                     "ms", "ms", "ms", "ms", "ms", "", "");
   for (const auto& row : rows) {
     if (row.levels.empty()) out += fmt::format("{:<40} {}: {}\n", row.case_id, row.status, row.message);
     for (const auto& s : row.levels) {
       if (s.load_level.search()) {
-        out += fmt::format("{:<40} {:>7} max rate under the SLO {:g} req/s ({:g} probes){}\n", row.case_id, "search",
-                           LevelMetric(s, "max_rate_under_slo"), LevelMetric(s, "search_probes"),
+        out += fmt::format("{:<40} {:>{}} max rate under the SLO {:g} req/s ({:g} probes){}\n", row.case_id, "search",
+                           w, LevelMetric(s, "max_rate_under_slo"), LevelMetric(s, "search_probes"),
                            s.invalid.empty() ? "" : "; invalid: " + s.invalid);
         continue;
       }
-      out += fmt::format("{:<40} {:>7} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
-                         row.case_id, scenario::ShortLabel(s.load_level), s.requests, s.requests - s.succeeded,
+      out += fmt::format("{:<40} {:>{}} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10.1f} {:>8.2f}\n",
+                         row.case_id, scenario::ShortLabel(s.load_level), w, s.requests, s.requests - s.succeeded,
                          Ms(s, "ttft", &Stats::p50), Ms(s, "ttft", &Stats::p95), Ms(s, "itl", &Stats::p50),
                          Ms(s, "tpot", &Stats::p50), Ms(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
                          LevelMetric(s, "request_throughput"));

@@ -35,6 +35,7 @@ std::vector<Case> Expand(const Scenario& scenario) {
         c.load.rate.clear();
         c.load.warmup = 0;
         c.load.slo_search.reset();
+        c.load.sweep.reset();
       }
       c.slo = scenario.slo;
       c.gate = scenario.gate;

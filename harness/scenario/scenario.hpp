@@ -171,6 +171,20 @@ struct SloSearch {
   }
 };
 
+/// A sweep ([load.sweep], GuideLLM's method): the engine's rate one request at a time (point
+/// 0, a closed loop at concurrency 1), then the most it takes (point points + 1, a closed loop
+/// at `concurrency`), then `points` open-loop levels at rates evenly between the two (points
+/// 1 … points, at the [load] arrival process), measured in each attempt's first repetition and
+/// kept for its others. Each point is a level: the latency-throughput curve, point by point.
+struct Sweep {
+  std::int32_t points = 8;       ///< open-loop points between the two ends
+  std::int64_t concurrency = 0;  ///< the throughput point's requests in flight; 0 = load.requests
+  /// The throughput point's concurrency as run: `concurrency`, else every measured request at once.
+  std::int64_t ThroughputConcurrency(std::int64_t requests) const {
+    return concurrency > 0 ? concurrency : std::max<std::int64_t>(2, requests);
+  }
+};
+
 /// How hard and how long to load each engine.
 struct Load {
   std::vector<std::int64_t> concurrency{1};  ///< closed-loop levels: requests in flight
@@ -206,16 +220,23 @@ struct Load {
   std::string on_error = "count";
   std::string exclude_reason;
   std::optional<SloSearch> slo_search;
+  std::optional<Sweep> sweep;
   /// Set per case for a trace class (scenario/expand.cpp): its one level replays the trace at
   /// this speed-up, instead of the scenario's levels. 0 = not a trace.
   double trace_time_scale = 0;
 
-  /// Every level in run order: the closed-loop ones, then the open-loop ones.
+  /// Every level in run order: the closed-loop ones, the open-loop ones, then the sweep's
+  /// (synchronous, throughput, then the rates between, which need the two ends' results).
   std::vector<Level> Levels() const {
     if (trace_time_scale > 0) return {Level::Trace(trace_time_scale)};
     std::vector<Level> out;
     for (const auto c : concurrency) out.push_back(Level::Closed(c));
     for (const auto r : rate) out.push_back(Level::Open(r));
+    if (sweep) {
+      out.push_back(Level::SweepPoint(0, 1));
+      out.push_back(Level::SweepPoint(sweep->points + 1, sweep->ThroughputConcurrency(requests)));
+      for (std::int32_t k = 1; k <= sweep->points; ++k) out.push_back(Level::SweepPoint(k, 0));
+    }
     return out;
   }
 };
@@ -264,7 +285,7 @@ struct ThresholdSpec {
   bool AppliesTo(const Level& l) const {
     if (concurrency.empty() && rate.empty()) return true;
     for (const auto c : concurrency)
-      if (!l.open() && l.concurrency == c) return true;
+      if (l.kind == Level::Kind::Closed && l.concurrency == c) return true;
     for (const auto r : rate)
       if (l.kind == Level::Kind::Open && l.rate == r) return true;
     return false;

@@ -352,6 +352,14 @@ SloSearch ReadSloSearch(TableReader r) {
   return s;
 }
 
+Sweep ReadSweep(TableReader r) {
+  Sweep s;
+  s.points = static_cast<std::int32_t>(r.Int("points", 1, 100).value_or(s.points));
+  s.concurrency = r.Int("concurrency", 2, kMaxConcurrency).value_or(0);
+  r.RejectUnknownKeys();
+  return s;
+}
+
 Load ReadLoad(TableReader r) {
   Load l;
   if (auto levels = r.IntArray("concurrency", 1, kMaxConcurrency)) {
@@ -374,10 +382,12 @@ Load ReadLoad(TableReader r) {
       if (!r.table().contains("concurrency")) l.concurrency.clear();
     }
   }
-  const bool open = !l.rate.empty() || r.table().contains("slo_search");  // the search's probes are open loop
+  // The search's probes and the sweep's points between its ends are open loop too.
+  const bool open = !l.rate.empty() || r.table().contains("slo_search") || r.table().contains("sweep");
   const auto open_only = [&](const char* key) {
     if (!open && r.table().contains(key))
-      r.Error(key, "applies to open-loop levels only", "add rate = [...] (requests/s) or [load.slo_search]");
+      r.Error(key, "applies to open-loop levels only",
+              "add rate = [...] (requests/s), [load.sweep] or [load.slo_search]");
   };
   if (auto arrival = r.String("arrival")) {
     const std::vector<std::string> choices{"constant", "poisson", "gamma"};
@@ -430,9 +440,13 @@ Load ReadLoad(TableReader r) {
   l.exclude_reason = r.String("exclude_reason").value_or("");
   if (const auto* search = r.Table("slo_search")) {
     l.slo_search = ReadSloSearch(TableReader(*search, r.KeyPath("slo_search"), r.context()));
-    // The search alone, unless levels are asked for too.
-    if (!r.table().contains("concurrency") && !r.table().contains("rate")) l.concurrency.clear();
   }
+  if (const auto* sweep = r.Table("sweep")) {
+    l.sweep = ReadSweep(TableReader(*sweep, r.KeyPath("sweep"), r.context()));
+  }
+  // The search or the sweep alone, unless levels are asked for too.
+  if ((l.slo_search || l.sweep) && !r.table().contains("concurrency") && !r.table().contains("rate"))
+    l.concurrency.clear();
   if (l.on_error == "exclude" && l.exclude_reason.empty()) {
     r.context().Error(r.table().source(), r.KeyPath("exclude_reason"), "missing required key",
                       "say why failed requests may be left out, e.g. exclude_reason = \"free-tier quota (HTTP 429)\"");

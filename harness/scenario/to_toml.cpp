@@ -153,8 +153,9 @@ toml::table ScenarioTable(const Scenario& s) {
                    {"repetitions", l.repetitions},
                    {"on_error", l.on_error}};
   // Closed-loop levels, or none: an empty list only when the scenario has others (rate, a search).
-  if (!l.concurrency.empty() || (l.rate.empty() && !l.slo_search)) load.insert("concurrency", Ints(l.concurrency));
-  if (!l.rate.empty() || l.slo_search) {
+  if (!l.concurrency.empty() || (l.rate.empty() && !l.slo_search && !l.sweep))
+    load.insert("concurrency", Ints(l.concurrency));
+  if (!l.rate.empty() || l.slo_search || l.sweep) {
     toml::array rates;
     for (const double r : l.rate) rates.push_back(r);
     if (!rates.empty()) load.insert("rate", std::move(rates));
@@ -171,6 +172,11 @@ toml::table ScenarioTable(const Scenario& s) {
         {"min_rate", q.min_rate}, {"max_rate", q.max_rate}, {"precision", q.precision}, {"attainment", q.attainment}};
     if (q.requests > 0) search.insert("requests", q.requests);
     load.insert("slo_search", std::move(search));
+  }
+  if (l.sweep) {
+    toml::table sweep{{"points", l.sweep->points}};
+    if (l.sweep->concurrency > 0) sweep.insert("concurrency", l.sweep->concurrency);
+    load.insert("sweep", std::move(sweep));
   }
   if (l.temperature) load.insert("temperature", *l.temperature);
   if (!l.exclude_reason.empty()) load.insert("exclude_reason", l.exclude_reason);

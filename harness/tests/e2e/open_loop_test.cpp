@@ -250,3 +250,63 @@ BOOST_AUTO_TEST_CASE(a_trace_file_drives_a_run_on_its_own_schedule) {
     BOOST_TEST(r["max_tokens"].get<std::int64_t>() == output_len[i], i);
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_sweep_finds_the_engines_two_ends_and_its_knee_at_capacity) {
+  TempDir dir("sweep");
+  Sim sim(dir);  // one at a time: 90 ms each, 11.1 req/s; two at a time: 22.2 req/s
+  WriteScenario(dir / "sweep.toml", sim.port,
+                "arrival = \"constant\"\nrequests = 30\nwarmup = 0\nrepetitions = 1\n"
+                "[load.sweep]\npoints = 3\nconcurrency = 8\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "sweep.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const auto truth = TruthById(dir / "truth.jsonl");
+  const json results = ReadJson(dir / "out/results.json");
+  const json& c = results["cases"][0];
+  const json& sweep = c["sweep"][0];
+  const double sync = sweep["synchronous_rate"].get<double>(), most = sweep["throughput_rate"].get<double>();
+  BOOST_TEST(std::abs(sync / (1000.0 / 90) - 1) < 0.05, sync);  // the model: 1 / 90 ms
+  BOOST_TEST(std::abs(most / (2000.0 / 90) - 1) < 0.05, most);  // 2 slots / 90 ms
+  BOOST_TEST(sweep["throughput_concurrency"] == 8);
+  const std::vector<double> rates = sweep["rates"].get<std::vector<double>>();
+  BOOST_TEST_REQUIRE(rates.size() == 3u);
+  for (int k = 1; k <= 3; ++k) BOOST_TEST(std::abs(rates[k - 1] - (sync + (most - sync) * k / 4)) < 1e-9);
+
+  // The levels in curve order, each point's latency and the engine's queue behind it.
+  const json& levels = c["levels"];
+  BOOST_TEST_REQUIRE(levels.size() == 5u, levels.dump());
+  std::vector<double> ttft_p50, max_queue_ms;
+  for (int k = 0; k < 5; ++k) {
+    const json& s = levels[static_cast<std::size_t>(k)]["summary"];
+    BOOST_TEST(s["sweep"] == k);
+    BOOST_TEST(s["requests"] == 30);
+    ttft_p50.push_back(s["distributions"]["ttft"]["p50"].get<double>());
+    double q = 0;
+    for (const json& run : c["runs"]) {
+      if (run["summary"]["sweep"] != k) continue;
+      for (const json& r : run["records"]) {
+        BOOST_TEST_REQUIRE(r["error"] == "none");
+        BOOST_TEST(r["request_id"].get<std::string>().find("-w" + std::to_string(k) + "-") != std::string::npos);
+        q = std::max(q, truth.at(r["request_id"].get<std::string>())["queue_ns"].get<double>() / 1e6);
+      }
+    }
+    max_queue_ms.push_back(q);
+    if (k >= 1 && k <= 3) {  // the points between: open loop at their rate, kept
+      BOOST_TEST(s["rate"].get<double>() == rates[static_cast<std::size_t>(k - 1)]);
+      BOOST_TEST(std::abs(s["level"]["send_rate"].get<double>() / rates[static_cast<std::size_t>(k - 1)] - 1) < 0.03);
+      BOOST_TEST(s["invalid"] == "");
+    }
+    BOOST_TEST_MESSAGE("sweep point " << k << ": TTFT p50 " << ttft_p50.back() << " ms, engine queue max " << q
+                                      << " ms");
+  }
+  BOOST_TEST(levels[0]["summary"]["concurrency"] == 1);
+  BOOST_TEST(levels[4]["summary"]["concurrency"] == 8);
+  // The knee: below capacity constant arrivals never wait (up to a decode step to join the
+  // batch) and TTFT stays the prefill's 20 ms; at capacity 6 of 8 requests wait ~3 services.
+  for (int k = 0; k <= 3; ++k) {
+    BOOST_TEST(max_queue_ms[static_cast<std::size_t>(k)] < 15.0, "point " << k);
+    BOOST_TEST(ttft_p50[static_cast<std::size_t>(k)] < 40.0, "point " << k);
+  }
+  BOOST_TEST(max_queue_ms[4] > 200.0);
+  BOOST_TEST(ttft_p50[4] > 150.0);
+  BOOST_TEST(output.find("sweep: synchronous") != std::string::npos, output);
+}

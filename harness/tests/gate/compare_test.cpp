@@ -7,7 +7,9 @@
 #include <random>
 
 #include "gate/baseline.hpp"
+#include "gate/case_data.hpp"
 #include "gate/compare.hpp"
+#include "gate/json_codec.hpp"
 #include "gate/thresholds.hpp"
 #include "gate/verdict.hpp"
 
@@ -363,4 +365,40 @@ BOOST_AUTO_TEST_CASE(the_searchs_capacity_is_gated_and_finding_none_is_a_regress
   const Comparison& none = Find(cs, "max_rate_under_slo");
   BOOST_TEST((none.verdict == Change::Regressed));
   BOOST_TEST(none.note.find("1 of 3 searches found no rate meeting the SLO") == 0u, none.note);
+}
+
+BOOST_AUTO_TEST_CASE(a_sweep_point_compares_with_the_same_point_whatever_rate_each_ran_at) {
+  // The same point of two runs: its rate is each run's own (each measured its ends).
+  const auto at_point = [](const std::vector<double>& tpot, double rate) {
+    CaseData c = MakeCase(tpot);
+    for (auto& r : c.runs) r.load_level = scenario::Level::SweepPoint(2, 0).WithRate(rate);
+    return c;
+  };
+  auto cs = CompareCases(at_point({10, 10.1, 9.9}, 7.5), at_point({13, 13.1, 12.9}, 7.2));
+  const Comparison& tpot = Find(cs, "tpot", "p50");
+  BOOST_TEST(tpot.load_level.point == 2);
+  BOOST_TEST((tpot.verdict == Change::Regressed));
+  // Its level survives results.json and baselines: the point, its rate and its concurrency.
+  RunData r;
+  r.load_level = scenario::Level::SweepPoint(2, 0).WithRate(7.5);
+  const RunData back = RunDataFromJson(ToJson(r));
+  BOOST_TEST((back.load_level == r.load_level));
+  BOOST_TEST(back.load_level.rate == 7.5);
+  BOOST_TEST(back.load_level.open());
+  r.load_level = scenario::Level::SweepPoint(4, 16);
+  BOOST_TEST(RunDataFromJson(ToJson(r)).load_level.concurrency == 16);
+  BOOST_TEST(!RunDataFromJson(ToJson(r)).load_level.open());
+  r.load_level = scenario::Level::SweepPoint(0, 1);
+  BOOST_TEST((RunDataFromJson(ToJson(r)).load_level != scenario::Level::Closed(1)));
+}
+
+BOOST_AUTO_TEST_CASE(a_sweep_is_part_of_the_fingerprint) {
+  scenario::Case c;
+  c.engine.protocol = "openai-chat";
+  const std::string none = MakeFingerprint(c).settings;
+  c.load.sweep = scenario::Sweep{};
+  const std::string eight = MakeFingerprint(c).settings;
+  BOOST_TEST(eight != none);
+  c.load.sweep->points = 4;
+  BOOST_TEST(MakeFingerprint(c).settings != eight);
 }

@@ -148,8 +148,8 @@ BOOST_AUTO_TEST_CASE(round_trip_through_toml_text_is_identity) {
 }
 
 BOOST_AUTO_TEST_CASE(bundled_scenarios_load) {
-  for (const char* file :
-       {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml", "examples/dataset.toml"}) {
+  for (const char* file : {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml", "examples/dataset.toml",
+                           "examples/open-loop.toml", "examples/sweep.toml"}) {
     BOOST_CHECK_NO_THROW(LoadScenarioFile(std::string(LLMBENCH_SCENARIOS) + "/" + file, FakeEnv({})));
   }
 }
@@ -556,4 +556,53 @@ BOOST_AUTO_TEST_CASE(trace_classes_replay_their_file_as_their_only_level) {
   BOOST_TEST(d.message == "not with a trace: each request has its entry's lengths");
   OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ntrace_time_unit = \"us\"\n", "classes.t.trace_time_unit", 6);
   OnlyError(engine + "[classes.t]\ntrace = \"x.jsonl\"\ntrace_time_scale = 0\n", "classes.t.trace_time_scale", 6);
+}
+
+BOOST_AUTO_TEST_CASE(a_sweep_is_its_two_ends_then_the_points_between) {
+  const Scenario s = LoadScenarioText(kMinimal +
+                                          "[load]\nrequests = 20\narrival = \"constant\"\n"
+                                          "[load.sweep]\npoints = 3\n",
+                                      "w.toml", FakeEnv({}));
+  BOOST_TEST_REQUIRE(s.load.sweep.has_value());
+  BOOST_TEST(s.load.sweep->points == 3);
+  BOOST_TEST(s.load.arrival == "constant");  // the points between are open loop: arrival applies
+  // Run order: synchronous, throughput (every measured request at once), then the rates between.
+  const std::vector<Level> want{Level::SweepPoint(0, 1), Level::SweepPoint(4, 20), Level::SweepPoint(1, 0),
+                                Level::SweepPoint(2, 0), Level::SweepPoint(3, 0)};
+  BOOST_TEST((s.load.Levels() == want));  // the sweep alone: no concurrency = [1] by default
+  BOOST_TEST(s.load.Levels()[2].open());
+  BOOST_TEST(!s.load.Levels()[1].open());
+  // A point's identity is its index, whatever rate it ran at; it sorts after the other kinds.
+  BOOST_TEST((Level::SweepPoint(2, 0).WithRate(7.5) == Level::SweepPoint(2, 0)));
+  BOOST_TEST((Level::SweepPoint(2, 0).WithRate(7.5) != Level::SweepPoint(3, 0).WithRate(7.5)));
+  BOOST_TEST((Level::Open(1000) < Level::SweepPoint(0, 1)));
+  BOOST_TEST((Level::SweepPoint(9, 0) < Level::Search()));
+  BOOST_TEST(Describe(Level::SweepPoint(2, 0).WithRate(7.5)) == "sweep point 2 (7.5 req/s)");
+  BOOST_TEST(Describe(Level::SweepPoint(0, 1)) == "sweep point 0 (synchronous)");
+  BOOST_TEST(Describe(Level::SweepPoint(4, 20)) == "sweep point 4 (throughput, concurrency 20)");
+  BOOST_TEST(IdTag(Level::SweepPoint(2, 0).WithRate(7.5)) == "w2");
+  // A closed-loop threshold is not a sweep end of the same concurrency.
+  ThresholdSpec t;
+  t.concurrency = {1};
+  BOOST_TEST(!t.AppliesTo(Level::SweepPoint(0, 1)));
+  BOOST_TEST(t.AppliesTo(Level::Closed(1)));
+
+  const Scenario back = LoadScenarioText(ToToml(s), "w.toml", FakeEnv({}));
+  BOOST_TEST(ToToml(back) == ToToml(s));
+  BOOST_TEST((back.load.Levels() == want));
+  const Scenario c =
+      LoadScenarioText(kMinimal + "[load]\nconcurrency = [4]\n[load.sweep]\nconcurrency = 8\n", "w.toml", FakeEnv({}));
+  BOOST_TEST(c.load.Levels().size() == 1u + 2u + 8u);  // levels asked for, and the sweep (8 points by default)
+  BOOST_TEST((c.load.Levels()[2] == Level::SweepPoint(9, 8)));
+  BOOST_TEST(LoadScenarioText(ToToml(c), "w.toml", FakeEnv({})).load.sweep->concurrency == 8);
+
+  OnlyError(kMinimal + "[load]\n[load.sweep]\npoints = 0\n", "load.sweep.points", 9);
+  OnlyError(kMinimal + "[load]\n[load.sweep]\nconcurrency = 1\n", "load.sweep.concurrency", 9);
+  OnlyError(kMinimal + "[load]\n[load.sweep]\npoint = 3\n", "load.sweep.point", 9);
+  // A trace class runs its trace only.
+  const Scenario tr = LoadScenarioText(
+      "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.t]\ntrace = \"x.jsonl\"\n"
+      "[load]\n[load.sweep]\n",
+      "t.toml", FakeEnv({}));
+  BOOST_TEST((Expand(tr)[0].load.Levels() == std::vector<Level>{Level::Trace(1)}));
 }
