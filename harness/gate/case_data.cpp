@@ -100,6 +100,7 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
     settings += fmt::format("|sampling={}|{}|{}|{}", p.temperature.value_or(-1), p.top_p.value_or(-1),
                             p.top_k.value_or(-1), p.sampling_seed.value_or(-1));
   }
+  if (p.turns > 1) settings += fmt::format("|turns={}|{}", p.turns, p.think_time.count());
   if (!p.trace.empty()) {  // the trace's content (hash) and how it is replayed
     settings +=
         fmt::format("|trace={:016x}|{}|{}|{}", dataset_hash, p.trace_time_scale, p.trace_time_unit, p.trace_requests);

@@ -93,6 +93,7 @@ json ToJson(const load::Record& r) {
   if (r.own_code >= 0) j["own_code"] = r.own_code == 1;
   if (r.rate_wait_ns > 0) j["rate_wait_ns"] = r.rate_wait_ns;
   if (r.intended_ns > 0) j["intended_ns"] = r.intended_ns;
+  if (r.turn > 0) j["turn"] = r.turn;
   if (r.excluded) j["excluded"] = true;
   if (!r.streamed) j["streamed"] = false;
   if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
@@ -111,6 +112,7 @@ load::Record RecordFromJson(const json& j) {
   r.retries_429 = static_cast<std::int32_t>(IntOr(j, "retries_429", 0));
   r.scheduled_ns = IntOr(j, "scheduled_ns", 0);
   r.intended_ns = IntOr(j, "intended_ns", 0);
+  r.turn = static_cast<std::int32_t>(IntOr(j, "turn", 0));
   r.start_ns = IntOr(j, "start_ns", 0);
   r.first_byte_ns = IntOr(j, "first_byte_ns", 0);
   r.done_ns = IntOr(j, "done_ns", 0);

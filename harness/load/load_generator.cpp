@@ -25,7 +25,13 @@ struct Slot {
   std::int64_t intended_ns = 0;  ///< open loop: its schedule's send time
   std::int64_t retry_due_ns = 0;
   std::int64_t rate_wait_ns = 0;
-  std::string text;  ///< the answer's text, when Target::keep_text
+  std::string text;  ///< the answer's text, when Target::keep_text or a conversation needs it
+  // Multi-turn: `index` is the conversation, `turn` (0-based) the request of it in flight or
+  // due next, `history` its earlier turns, `context_tokens` theirs (user targets + answers).
+  std::int32_t turn = 0;
+  std::int64_t think_due_ns = 0;
+  std::int64_t context_tokens = 0;
+  std::vector<protocol::ChatTurn> history;
 };
 
 // What went wrong, most fundamental first: no connection, timeout, status, broken stream,
@@ -61,7 +67,7 @@ void Classify(const client::Exchange& x, Record& r) {
   }
 }
 
-Record MakeRecord(Slot& s, const prompt::Prompt& p, const scenario::Level& level, bool warmup) {
+Record MakeRecord(Slot& s, const prompt::Prompt& p, const scenario::Level& level, bool warmup, bool keep_text) {
   client::Exchange& x = s.exchange;
   Record r;
   r.index = s.index;
@@ -88,7 +94,7 @@ Record MakeRecord(Slot& s, const prompt::Prompt& p, const scenario::Level& level
   r.rate_wait_ns = s.rate_wait_ns;
   r.streamed = x.decoder == nullptr || x.decoder->streams();
   r.finish_reason = x.tally.finish_reason;
-  if (x.tally.text != nullptr) r.output_text = std::move(s.text);
+  if (x.tally.text != nullptr && keep_text) r.output_text = std::move(s.text);
   Classify(x, r);
   return r;
 }
@@ -143,7 +149,10 @@ class LevelRun {
         pacer_(pacer != nullptr && pacer->active() ? pacer : nullptr),
         decoder_(protocol::MakeProtocol(target.protocol)),
         slots_(static_cast<std::size_t>(level.open() ? load.max_concurrency : level.concurrency)),
+        turns_(std::max(1, target.turns)),
         client_([this](client::Exchange& x) { OnDone(x); }) {
+    if (prompts_.size() % static_cast<std::size_t>(turns_) != 0)
+      throw std::logic_error("a multi-turn level needs every conversation's prompts");
     out_.load_level = level;
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
       it->exchange.context = &*it;
@@ -152,7 +161,7 @@ class LevelRun {
   }
 
   LevelOutcome Run() {
-    const auto total = static_cast<std::int64_t>(prompts_.size());
+    const auto total = static_cast<std::int64_t>(prompts_.size()) / turns_;  // requests, or conversations
     const std::int64_t warmup = std::min(load_.warmup, total);
     const bool open = out_.load_level.open();
     if (open && static_cast<std::int64_t>(schedule_.size()) != total)
@@ -179,15 +188,24 @@ class LevelRun {
       stopped_ = aborted_ || now >= stop_issuing_ns;
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
+      LaunchDueTurns(now);
       // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
       // the cap's, and recorded as such).
       while (!free_.empty() && next_ < end && !stopped_ && !HeldByCap(now)) LaunchNext(now, 0);
-      if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
-      std::int64_t wait = kIdleWaitNs;
-      for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
-      if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
-      client_.Poll(Nanoseconds(wait));
+      if ((next_ >= end || stopped_) && Idle()) return;
+      client_.Poll(Nanoseconds(WaitNs(now, kIdleWaitNs)));
     }
+  }
+
+  // Nothing in flight, due for a retry, or thinking before its next turn.
+  bool Idle() const { return client_.in_flight() == 0 && retrying_.empty() && thinking_.empty(); }
+
+  // How long the loop may sleep from `now`: until the earliest retry, turn or rate-cap release.
+  std::int64_t WaitNs(std::int64_t now, std::int64_t wait) const {
+    for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
+    for (const Slot* s : thinking_) wait = std::min(wait, std::max<std::int64_t>(0, s->think_due_ns - now));
+    if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
+    return wait;
   }
 
   // Open loop: sends prompts [next_, end) at their intended times (schedule_, relative to this
@@ -204,24 +222,23 @@ class LevelRun {
       stopped_ = aborted_ || now >= stop_issuing_ns;
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
+      LaunchDueTurns(now);
       while (next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now)) {
         if (free_.empty()) {  // max_concurrency in flight: the arrival is lost, not queued
           if (measuring_) ++out_.dropped;
-          if (progress_) ++progress_->done;
+          if (progress_) progress_->done += turns_;
           ++next_;
           continue;
         }
         LaunchNext(now, due(next_));
         now = NowNs();
       }
-      if ((next_ >= end || stopped_) && client_.in_flight() == 0 && retrying_.empty()) return;
+      if ((next_ >= end || stopped_) && Idle()) return;
       std::int64_t wait = kIdleWaitNs;
       // Held by the rate cap, the next arrival is already due: wait for the cap, not for it.
       if (next_ < end && !stopped_ && pace_due_ns_ == 0)
         wait = std::min(wait, std::max<std::int64_t>(0, due(next_) - now));
-      for (const Slot* s : retrying_) wait = std::min(wait, std::max<std::int64_t>(0, s->retry_due_ns - now));
-      if (pace_due_ns_ > 0) wait = std::min(wait, std::max<std::int64_t>(0, pace_due_ns_ - now));
-      client_.Poll(Nanoseconds(wait));
+      client_.Poll(Nanoseconds(WaitNs(now, wait)));
     }
   }
 
@@ -229,7 +246,7 @@ class LevelRun {
   // until when, and held_since_ns_ since when).
   bool HeldByCap(std::int64_t now) {
     if (pacer_ == nullptr) return false;
-    const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_)]));
+    const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_ * turns_)]));
     if (at <= now) return false;
     if (held_since_ns_ == 0) held_since_ns_ = now;
     pace_due_ns_ = at;
@@ -241,6 +258,9 @@ class LevelRun {
     Slot& s = *free_.back();
     free_.pop_back();
     s.index = next_++;
+    s.turn = 0;
+    s.context_tokens = 0;
+    s.history.clear();
     s.retries = 0;
     s.scheduled_ns = 0;
     s.intended_ns = intended_ns;
@@ -251,6 +271,39 @@ class LevelRun {
 
   static std::int64_t Cost(const prompt::Prompt& p) { return p.input_tokens + p.max_tokens; }
 
+  const prompt::Prompt& PromptOf(const Slot& s) const {
+    return prompts_[static_cast<std::size_t>(s.index * turns_ + s.turn)];
+  }
+
+  std::string RequestId(const Slot& s) const {
+    return turns_ > 1 ? fmt::format("{}-{}-{}-t{}", run_id_, scenario::IdTag(out_.load_level), s.index, s.turn + 1)
+                      : fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index);
+  }
+
+  // A conversation's next turn, once its think time is over (and the rate cap lets it go). In
+  // an open loop it was due then: its latency counts from then, its lag is the client's.
+  void LaunchDueTurns(std::int64_t now) {
+    for (std::size_t i = 0; i < thinking_.size();) {
+      Slot* s = thinking_[i];
+      if (s->think_due_ns > now) {
+        ++i;
+        continue;
+      }
+      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(PromptOf(*s))) : now;
+      if (paced > now) {
+        pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
+        ++i;
+        continue;
+      }
+      thinking_.erase(thinking_.begin() + static_cast<std::ptrdiff_t>(i));
+      s->retries = 0;
+      s->scheduled_ns = 0;
+      s->intended_ns = out_.load_level.open() ? s->think_due_ns : 0;
+      s->rate_wait_ns = pacer_ != nullptr ? std::max<std::int64_t>(0, now - s->think_due_ns) : 0;
+      Launch(*s);
+    }
+  }
+
   void RelaunchDueRetries(std::int64_t now) {
     for (std::size_t i = 0; i < retrying_.size();) {
       if (retrying_[i]->retry_due_ns > now) {
@@ -258,7 +311,7 @@ class LevelRun {
         continue;
       }
       // Due: a retry is a request too, and waits for the engine's rate cap.
-      const prompt::Prompt& p = prompts_[static_cast<std::size_t>(retrying_[i]->index)];
+      const prompt::Prompt& p = PromptOf(*retrying_[i]);
       const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(p)) : now;
       if (paced > now) {
         pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
@@ -272,32 +325,34 @@ class LevelRun {
   }
 
   void Launch(Slot& s) {
-    const prompt::Prompt& p = prompts_[static_cast<std::size_t>(s.index)];
+    const prompt::Prompt& p = PromptOf(s);
     client::Exchange& x = s.exchange;
     x.ResetResponse();
     x.chunk_ns.reserve(static_cast<std::size_t>(p.max_tokens) + 4);  // no reallocation while streaming
-    if (target_.keep_text) {
+    if (target_.keep_text || turns_ > 1) {                           // a conversation sends its answers back
       s.text.clear();
       x.tally.text = &s.text;
     }
     if (s.retries == 0) {
-      const protocol::GenerationRequest request{.model = target_.model,
-                                                .prompt = p.text,
-                                                .max_tokens = p.max_tokens,
-                                                .force_length = target_.force_output_length,
-                                                .temperature = target_.temperature,
-                                                .top_p = target_.top_p,
-                                                .top_k = target_.top_k,
-                                                .seed = target_.seed,
-                                                .extra_body_json = target_.extra_body_json};
+      protocol::GenerationRequest request{.model = target_.model,
+                                          .prompt = p.text,
+                                          .max_tokens = p.max_tokens,
+                                          .force_length = target_.force_output_length,
+                                          .temperature = target_.temperature,
+                                          .top_p = target_.top_p,
+                                          .top_k = target_.top_k,
+                                          .seed = target_.seed,
+                                          .extra_body_json = target_.extra_body_json};
+      request.history = std::move(s.history);  // lent to the request, not copied
       s.body = decoder_->BuildRequest(request).body;
+      s.history = std::move(request.history);
     }
     x.url = target_.url;
     x.body = &s.body;
     x.decoder = decoder_.get();
     x.timeout_ns = load_.timeout.count();
     x.headers = target_.headers;
-    x.headers.push_back(fmt::format("X-Request-Id: {}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index));
+    x.headers.push_back("X-Request-Id: " + RequestId(s));
     client_.Start(x);
     if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(p));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
@@ -314,8 +369,18 @@ class LevelRun {
       retrying_.push_back(&s);
       return;
     }
-    Record r = MakeRecord(s, prompts_[static_cast<std::size_t>(s.index)], out_.load_level, !measuring_);
-    r.request_id = fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index);
+    const prompt::Prompt& p = PromptOf(s);
+    const bool conversation = turns_ > 1;
+    std::string answer;
+    if (conversation && !target_.keep_text) answer = std::move(s.text);  // for the history, not the record
+    Record r = MakeRecord(s, p, out_.load_level, !measuring_, target_.keep_text);
+    r.request_id = RequestId(s);
+    if (conversation) {
+      r.index = s.index * turns_ + s.turn;
+      r.turn = s.turn + 1;
+      r.target_input_tokens = s.context_tokens + p.input_tokens;
+      if (target_.keep_text) answer = r.output_text;
+    }
     if (r.error != ErrorKind::None) {
       if (load_.on_error == "exclude") {
         r.excluded = true;
@@ -329,9 +394,20 @@ class LevelRun {
       ++progress_->done;
       if (r.error != ErrorKind::None) ++progress_->errors;
     }
+    // A conversation goes on with its next turn after the think time, unless this turn failed
+    // or was the last, or the level stops issuing.
+    const bool goes_on = conversation && r.error == ErrorKind::None && s.turn + 1 < turns_ && !stopped_ && !aborted_;
+    if (conversation && !goes_on && progress_) progress_->done += turns_ - 1 - s.turn;  // turns never sent
+    if (goes_on) {
+      s.context_tokens += p.input_tokens + (r.completion_tokens >= 0 ? r.completion_tokens : r.token_events);
+      s.history.push_back({p.text, std::move(answer)});
+      ++s.turn;
+      s.think_due_ns = r.done_ns + target_.think_time_ns;
+      thinking_.push_back(&s);
+    }
     on_record_(r);
     out_.records.push_back(std::move(r));
-    free_.push_back(&s);
+    if (!goes_on) free_.push_back(&s);
   }
 
   const Target& target_;
@@ -347,6 +423,8 @@ class LevelRun {
   std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
   std::vector<Slot*> free_;
   std::vector<Slot*> retrying_;
+  std::vector<Slot*> thinking_;  ///< conversations between turns
+  std::int32_t turns_ = 1;       ///< prompts per conversation (1: every prompt its own request)
   client::StreamClient client_;
   LevelOutcome out_;
   std::int64_t next_ = 0;

@@ -33,6 +33,10 @@ struct Target {
   std::optional<std::int64_t> seed;  ///< the engine's sampling seed
   std::string extra_body_json;
   bool keep_text = false;  ///< keep each answer's text in its Record (correctness checks need it)
+  /// Multi-turn classes: prompts come `turns` per conversation (conversation-major), each turn
+  /// sent with the earlier ones as history, `think_time_ns` after the previous answer ended.
+  std::int32_t turns = 1;
+  std::int64_t think_time_ns = 0;
 };
 
 /// Live counters, written by the loop thread, read by a progress display.
@@ -62,8 +66,10 @@ class LoadGenerator {
   LoadGenerator(Target target, scenario::Load load, std::string run_id, std::shared_ptr<RatePacer> pacer = nullptr);
 
   /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests) with
-  /// `concurrency` in flight. on_record runs on the loop thread as each request finishes:
-  /// keep it cheap (hand the record to another thread). Blocks until the level is over.
+  /// `concurrency` in flight. A multi-turn target's units are conversations of target.turns
+  /// prompts each (prompts.size() = (warmup + requests) × turns): a slot holds a conversation
+  /// from its first turn to its last (or its first failure), through its think times. on_record runs on the loop thread
+  /// as each request finishes: keep it cheap (hand the record to another thread). Blocks until the level is over.
   /// on_measuring, when set, runs on the calling thread between the warm-up and the first
   /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
   /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start

@@ -47,7 +47,10 @@ inline constexpr ErrorKind kErrorKinds[] = {ErrorKind::Connect, ErrorKind::Timeo
                                             ErrorKind::Stream,  ErrorKind::Decode,  ErrorKind::NoOutput};
 
 struct Record {
-  std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first)
+  std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first); its prompt's
+  /// A multi-turn class's turn, 1-based (the request sent the conversation's turn − 1 earlier
+  /// turns as history); 0 for a single-turn class.
+  std::int32_t turn = 0;
   bool warmup = false;
   scenario::Level load_level;
   std::string request_id;  ///< sent as X-Request-Id

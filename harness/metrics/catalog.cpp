@@ -131,7 +131,22 @@ const MetricInfo* FindMetric(std::string_view id) {
   for (const auto& m : kCatalog) {
     if (m.id == id) return &m;
   }
+  // A turn's TTFT: "ttft_turn_" and the turn's number.
+  static constexpr MetricInfo kTurnTtft{
+      "ttft_turn_<k>",
+      "ms",
+      "Time to first token of turn k",
+      D::LowerIsBetter,
+      S::PerRequest,
+      "TTFT of the k-th request of each multi-turn conversation (it sent the k - 1 earlier turns as history; "
+      "an engine's prefix cache shows as later turns faster than their growing prompts would be)"};
+  constexpr std::string_view kPrefix = "ttft_turn_";
+  if (id.size() > kPrefix.size() && id.substr(0, kPrefix.size()) == kPrefix &&
+      id.find_first_not_of("0123456789", kPrefix.size()) == std::string_view::npos && id[kPrefix.size()] != '0')
+    return &kTurnTtft;
   return nullptr;
 }
+
+std::string TurnTtftId(std::int32_t turn) { return "ttft_turn_" + std::to_string(turn); }
 
 }  // namespace llmbench::metrics

@@ -2,7 +2,9 @@
 // Reporters, thresholds and comparisons look metrics up here; adding a metric is one row.
 #pragma once
 
+#include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace llmbench::metrics {
@@ -26,5 +28,8 @@ std::span<const MetricInfo> Catalog();
 
 /// nullptr when `id` is not a metric.
 const MetricInfo* FindMetric(std::string_view id);
+
+/// A multi-turn class's TTFT of turn `turn` (1-based): "ttft_turn_2". FindMetric knows them.
+std::string TurnTtftId(std::int32_t turn);
 
 }  // namespace llmbench::metrics

@@ -17,6 +17,7 @@ constexpr double kOverloadTtftMs = 3000.0;
 // Collects the samples of each per-request metric. NaN (not applicable) is skipped.
 struct Samples {
   std::map<std::string_view, std::vector<double>> by_id;
+  std::map<std::int32_t, std::vector<double>> ttft_by_turn;  ///< multi-turn classes: turn → TTFT samples
   void Add(std::string_view id, double v) {
     if (!std::isnan(v)) by_id[id].push_back(v);
   }
@@ -89,7 +90,7 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   // Open loop: the sends' lag behind the schedule (every measured send, failed ones too), and
   // the span of the first attempts' sends for the achieved rate.
   std::vector<double> lag_ms;
-  std::int64_t first_send = INT64_MAX, last_send = 0;
+  std::int64_t first_send = INT64_MAX, last_send = 0, arrivals = 0;
   for (const auto& r : outcome.records) {
     if (r.warmup) {
       ++s.warmup;
@@ -106,8 +107,12 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     ++s.requests;
     if (r.intended_ns > 0) {
       lag_ms.push_back(static_cast<double>(r.scheduled_ns - r.intended_ns) / 1e6);
-      first_send = std::min(first_send, r.scheduled_ns);
-      last_send = std::max(last_send, r.scheduled_ns);
+      // The achieved rate is the arrivals': a conversation's later turns follow its answers.
+      if (r.turn <= 1) {
+        ++arrivals;
+        first_send = std::min(first_send, r.scheduled_ns);
+        last_send = std::max(last_send, r.scheduled_ns);
+      }
     }
     if (r.error != load::ErrorKind::None) {
       ++s.errors[std::string(load::ToString(r.error))];
@@ -116,6 +121,7 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     ++s.succeeded;
     const RequestMetrics m = Measure(r);
     samples.Add(m);
+    if (r.turn > 0 && !std::isnan(m.ttft)) samples.ttft_by_turn[r.turn].push_back(m.ttft);
     s.output_tokens_counted |= m.output_tokens_counted;
     s.input_tokens_counted |= m.input_tokens_counted;
     input_tokens += m.input_tokens;
@@ -158,9 +164,8 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
   if (outcome.load_level.open()) {
     s.dropped = outcome.dropped;
     if (!outcome.load_level.trace()) s.level["offered_rate"] = outcome.load_level.rate;  // a trace's is its own
-    if (lag_ms.size() >= 2 && last_send > first_send) {
-      s.level["send_rate"] =
-          static_cast<double>(lag_ms.size() - 1) / (static_cast<double>(last_send - first_send) / 1e9);
+    if (arrivals >= 2 && last_send > first_send) {
+      s.level["send_rate"] = static_cast<double>(arrivals - 1) / (static_cast<double>(last_send - first_send) / 1e9);
     }
     s.level["dropped_sends"] = static_cast<double>(outcome.dropped);
     if (window.count() > 0 && outcome.schedule_origin_ns > 0) {
@@ -197,6 +202,8 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
       s.distributions.emplace_back(std::string(info.id), Describe(std::move(it->second)));
     }
   }
+  for (auto& [turn, ttft] : samples.ttft_by_turn)
+    s.distributions.emplace_back(TurnTtftId(turn), Describe(std::move(ttft)));
   return s;
 }
 

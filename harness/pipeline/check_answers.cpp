@@ -37,9 +37,9 @@ std::string AnswerChecks::Apply(const std::vector<prompt::Prompt>& prompts, std:
       }
       r.own_code = own && !other ? 1 : 0;
       if (r.own_code == 0 && first_failure.empty()) {
-        first_failure = fmt::format("crossover: request {} answered \"{}\" ({}; its code is {})", r.index,
-                                    Excerpt(r.output_text), other ? "another request's code" : "no code of its own",
-                                    p.code);
+        first_failure =
+            fmt::format("crossover: request {} answered \"{}\" ({}; its code is {})", r.index, Excerpt(r.output_text),
+                        other ? "another request's code" : "no code of its own", p.code);
       }
     }
     if (expect_) {

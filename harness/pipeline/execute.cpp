@@ -206,7 +206,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
         SendSchedule(c, run, prompt_source.trace() ? &prompt_source.trace()->timestamps_s : nullptr);
     const std::int64_t count =
         run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
-    auto prompts = prompt_source.Make(count, run.prompt_seed, run.nonce, c.checks.crossover);
+    // A multi-turn class's units are conversations: each of its turns is a prompt of its own.
+    auto prompts = prompt_source.Make(count * c.prompt_class.turns, run.prompt_seed, run.nonce, c.checks.crossover);
     if (fitter) {
       const LengthFit f = fitter->Fit(prompts);
       if (!f.problem.empty()) {

@@ -44,6 +44,8 @@ load::Target ResolveTarget(const scenario::Case& c, const scenario::EnvLookup& e
   t.seed = c.prompt_class.sampling_seed;
   t.extra_body_json = e.extra_body_json;
   t.keep_text = c.checks.needs_text();
+  t.turns = c.prompt_class.turns;
+  t.think_time_ns = c.prompt_class.think_time.count();
   for (const auto& [name, value] : e.headers) t.headers.push_back(name + ": " + value);
   if (!e.api_key_env.empty()) {
     const auto key = env(e.api_key_env);

@@ -58,8 +58,8 @@ SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load:
     // Fresh preambles per probe: no probe hits the prefix cache of an earlier one.
     probe.nonce = Fnv1a(fmt::format("probe/{}/{}", out.probes.size(), *rate), run.nonce);
     const auto schedule = SendSchedule(probe_case, probe);
-    auto prompts =
-        prompt_source.Make(static_cast<std::int64_t>(schedule.size()), probe.prompt_seed, probe.nonce, false);
+    auto prompts = prompt_source.Make(static_cast<std::int64_t>(schedule.size()) * c.prompt_class.turns,
+                                      probe.prompt_seed, probe.nonce, false);
     load::Progress progress;
     const load::LevelOutcome outcome = generator.RunLevel(
         probe.load_level, prompts,

@@ -78,10 +78,8 @@ class AnthropicMessages final : public Protocol {
   std::string AuthHeader(std::string_view key) const override { return "x-api-key: " + std::string(key); }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
-    nlohmann::json body{{"model", r.model},
-                        {"max_tokens", r.max_tokens},
-                        {"stream", true},
-                        {"messages", nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}})}};
+    nlohmann::json body{
+        {"model", r.model}, {"max_tokens", r.max_tokens}, {"stream", true}, {"messages", ChatMessages(r)}};
     PutSampling(r, body, /*with_seed=*/false);  // the Messages API has no seed
     // No way to force an output length (no ignore_eos): max_tokens caps it.
     MergeExtraBody(r.extra_body_json, body);

@@ -23,7 +23,7 @@ class LlamaCppCompletion final : public Protocol {
   std::string_view default_path() const override { return "/completion"; }
 
   HttpRequest BuildRequest(const GenerationRequest& r) const override {
-    nlohmann::json body{{"prompt", r.prompt}, {"n_predict", r.max_tokens}, {"stream", true}};
+    nlohmann::json body{{"prompt", FlatPrompt(r)}, {"n_predict", r.max_tokens}, {"stream", true}};
     PutSampling(r, body);
     if (r.force_length) body["ignore_eos"] = true;
     MergeExtraBody(r.extra_body_json, body);

@@ -33,9 +33,9 @@ class Ollama final : public Protocol {
     PutSampling(r, options);
     nlohmann::json body{{"model", r.model}, {"stream", true}, {"options", options}};
     if (chat_) {
-      body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}});
+      body["messages"] = ChatMessages(r);
     } else {
-      body["prompt"] = r.prompt;
+      body["prompt"] = FlatPrompt(r);
       body["raw"] = true;  // the prompt as written: no template, no context from earlier requests
     }
     MergeExtraBody(r.extra_body_json, body);

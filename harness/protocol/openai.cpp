@@ -107,9 +107,9 @@ class OpenAi final : public Protocol {
                         {"max_tokens", r.max_tokens},
                         {"stream_options", {{"include_usage", true}}}};
     if (chat_) {
-      body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", r.prompt}}});
+      body["messages"] = ChatMessages(r);
     } else {
-      body["prompt"] = r.prompt;
+      body["prompt"] = FlatPrompt(r);
     }
     PutSampling(r, body);
     if (r.force_length) {
@@ -174,6 +174,25 @@ void PutSampling(const GenerationRequest& r, nlohmann::json& into, bool with_see
   if (r.top_p) into["top_p"] = *r.top_p;
   if (r.top_k) into["top_k"] = *r.top_k;
   if (r.seed && with_seed) into["seed"] = *r.seed;
+}
+
+nlohmann::json ChatMessages(const GenerationRequest& r) {
+  nlohmann::json messages = nlohmann::json::array();
+  for (const ChatTurn& t : r.history) {
+    messages.push_back({{"role", "user"}, {"content", t.user}});
+    messages.push_back({{"role", "assistant"}, {"content", t.assistant}});
+  }
+  messages.push_back({{"role", "user"}, {"content", r.prompt}});
+  return messages;
+}
+
+std::string FlatPrompt(const GenerationRequest& r) {
+  if (r.history.empty()) return r.prompt;
+  std::string out;
+  for (const ChatTurn& t : r.history) {
+    out += "User: " + t.user + "\nAssistant: " + t.assistant + "\n";
+  }
+  return out + "User: " + r.prompt + "\nAssistant:";
 }
 
 void MergeExtraBody(const std::string& extra_body_json, nlohmann::json& body) {

@@ -27,4 +27,11 @@ void MergeExtraBody(const std::string& extra_body_json, nlohmann::json& body);
 /// supported engine uses (temperature, top_p, top_k, seed); `seed` only where the API has one.
 void PutSampling(const GenerationRequest& r, nlohmann::json& into, bool with_seed = true);
 
+/// The request's chat messages: its history's turns, then the prompt as the last user message.
+nlohmann::json ChatMessages(const GenerationRequest& r);
+
+/// The request as one text for completion APIs: the prompt alone without history, else the
+/// conversation as "User: …\nAssistant: …" lines ending with "Assistant:" for the answer.
+std::string FlatPrompt(const GenerationRequest& r);
+
 }  // namespace llmbench::protocol

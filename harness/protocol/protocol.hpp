@@ -13,9 +13,19 @@
 namespace llmbench::protocol {
 
 /// What to generate, independent of the wire format.
+/// An earlier turn of a conversation: what the user said and what the engine answered.
+struct ChatTurn {
+  std::string user;
+  std::string assistant;
+};
+
 struct GenerationRequest {
   std::string model;
-  std::string prompt;
+  std::string prompt;  ///< the (newest) user message
+  /// A multi-turn conversation's earlier turns, oldest first, sent before `prompt`: as chat
+  /// messages (user, assistant, …, user) where the API takes messages, else as one text
+  /// ("User: …\nAssistant: …\nUser: <prompt>\nAssistant:"). Empty: `prompt` alone, as is.
+  std::vector<ChatTurn> history;
   std::int64_t max_tokens = 0;
   bool force_length = false;  ///< also send ignore_eos / min_tokens (engine accepts them)
   std::optional<double> temperature;

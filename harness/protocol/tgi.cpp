@@ -49,7 +49,7 @@ std::string TgiBody(const GenerationRequest& r) {
   } else if (r.seed) {
     parameters["seed"] = *r.seed;
   }
-  nlohmann::json body{{"inputs", r.prompt}, {"parameters", parameters}};
+  nlohmann::json body{{"inputs", FlatPrompt(r)}, {"parameters", parameters}};
   if (r.force_length) body["parameters"]["ignore_eos"] = true;  // the simulator honours it
   MergeExtraBody(r.extra_body_json, body);
   return body.dump();

@@ -63,6 +63,11 @@ struct SimSettings {
   /// per word, and chat messages wrapped in a template), which the estimate misses as it misses
   /// real ones. Either is served on the tokenizer endpoints of every TokenizerApi.
   std::string tokenizer = "estimate";
+  /// A prefix cache for conversations, as vLLM's and SGLang's: a chat request whose leading
+  /// messages are an earlier request's messages followed by the answer the simulator gave it
+  /// (a multi-turn conversation's history, sent back verbatim) prefills only its new tokens,
+  /// and says so in usage (prompt_tokens_details.cached_tokens) and the truth log.
+  bool prefix_cache = false;
 };
 
 /// An engine's Prometheus endpoint ([engines.<name>.metrics]), scraped around every run.
@@ -142,6 +147,13 @@ struct PromptClass {
   double trace_time_scale = 1;         ///< 2 = twice as fast
   std::string trace_time_unit = "ms";  ///< of the timestamps: "ms" (Mooncake) or "s"
   std::int64_t trace_requests = 0;     ///< the first N entries; 0 = all
+  /// Multi-turn chats: each "request" of a level is a conversation of `turns` requests; turn k
+  /// sends the history (every earlier user message and the answer the engine gave to it) and
+  /// a new user message of the class's input length, `think_time` after turn k − 1's answer
+  /// ended. Levels count conversations (concurrency: users in a conversation; rate: new
+  /// conversations per second), the statistics count turns, and TTFT is also given per turn.
+  std::int32_t turns = 1;
+  Nanoseconds think_time{0};
   /// Sampling as a dimension (greedy vs top-k vs top-p …): sent with this class's requests;
   /// unset = the engine's default (temperature: [load] temperature).
   std::optional<double> temperature;

@@ -17,6 +17,7 @@ namespace llmbench::scenario {
 namespace {
 
 constexpr std::int64_t kMaxTokens = 1'000'000;
+constexpr std::int64_t kMaxTurns = 1'000;
 constexpr std::int64_t kMaxConcurrency = 100'000;
 constexpr double kMaxRate = 1e6;  // requests/s
 constexpr std::string_view kSimProtocol = "sim";
@@ -327,6 +328,7 @@ SimSettings ReadSimSettings(TableReader r) {
       r.Error("tokenizer", fmt::format("unknown simulator tokenizer '{}'", *tokenizer), "\"estimate\" or \"subword\"");
     s.tokenizer = *tokenizer;
   }
+  s.prefix_cache = r.Bool("prefix_cache").value_or(s.prefix_cache);
   if (const auto* faults = r.Table("faults"))
     s.faults = ReadFaults(TableReader(*faults, r.KeyPath("faults"), r.context()));
   r.RejectUnknownKeys();
@@ -557,6 +559,12 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
               fmt::format("{} leaves no room in input_tokens = {}", c.shared_prefix_tokens, c.input_tokens),
               "the shared prefix must be shorter than the prompt");
     }
+    c.turns = static_cast<std::int32_t>(r.Int("turns", 1, kMaxTurns).value_or(1));
+    c.think_time = r.Duration("think_time").value_or(c.think_time);
+    if (t->contains("think_time") && c.turns < 2)
+      r.Error("think_time", "applies to multi-turn classes only", "add turns = 2 or more");
+    if (c.turns > 1 && !c.trace.empty())
+      r.Error("turns", "not with a trace: each entry is one request", "a trace replays requests as recorded");
     if (t->contains("temperature")) c.temperature = r.Number("temperature", 0, 2);
     if (t->contains("top_p")) {
       c.top_p = r.Number("top_p", 0, 1);

@@ -44,6 +44,7 @@ toml::table SimTable(const SimSettings& s) {
       {"neighbour_period", Dur(s.neighbour_period)},
       {"drift_seed", static_cast<std::int64_t>(s.drift_seed)},
       {"tokenizer", s.tokenizer},
+      {"prefix_cache", s.prefix_cache},
       {"faults", toml::table{{"http_500", f.http_500},
                              {"http_400", f.http_400},
                              {"http_429", f.http_429},
@@ -134,6 +135,10 @@ toml::table ScenarioTable(const Scenario& s) {
       if (!c.dataset_field.empty()) t.insert("field", c.dataset_field);
       t.insert("min_input_tokens", c.min_input_tokens);
       if (c.max_input_tokens > 0) t.insert("max_input_tokens", c.max_input_tokens);
+    }
+    if (c.turns > 1) {
+      t.insert("turns", c.turns);
+      t.insert("think_time", Dur(c.think_time));
     }
     if (c.temperature) t.insert("temperature", *c.temperature);
     if (c.top_p) t.insert("top_p", *c.top_p);

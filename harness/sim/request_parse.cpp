@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/hash.hpp"
+
 namespace llmbench::sim {
 namespace {
 
@@ -14,6 +16,12 @@ std::int64_t IntOr(const nlohmann::json& j, const char* key, std::int64_t fallba
 }
 
 }  // namespace
+
+std::uint64_t HashMessage(std::uint64_t running, std::string_view role, std::string_view content) {
+  std::uint64_t h = Fnv1a(role, running ^ 0x9E3779B97F4A7C15ULL);
+  h = Fnv1a(std::string_view("\0", 1), h);
+  return Fnv1a(content, h);
+}
 
 std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target, std::string_view body,
                                           std::string& error, const SimTokenizer& tokenizer) {
@@ -62,6 +70,14 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
         return std::nullopt;
       }
       r.input_tokens = tokenizer.CountChat(*messages);
+      std::uint64_t h = 0;
+      for (const auto& m : *messages) {
+        const auto role = m.find("role");
+        const auto content = m.find("content");
+        h = HashMessage(h, role != m.end() && role->is_string() ? role->get_ref<const std::string&>() : "",
+                        content != m.end() && content->is_string() ? content->get_ref<const std::string&>() : "");
+        r.message_hashes.push_back(h);
+      }
       r.output_tokens = IntOr(j, "max_completion_tokens", IntOr(j, "max_tokens", kDefaultOutputTokens));
     } else {
       const auto prompt = j.find("prompt");

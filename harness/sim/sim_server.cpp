@@ -13,6 +13,7 @@
 #include <deque>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "base/clock.hpp"
 #include "base/token_estimate.hpp"
@@ -88,8 +89,12 @@ struct SimServer::Impl {
   std::int64_t active = 0;                 ///< sequences admitted (prefill or decode)
   std::deque<net::steady_timer*> waiting;  ///< queued requests, FIFO
   std::int64_t served = 0;
-  std::string last_code;              ///< the code the previous crossover-checked request asked for
-  std::int64_t started_ns = NowNs();  ///< reset when serving starts
+  std::string last_code;  ///< the code the previous crossover-checked request asked for
+  /// settings.prefix_cache: a conversation's running hash after an answer the simulator gave
+  /// (HashMessage of its messages, then of the answer) → its tokens (prompt + answer).
+  std::unordered_map<std::uint64_t, std::int64_t> prefix_cache;
+  static constexpr std::size_t kPrefixCacheEntries = 1 << 16;  ///< then it starts empty again
+  std::int64_t started_ns = NowNs();                           ///< reset when serving starts
   // What /metrics exposes, as engines do (Prometheus text format, family prefix llmbench_sim:).
   std::int64_t prompt_tokens_total = 0;
   std::int64_t generation_tokens_total = 0;
@@ -276,6 +281,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   StreamEncoder encoder(request.wire, request.model, truth.request_id, request.include_usage);
   std::string out;
   std::string text;
+  std::string answer;  // the whole answer, for the prefix cache
   std::int64_t sent_tokens = 0;
   encoder.Start(out);
   bool ok = true;
@@ -293,6 +299,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
       text.clear();
       for (std::int64_t t = 0; t < tokens; ++t) text.append(AnswerWord(sent_tokens + t, code));
       encoder.Text(text, out);
+      if (s.prefix_cache) answer += text;
       sent_tokens += tokens;
       truth.chunk_tokens.push_back(static_cast<std::int32_t>(tokens));
       if (chunk == fault_at && fault == Fault::Malformed) StreamEncoder::Malformed(out);
@@ -301,7 +308,7 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
       const std::int64_t now = NowNs();
       const ReportedTimes times{truth.queue_ns, truth.prefill_ns, now - truth.admitted_ns - truth.prefill_ns,
                                 now - truth.arrived_ns};
-      encoder.Finish(request.input_tokens, output_tokens, times, out);
+      encoder.Finish(request.input_tokens, output_tokens, times, out, s.prefix_cache ? truth.cached_tokens : -1);
     }
     const std::int64_t stamp = NowNs();
     truth.chunk_ns.insert(truth.chunk_ns.end(), truth.chunk_tokens.size() - truth.chunk_ns.size(), stamp);
@@ -325,6 +332,10 @@ awaitable<bool> SimServer::Impl::Stream(tcp::socket& socket, const ParsedRequest
   if (ok) co_await net::async_write(socket, http::make_chunk_last(), kRedirect(ec));
   truth.output_tokens = sent_tokens;
   truth.done_ns = NowNs();
+  if (s.prefix_cache && ok && !ec && fault == Fault::None && !request.message_hashes.empty()) {
+    if (prefix_cache.size() >= kPrefixCacheEntries) prefix_cache.clear();
+    prefix_cache[HashMessage(request.message_hashes.back(), "assistant", answer)] = request.input_tokens + sent_tokens;
+  }
   Served(request, truth, sent_tokens);
   ReleaseSlot();
   co_return ok && !ec;
@@ -334,7 +345,18 @@ awaitable<void> SimServer::Impl::AdmitAndPrefill(const ParsedRequest& request, T
   co_await AcquireSlot();
   truth.admitted_ns = NowNs();
   truth.queue_ns = truth.admitted_ns - truth.arrived_ns;
-  const auto prefill = model.PrefillTime(request.input_tokens, SinceStart(), rng);
+  // The longest history this cache holds (an earlier request and its answer): only the rest is
+  // prefilled. At least the last token is always computed, as engines do.
+  if (options.settings.prefix_cache) {
+    const auto& h = request.message_hashes;
+    for (std::size_t k = h.size() >= 2 ? h.size() - 1 : 0; k-- > 0;) {
+      if (const auto it = prefix_cache.find(h[k]); it != prefix_cache.end()) {
+        truth.cached_tokens = std::min(it->second, request.input_tokens - 1);
+        break;
+      }
+    }
+  }
+  const auto prefill = model.PrefillTime(request.input_tokens - truth.cached_tokens, SinceStart(), rng);
   truth.prefill_ns = prefill.count();
   co_await Sleep(prefill);
 }

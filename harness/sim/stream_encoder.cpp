@@ -49,7 +49,7 @@ void StreamEncoder::Text(std::string_view text, std::string& out) {
 }
 
 void StreamEncoder::Finish(std::int64_t input_tokens, std::int64_t output_tokens, const ReportedTimes& t,
-                           std::string& out) {
+                           std::string& out, std::int64_t cached_tokens) {
   auto it = std::back_inserter(out);
   if (wire_ == Wire::Tgi) {
     ++index_;
@@ -75,11 +75,14 @@ void StreamEncoder::Finish(std::int64_t input_tokens, std::int64_t output_tokens
   if (include_usage_) {
     fmt::format_to(it,
                    "data: {{\"id\":\"{}\",\"object\":\"{}\",\"model\":\"{}\",\"choices\":[],"
-                   "\"usage\":{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{}}},"
+                   "\"usage\":{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{}{}}},"
                    "\"time_info\":{{\"queue_time\":{},\"prompt_time\":{},\"completion_time\":{},"
                    "\"total_time\":{}}}}}\n\n",
-                   id_, object, model_, input_tokens, output_tokens, input_tokens + output_tokens, Seconds(t.queue_ns),
-                   Seconds(t.prompt_ns), Seconds(t.completion_ns), Seconds(t.total_ns));
+                   id_, object, model_, input_tokens, output_tokens, input_tokens + output_tokens,
+                   cached_tokens >= 0
+                       ? fmt::format(",\"prompt_tokens_details\":{{\"cached_tokens\":{}}}", cached_tokens)
+                       : std::string(),
+                   Seconds(t.queue_ns), Seconds(t.prompt_ns), Seconds(t.completion_ns), Seconds(t.total_ns));
   }
   out += "data: [DONE]\n\n";
 }

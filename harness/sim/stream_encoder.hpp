@@ -26,8 +26,10 @@ class StreamEncoder {
   /// One text chunk of `tokens` tokens. For TGI each token is its own event, so callers send
   /// tokens_per_chunk = 1 there (TGI has no multi-token events).
   void Text(std::string_view text, std::string& out);
-  /// The closing events: finish reason, usage and timings, and [DONE] for OpenAI.
-  void Finish(std::int64_t input_tokens, std::int64_t output_tokens, const ReportedTimes& times, std::string& out);
+  /// The closing events: finish reason, usage and timings, and [DONE] for OpenAI. With a prefix
+  /// cache, `cached_tokens` >= 0 goes into usage as prompt_tokens_details.cached_tokens.
+  void Finish(std::int64_t input_tokens, std::int64_t output_tokens, const ReportedTimes& times, std::string& out,
+              std::int64_t cached_tokens = -1);
   /// A broken event for fault injection.
   static void Malformed(std::string& out);
   /// An error inside the stream, in the wire's own format.

@@ -14,6 +14,7 @@ std::string ToJson(const TruthRecord& r) {
                         {"admitted_ns", r.admitted_ns},
                         {"queue_ns", r.queue_ns},
                         {"prefill_ns", r.prefill_ns},
+                        {"cached_tokens", r.cached_tokens},
                         {"chunk_ns", r.chunk_ns},
                         {"chunk_tokens", r.chunk_tokens},
                         {"done_ns", r.done_ns}}

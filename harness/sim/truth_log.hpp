@@ -20,6 +20,7 @@ struct TruthRecord {
   std::int64_t admitted_ns = 0;        ///< left the queue (a batch slot was free)
   std::int64_t queue_ns = 0;           ///< admitted − arrived
   std::int64_t prefill_ns = 0;         ///< modelled prefill time
+  std::int64_t cached_tokens = 0;      ///< prompt tokens the prefix cache held (prefix_cache)
   std::vector<std::int64_t> chunk_ns;  ///< when each text chunk was handed to the socket
   std::vector<std::int32_t> chunk_tokens;
   std::int64_t done_ns = 0;  ///< last byte handed to the socket

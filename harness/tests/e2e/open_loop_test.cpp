@@ -310,3 +310,77 @@ BOOST_AUTO_TEST_CASE(a_sweep_finds_the_engines_two_ends_and_its_knee_at_capacity
   BOOST_TEST(ttft_p50[4] > 150.0);
   BOOST_TEST(output.find("sweep: synchronous") != std::string::npos, output);
 }
+
+BOOST_AUTO_TEST_CASE(a_multi_turn_conversation_sends_its_history_and_the_prefix_cache_shows_per_turn) {
+  TempDir dir("multi-turn");
+  ChildProcess sim({kLlmbench, "sim", "--port", "0", "--port-file", dir / "port", "--truth-log", dir / "truth.jsonl",
+                    "--set", "prefix_cache=true", "--set", "prefill_per_token=200us", "--set", "jitter=0"},
+                   dir / "sim.log");
+  const std::string port = WaitForFile(dir / "port");
+  std::ofstream(dir / "chat.toml") << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\n"
+                                      "url = \"http://127.0.0.1:"
+                                   << port
+                                   << "\"\nmodel = \"m\"\n[classes.c]\ninput_tokens = 200\noutput_tokens = 16\n"
+                                      "turns = 3\nthink_time = \"50ms\"\n[load]\nconcurrency = [2]\nrequests = 4\n"
+                                      "warmup = 0\nrepetitions = 1\n";
+  auto [code, output] = RunCommand(kLlmbench + " run " + dir / "chat.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  auto truth = TruthById(dir / "truth.jsonl");
+  json results = ReadJson(dir / "out/results.json");
+  const json& run = results["cases"][0]["runs"][0];
+  BOOST_TEST(run["summary"]["requests"] == 12);  // 4 conversations × 3 turns
+  std::map<std::string, json> by_id;
+  for (const json& r : run["records"]) by_id[r["request_id"].get<std::string>()] = r;
+  int checked = 0;
+  for (const auto& [id, r] : by_id) {
+    BOOST_TEST_REQUIRE(r["error"] == "none", id);
+    const int turn = r["turn"].get<int>();
+    const json& t = truth.at(id);
+    if (turn == 1) {
+      BOOST_TEST(t["cached_tokens"] == 0, id);
+      continue;
+    }
+    // Turn k went out with turn k − 1's messages and the very answer the engine gave to it:
+    // the simulator's cache holds that conversation (its prompt and answer) under the hash of
+    // exactly those messages, so nothing else would hit it.
+    const std::string previous = id.substr(0, id.size() - 1) + std::to_string(turn - 1);
+    const json& before = truth.at(previous);
+    BOOST_TEST(t["cached_tokens"].get<std::int64_t>() ==
+                   before["input_tokens"].get<std::int64_t>() + before["output_tokens"].get<std::int64_t>(),
+               id);
+    BOOST_TEST(t["input_tokens"].get<std::int64_t>() > before["input_tokens"].get<std::int64_t>() + 16 + 190, id);
+    BOOST_TEST(r["cached_prompt_tokens"] == t["cached_tokens"], id);  // the usage says so, and the record has it
+    // Sent after the think time, counted from the previous answer's end.
+    BOOST_TEST(t["arrived_ns"].get<std::int64_t>() - before["done_ns"].get<std::int64_t>() >= 50'000'000, id);
+    ++checked;
+  }
+  BOOST_TEST(checked == 8);
+  // Per-turn TTFT: the cache keeps later turns' prefill to their new message (~200 tokens), where
+  // the whole history would take ~2x and ~3x as long (200 µs per token).
+  const json& d = results["cases"][0]["levels"][0]["summary"]["distributions"];
+  BOOST_TEST_REQUIRE(d.contains("ttft_turn_3"), d.dump());
+  BOOST_TEST(d["ttft_turn_1"]["count"] == 4);
+  BOOST_TEST(d["ttft_turn_3"]["p50"].get<double>() < d["ttft_turn_1"]["p50"].get<double>() * 1.3);
+
+  // Open loop: conversations arrive at the rate; a later turn is due when its think time ends,
+  // and its latency counts from then.
+  std::ofstream(dir / "open.toml") << "schema = 1\n[engines.target]\nprotocol = \"openai-chat\"\n"
+                                      "url = \"http://127.0.0.1:"
+                                   << port
+                                   << "\"\nmodel = \"m\"\n[classes.c]\ninput_tokens = 50\noutput_tokens = 8\n"
+                                      "turns = 2\nthink_time = \"20ms\"\n[load]\nrate = [10]\n"
+                                      "arrival = \"constant\"\nrequests = 6\nwarmup = 0\nrepetitions = 1\n";
+  std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "open.toml" + " --out " + dir / "open");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  results = ReadJson(dir / "open/results.json");
+  const json& open = results["cases"][0]["runs"][0];
+  BOOST_TEST(open["summary"]["requests"] == 12);
+  BOOST_TEST(std::abs(open["summary"]["level"]["send_rate"].get<double>() / 10 - 1) < 0.03);  // arrivals, not turns
+  std::map<std::string, json> open_by_id;
+  for (const json& r : open["records"]) open_by_id[r["request_id"].get<std::string>()] = r;
+  for (const auto& [id, r] : open_by_id) {
+    if (r["turn"] != 2) continue;
+    const json& first = open_by_id.at(id.substr(0, id.size() - 1) + "1");
+    BOOST_TEST(r["intended_ns"].get<std::int64_t>() == first["done_ns"].get<std::int64_t>() + 20'000'000, id);
+  }
+}

@@ -203,3 +203,36 @@ BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_lev
   fine.dropped = 0;
   BOOST_TEST(metrics::JudgeOpenLoop(fine, std::chrono::milliseconds(10), 8).empty());
 }
+
+BOOST_AUTO_TEST_CASE(a_multi_turn_level_gives_ttft_per_turn_and_its_send_rate_counts_arrivals) {
+  load::LevelOutcome o;
+  o.load_level = scenario::Level::Open(10);
+  // Two conversations of two turns: arrivals at 0 and 100 ms, second turns due after their answers.
+  for (int c = 0; c < 2; ++c) {
+    for (int turn = 1; turn <= 2; ++turn) {
+      const std::int64_t due = c * 100 + (turn - 1) * 300;
+      load::Record r = Ok(due, {due + (turn == 1 ? 40 : 20)}, due + 60, 1);
+      r.intended_ns = due * kMs + 1;  // on time (0 means "not scheduled")
+      r.scheduled_ns = r.intended_ns;
+      r.turn = turn;
+      o.records.push_back(r);
+    }
+  }
+  o.first_start_ns = 1;
+  o.last_done_ns = 460 * kMs;
+  const auto s = metrics::Summarize(o, {}, {});
+  BOOST_TEST(s.requests == 4);
+  BOOST_TEST_REQUIRE(s.Find("ttft_turn_1") != nullptr);
+  BOOST_TEST_REQUIRE(s.Find("ttft_turn_2") != nullptr);
+  BOOST_TEST(s.Find("ttft_turn_1")->p50 == 40.0, tt::tolerance(1e-6));
+  BOOST_TEST(s.Find("ttft_turn_2")->p50 == 20.0, tt::tolerance(1e-6));
+  BOOST_TEST(s.Find("ttft_turn_2")->count == 2);
+  BOOST_TEST(s.level.at("send_rate") == 10.0, tt::tolerance(1e-9));  // 2 arrivals 100 ms apart, not 4 sends
+  BOOST_TEST(s.Find("schedule_lag")->count == 4);                    // every send's lag
+  // The catalogue knows every turn's TTFT, and nothing that only looks like one.
+  BOOST_TEST(metrics::FindMetric("ttft_turn_2") != nullptr);
+  BOOST_TEST(metrics::FindMetric("ttft_turn_12")->unit == "ms");
+  BOOST_TEST(metrics::FindMetric("ttft_turn_") == nullptr);
+  BOOST_TEST(metrics::FindMetric("ttft_turn_0") == nullptr);
+  BOOST_TEST(metrics::FindMetric("ttft_turn_2x") == nullptr);
+}

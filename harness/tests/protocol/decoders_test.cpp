@@ -312,3 +312,32 @@ BOOST_AUTO_TEST_CASE(json_lines_framing_gives_one_event_per_line) {
 }
 
 BOOST_AUTO_TEST_CASE(unknown_protocol_is_null) { BOOST_TEST(!MakeProtocol("grpc")); }
+
+// A conversation's later turn: the history as messages where the API takes messages, else as
+// one text; a first turn (no history) is the prompt alone, exactly as before.
+BOOST_AUTO_TEST_CASE(a_later_turn_sends_its_history_in_every_protocol) {
+  GenerationRequest r{.model = "m", .prompt = "and then?", .max_tokens = 8};
+  r.history = {{"first \"question\"", " the answer"}, {"second", " another"}};
+  for (const std::string_view name : {kOpenAiChat, kOllamaChat, kAnthropicMessages}) {
+    const auto body = nlohmann::json::parse(MakeProtocol(name)->BuildRequest(r).body);
+    const auto& m = body["messages"];
+    BOOST_TEST_REQUIRE(m.size() == 5u, name);
+    BOOST_TEST(m[0]["role"] == "user", name);
+    BOOST_TEST(m[0]["content"] == "first \"question\"", name);
+    BOOST_TEST(m[1]["role"] == "assistant", name);
+    BOOST_TEST(m[1]["content"] == " the answer", name);
+    BOOST_TEST(m[3]["content"] == " another", name);
+    BOOST_TEST(m[4]["role"] == "user", name);
+    BOOST_TEST(m[4]["content"] == "and then?", name);
+  }
+  const std::string flat =
+      "User: first \"question\"\nAssistant:  the answer\nUser: second\nAssistant:  another\nUser: and "
+      "then?\nAssistant:";
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kOpenAiCompletions)->BuildRequest(r).body)["prompt"] == flat);
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kTgi)->BuildRequest(r).body)["inputs"] == flat);
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kLlamaCppCompletion)->BuildRequest(r).body)["prompt"] == flat);
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kOllamaGenerate)->BuildRequest(r).body)["prompt"] == flat);
+  r.history.clear();
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kTgi)->BuildRequest(r).body)["inputs"] == "and then?");
+  BOOST_TEST(nlohmann::json::parse(MakeProtocol(kOpenAiChat)->BuildRequest(r).body)["messages"].size() == 1u);
+}

@@ -149,7 +149,7 @@ BOOST_AUTO_TEST_CASE(round_trip_through_toml_text_is_identity) {
 
 BOOST_AUTO_TEST_CASE(bundled_scenarios_load) {
   for (const char* file : {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml", "examples/dataset.toml",
-                           "examples/open-loop.toml", "examples/sweep.toml"}) {
+                           "examples/open-loop.toml", "examples/sweep.toml", "examples/multi-turn.toml"}) {
     BOOST_CHECK_NO_THROW(LoadScenarioFile(std::string(LLMBENCH_SCENARIOS) + "/" + file, FakeEnv({})));
   }
 }
@@ -605,4 +605,24 @@ BOOST_AUTO_TEST_CASE(a_sweep_is_its_two_ends_then_the_points_between) {
       "[load]\n[load.sweep]\n",
       "t.toml", FakeEnv({}));
   BOOST_TEST((Expand(tr)[0].load.Levels() == std::vector<Level>{Level::Trace(1)}));
+}
+
+BOOST_AUTO_TEST_CASE(a_multi_turn_class_declares_turns_and_think_time) {
+  const Scenario s = LoadScenarioText(
+      "schema = 1\nthresholds = [\"ttft_turn_2.p95 < 1s\"]\n[engines.sim]\nprotocol = \"sim\"\n"
+      "[engines.sim.simulator]\nprefix_cache = true\n[classes.chat]\ninput_tokens = 100\noutput_tokens = 20\n"
+      "turns = 4\nthink_time = \"2s\"\n",
+      "m.toml", FakeEnv({}));
+  BOOST_TEST(s.classes[0].turns == 4);
+  BOOST_TEST((s.classes[0].think_time == 2s));
+  BOOST_TEST(s.engines[0].sim->prefix_cache);
+  const Scenario back = LoadScenarioText(ToToml(s), "m.toml", FakeEnv({}));
+  BOOST_TEST(back.classes[0].turns == 4);
+  BOOST_TEST((back.classes[0].think_time == 2s));
+  BOOST_TEST(back.engines[0].sim->prefix_cache);
+  BOOST_TEST(ToToml(back) == ToToml(s));
+  OnlyError(kMinimal + "turns = 0\n", "classes.a.turns", 7);
+  OnlyError(kMinimal + "think_time = \"1s\"\n", "classes.a.think_time", 7);  // one turn: nothing to think between
+  OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.t]\ntrace = \"x.jsonl\"\nturns = 2\n",
+            "classes.t.turns", 6);
 }
