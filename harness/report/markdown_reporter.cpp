@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "metrics/catalog.hpp"
 #include "report/format.hpp"
 #include "report/run_report.hpp"
 
@@ -182,9 +183,17 @@ std::string Details(const CaseReport& c) {
     const auto any = [&](auto pred) { return std::any_of(c.levels.begin(), c.levels.end(), pred); };
     if (any([](const metrics::Summary& l) { return l.load_level.open(); })) {
       row("sent (req/s)", [](const auto& l) { return OneDecimal(LevelMetric(l, "send_rate")); });
-      row("schedule lag p99 (ms)",
-          [](const auto& l) { return fmt::format("{:.3f}", Stat(l, "schedule_lag", &Stats::p99)); });
+      row("schedule lag p99 (ms)", [](const auto& l) {
+        return l.load_level.open() ? fmt::format("{:.3f}", Stat(l, "schedule_lag", &Stats::p99)) : std::string("-");
+      });
       row("dropped", [](const auto& l) { return l.load_level.open() ? std::to_string(l.dropped) : std::string("-"); });
+    }
+    // Multi-turn classes: TTFT per turn, where an engine's prefix cache shows.
+    for (std::int32_t turn = 1;; ++turn) {
+      const std::string id = metrics::TurnTtftId(turn);
+      if (!any([&](const metrics::Summary& l) { return l.Find(id) != nullptr; })) break;
+      const std::string label = fmt::format("TTFT p50, turn {} (ms)", turn);
+      row(label.c_str(), [&](const auto& l) { return OneDecimal(Stat(l, id.c_str(), &Stats::p50)); });
     }
     if (any([](const metrics::Summary& l) { return l.load_level.search(); })) {
       row("max rate under SLO (req/s)", [](const auto& l) {
