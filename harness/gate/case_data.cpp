@@ -92,8 +92,8 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
   // The sweep, only when present: its points and the throughput point's concurrency, and the
   // arrival process of the points between.
   if (l.sweep) {
-    settings += fmt::format("|sweep={}|{}|{}|{}|{}", l.sweep->points, l.sweep->ThroughputConcurrency(l.requests),
-                            l.arrival, l.burstiness, l.max_concurrency);
+    settings += fmt::format("|sweep={}|{}|{}|{}|{}|{}", l.sweep->points, l.sweep->concurrency, l.arrival, l.burstiness,
+                            l.max_concurrency, l.ramp_up.count());
   }
   // The class's own sampling, only when set (baselines blessed without it keep their fingerprint).
   if (p.temperature || p.top_p || p.top_k || p.sampling_seed) {

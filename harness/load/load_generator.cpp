@@ -30,6 +30,7 @@ struct Slot {
   // due next, `history` its earlier turns, `context_tokens` theirs (user targets + answers).
   std::int32_t turn = 0;
   std::int64_t think_due_ns = 0;
+  bool held_by_cap = false;  ///< its next turn waited for the engine's rate cap
   std::int64_t context_tokens = 0;
   std::vector<protocol::ChatTurn> history;
 };
@@ -270,6 +271,8 @@ class LevelRun {
   }
 
   static std::int64_t Cost(const prompt::Prompt& p) { return p.input_tokens + p.max_tokens; }
+  // What a slot's request costs the rate cap: a later turn sends its history too.
+  std::int64_t Cost(const Slot& s) const { return s.context_tokens + Cost(PromptOf(s)); }
 
   const prompt::Prompt& PromptOf(const Slot& s) const {
     return prompts_[static_cast<std::size_t>(s.index * turns_ + s.turn)];
@@ -285,12 +288,19 @@ class LevelRun {
   void LaunchDueTurns(std::int64_t now) {
     for (std::size_t i = 0; i < thinking_.size();) {
       Slot* s = thinking_[i];
+      if (stopped_) {  // max_duration or fail_fast: no turn is sent any more; the conversation ends
+        thinking_.erase(thinking_.begin() + static_cast<std::ptrdiff_t>(i));
+        if (progress_) progress_->done += turns_ - s->turn;
+        free_.push_back(s);
+        continue;
+      }
       if (s->think_due_ns > now) {
         ++i;
         continue;
       }
-      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(PromptOf(*s))) : now;
+      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(*s)) : now;
       if (paced > now) {
+        s->held_by_cap = true;
         pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
         ++i;
         continue;
@@ -299,7 +309,8 @@ class LevelRun {
       s->retries = 0;
       s->scheduled_ns = 0;
       s->intended_ns = out_.load_level.open() ? s->think_due_ns : 0;
-      s->rate_wait_ns = pacer_ != nullptr ? std::max<std::int64_t>(0, now - s->think_due_ns) : 0;
+      s->rate_wait_ns = s->held_by_cap ? std::max<std::int64_t>(0, now - s->think_due_ns) : 0;
+      s->held_by_cap = false;
       Launch(*s);
     }
   }
@@ -311,8 +322,7 @@ class LevelRun {
         continue;
       }
       // Due: a retry is a request too, and waits for the engine's rate cap.
-      const prompt::Prompt& p = PromptOf(*retrying_[i]);
-      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(p)) : now;
+      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(*retrying_[i])) : now;
       if (paced > now) {
         pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
         ++i;
@@ -354,7 +364,7 @@ class LevelRun {
     x.headers = target_.headers;
     x.headers.push_back("X-Request-Id: " + RequestId(s));
     client_.Start(x);
-    if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(p));
+    if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(s));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
     if (measuring_ && out_.first_start_ns == 0) out_.first_start_ns = x.start_ns;
   }

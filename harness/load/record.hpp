@@ -47,7 +47,9 @@ inline constexpr ErrorKind kErrorKinds[] = {ErrorKind::Connect, ErrorKind::Timeo
                                             ErrorKind::Stream,  ErrorKind::Decode,  ErrorKind::NoOutput};
 
 struct Record {
-  std::int64_t index = 0;  ///< position in the level's request sequence (warm-up first); its prompt's
+  /// Position in the level's request sequence (warm-up first), the index of its prompt; a
+  /// multi-turn class's is conversation × turns + turn − 1.
+  std::int64_t index = 0;
   /// A multi-turn class's turn, 1-based (the request sent the conversation's turn − 1 earlier
   /// turns as history); 0 for a single-turn class.
   std::int32_t turn = 0;

@@ -304,7 +304,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           fmt::format("no request succeeded at {} ({})", scenario::Describe(run.load_level), FirstError(outcome));
     }
     if (run.load_level.sweep() && !run.load_level.open() && !sweep_ends.contains(run.load_level.point))
-      sweep_ends[run.load_level.point] = MeasuredRate(summary);
+      sweep_ends[run.load_level.point] = MeasuredRate(summary) / c.prompt_class.turns;  // conversations/s
     out.runs.push_back(std::move(data));
     outcomes[run.load_level].push_back(std::move(outcome));
     if (failed_fast) break;  // no further run starts

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "base/read_file.hpp"
@@ -59,7 +61,10 @@ Scenario ReadScenario(const toml::table& root, const std::string& file, const Lo
   }
   if (const auto* gate = r.Table("gate")) s.gate = ReadGate(TableReader(*gate, "gate", ctx));
   if (const auto* thresholds = r.Array("thresholds"))
-    s.thresholds = ReadThresholds(*thresholds, ctx, s.load, s.slo, s.engines);
+    s.thresholds = ReadThresholds(
+        *thresholds, ctx, s.load, s.slo, s.engines,
+        std::accumulate(s.classes.begin(), s.classes.end(), 1,
+                        [](std::int32_t most, const PromptClass& c) { return std::max(most, c.turns); }));
   if (const auto* checks = r.Table("checks")) s.checks = ReadChecks(TableReader(*checks, "checks", ctx), s.thresholds);
   r.RejectUnknownKeys();
   return s;

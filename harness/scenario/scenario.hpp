@@ -190,10 +190,11 @@ struct SloSearch {
 /// kept for its others. Each point is a level: the latency-throughput curve, point by point.
 struct Sweep {
   std::int32_t points = 8;       ///< open-loop points between the two ends
-  std::int64_t concurrency = 0;  ///< the throughput point's requests in flight; 0 = load.requests
-  /// The throughput point's concurrency as run: `concurrency`, else every measured request at once.
+  std::int64_t concurrency = 0;  ///< the throughput point's requests in flight; 0 = load.requests, at most 1000
+  /// The throughput point's concurrency as run: `concurrency`, else every measured request at
+  /// once (GuideLLM's throughput profile), up to 1000.
   std::int64_t ThroughputConcurrency(std::int64_t requests) const {
-    return concurrency > 0 ? concurrency : std::max<std::int64_t>(2, requests);
+    return concurrency > 0 ? concurrency : std::clamp<std::int64_t>(requests, 2, 1000);
   }
 };
 
@@ -293,9 +294,12 @@ struct ThresholdSpec {
   std::string expression;  ///< e.g. "ttft.p95 < 500ms"
   ParsedThreshold parsed;
   std::vector<std::int64_t> concurrency;  ///< closed-loop levels it applies to
-  std::vector<double> rate;               ///< open-loop levels it applies to; both empty = every level
+  std::vector<double> rate;               ///< open-loop levels it applies to
+  std::vector<std::int32_t> sweep;        ///< sweep points it applies to; all three empty = every level
   bool AppliesTo(const Level& l) const {
-    if (concurrency.empty() && rate.empty()) return true;
+    if (concurrency.empty() && rate.empty() && sweep.empty()) return true;
+    for (const auto k : sweep)
+      if (l.sweep() && l.point == k) return true;
     for (const auto c : concurrency)
       if (l.kind == Level::Kind::Closed && l.concurrency == c) return true;
     for (const auto r : rate)

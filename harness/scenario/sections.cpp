@@ -632,7 +632,7 @@ Checks ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds) {
 }
 
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
-                                          const Slo& slo, const std::vector<Engine>& engines) {
+                                          const Slo& slo, const std::vector<Engine>& engines, std::int32_t max_turns) {
   const bool scraped =
       std::any_of(engines.begin(), engines.end(), [](const Engine& e) { return e.metrics.has_value(); });
   std::vector<ThresholdSpec> out;
@@ -663,9 +663,19 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
         }
         t.rate = *rates;
       }
+      if (auto points = r.IntArray("sweep", 0, 1'000)) {
+        for (auto k : *points) {
+          if (!load.sweep || k > load.sweep->points + 1)
+            r.Error("sweep", load.sweep
+                                 ? fmt::format("point {} is not one of the sweep's 0 … {}", k, load.sweep->points + 1)
+                                 : std::string("names sweep points, and [load] has no sweep table"));
+          else
+            t.sweep.push_back(static_cast<std::int32_t>(k));
+        }
+      }
       r.RejectUnknownKeys();
     } else {
-      ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency, rate}");
+      ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency, rate, sweep}");
       continue;
     }
     ThresholdError error;
@@ -679,6 +689,12 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
     if (parsed && !load.slo_search && (parsed->metric == "max_rate_under_slo" || parsed->metric == "search_probes")) {
       error = {"this rule reads the SLO search's result, and [load] has no slo_search table",
                "add [load.slo_search] with max_rate (req/s) and an [slo]", 0};
+      parsed.reset();
+    }
+    if (const std::string turn = parsed && parsed->metric.rfind("ttft_turn_", 0) == 0 ? parsed->metric.substr(10) : "";
+        !turn.empty() && (turn.size() > 4 || std::stoi(turn) > max_turns)) {
+      error = {fmt::format("no class has {} turns (the most is {})", turn, max_turns),
+               "a multi-turn class declares turns = N; ttft_turn_1 … ttft_turn_N are its turns' TTFT", 0};
       parsed.reset();
     }
     if (parsed && !scraped &&

@@ -29,7 +29,8 @@ std::vector<PromptClass> ReadClasses(const toml::table& classes, const LoadConte
 /// (output_length → "output_length_mismatch == 0%"), marked with its check name.
 Checks ReadChecks(TableReader r, std::vector<ThresholdSpec>& thresholds);
 
+/// `max_turns`: the most turns of any class (ttft_turn_<k> rules must name one of them).
 std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadContext& ctx, const Load& load,
-                                          const Slo& slo, const std::vector<Engine>& engines);
+                                          const Slo& slo, const std::vector<Engine>& engines, std::int32_t max_turns);
 
 }  // namespace llmbench::scenario

@@ -189,7 +189,7 @@ toml::table ScenarioTable(const Scenario& s) {
   toml::table checks;
   for (const auto& t : s.thresholds) {
     if (!t.check.empty()) continue;  // written as the [checks] table it came from
-    if (t.concurrency.empty() && t.rate.empty()) {
+    if (t.concurrency.empty() && t.rate.empty() && t.sweep.empty()) {
       thresholds.push_back(t.expression);
     } else {
       toml::table rule{{"rule", t.expression}};
@@ -198,6 +198,11 @@ toml::table ScenarioTable(const Scenario& s) {
         toml::array rates;
         for (const double r : t.rate) rates.push_back(r);
         rule.insert("rate", std::move(rates));
+      }
+      if (!t.sweep.empty()) {
+        toml::array points;
+        for (const auto k : t.sweep) points.push_back(static_cast<std::int64_t>(k));
+        rule.insert("sweep", std::move(points));
       }
       thresholds.push_back(std::move(rule));
     }

@@ -93,7 +93,8 @@ std::optional<ParsedRequest> ParseRequest(bool is_post, std::string_view target,
     r.include_usage = options != j.end() && options->is_object() && options->value("include_usage", false);
   }
   constexpr std::string_view kAsk = "Begin your reply with the code ";
-  if (const auto at = body.find(kAsk); at != std::string_view::npos) {
+  // The last one: a conversation's history carries its earlier turns' codes too.
+  if (const auto at = body.rfind(kAsk); at != std::string_view::npos) {
     const auto start = at + kAsk.size();
     const auto end = body.find('.', start);
     if (end != std::string_view::npos && end - start <= 32) r.code = std::string(body.substr(start, end - start));

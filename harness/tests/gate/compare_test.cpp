@@ -271,9 +271,9 @@ BOOST_AUTO_TEST_CASE(thresholds_report_measured_values_and_fail_without_samples)
   scenario::ThresholdError error;
   std::vector<scenario::ThresholdSpec> rules;
   for (const char* text : {"ttft.p95 < 500ms", "output_throughput > 1000 tok/s", "server_total.p50 < 1s"}) {
-    rules.push_back({text, *scenario::ParseThreshold(text, error), {}, {}, 0, 0, ""});
+    rules.push_back({text, *scenario::ParseThreshold(text, error), {}, {}, {}, 0, 0, ""});
   }
-  rules.push_back({"ttft.p50 < 1ms", *scenario::ParseThreshold("ttft.p50 < 1ms", error), {8}, {}, 0, 0, ""});
+  rules.push_back({"ttft.p50 < 1ms", *scenario::ParseThreshold("ttft.p50 < 1ms", error), {8}, {}, {}, 0, 0, ""});
   const auto results = EvaluateThresholds(rules, {s});
   BOOST_TEST_REQUIRE(results.size() == 3u);  // the last rule applies only to concurrency 8
   BOOST_TEST(results[0].passed);

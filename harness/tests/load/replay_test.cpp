@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -124,4 +125,47 @@ BOOST_DATA_TEST_CASE(each_transcript_gives_the_same_record_however_it_is_cut,
       }
     }
   }
+}
+
+// Multi-turn conversations through the real client: every turn of every conversation is sent,
+// in order, on the conversation's slot; and a level that stops issuing (max_duration) ends the
+// conversations that are thinking instead of sending their next turn.
+BOOST_AUTO_TEST_CASE(conversations_run_their_turns_and_end_when_the_level_stops) {
+  const std::string body = ReadTestData("streams/vllm_chat.sse");
+  ReplayServer server(body, [](const std::string& b) { return Sizes{b.size()}; });
+  llmbench::scenario::Load load;
+  load.requests = 3;  // conversations
+  load.warmup = 0;
+  load.timeout = std::chrono::seconds(10);
+  llmbench::load::Target target{
+      .url = server.url("/v1/chat/completions"), .protocol = "openai-chat", .model = "m", .turns = 3};
+  const std::vector<llmbench::prompt::Prompt> prompts(9, {.text = "Say hello.", .input_tokens = 3, .max_tokens = 8});
+  {
+    llmbench::load::LoadGenerator generator(target, load, "mt");
+    llmbench::load::Progress progress;
+    const auto level = generator.RunLevel(
+        llmbench::scenario::Level::Closed(2), prompts, [](const llmbench::load::Record&) {}, &progress);
+    BOOST_TEST_REQUIRE(level.records.size() == 9u);
+    std::map<std::int64_t, int> last_turn;
+    for (const auto& r : level.records) {
+      BOOST_TEST((r.error == llmbench::load::ErrorKind::None), r.error_message);
+      const std::int64_t conversation = r.index / 3;
+      BOOST_TEST(r.turn == static_cast<int>(r.index % 3) + 1);
+      BOOST_TEST(r.turn == last_turn[conversation] + 1);  // in order
+      last_turn[conversation] = r.turn;
+      BOOST_TEST(r.request_id == "mt-c2-" + std::to_string(conversation) + "-t" + std::to_string(r.turn));
+    }
+    BOOST_TEST(progress.done == 9);
+  }
+  target.think_time_ns = 30'000'000'000;  // 30 s of thinking: the level's 300 ms end comes first
+  load.max_duration = std::chrono::milliseconds(300);
+  llmbench::load::LoadGenerator generator(target, load, "mt");
+  llmbench::load::Progress progress;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto level = generator.RunLevel(
+      llmbench::scenario::Level::Closed(3), prompts, [](const llmbench::load::Record&) {}, &progress);
+  BOOST_TEST((std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)));
+  BOOST_TEST(level.records.size() == 3u);  // the first turns only
+  for (const auto& r : level.records) BOOST_TEST(r.turn == 1);
+  BOOST_TEST(progress.done == 9);  // the turns never sent count as done
 }

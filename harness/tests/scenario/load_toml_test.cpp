@@ -596,6 +596,19 @@ BOOST_AUTO_TEST_CASE(a_sweep_is_its_two_ends_then_the_points_between) {
   BOOST_TEST((c.load.Levels()[2] == Level::SweepPoint(9, 8)));
   BOOST_TEST(LoadScenarioText(ToToml(c), "w.toml", FakeEnv({})).load.sweep->concurrency == 8);
 
+  // A rule can name sweep points (the throughput point is saturated on purpose).
+  const Scenario f = LoadScenarioText("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", sweep = [0, 1] }]\n" +
+                                          kMinimal.substr(11) + "[load]\n[load.sweep]\npoints = 2\n",
+                                      "w.toml", FakeEnv({}));
+  BOOST_TEST(f.thresholds[0].AppliesTo(Level::SweepPoint(1, 0).WithRate(3)));
+  BOOST_TEST(!f.thresholds[0].AppliesTo(Level::SweepPoint(3, 20)));
+  BOOST_TEST(!f.thresholds[0].AppliesTo(Level::Closed(1)));
+  BOOST_TEST(ToToml(LoadScenarioText(ToToml(f), "w.toml", FakeEnv({}))) == ToToml(f));
+  OnlyError("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", sweep = [4] }]\n" + kMinimal.substr(11) +
+                "[load]\n[load.sweep]\npoints = 2\n",
+            "thresholds[].sweep", 2);
+  OnlyError("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", sweep = [0] }]\n" + kMinimal.substr(11),
+            "thresholds[].sweep", 2);
   OnlyError(kMinimal + "[load]\n[load.sweep]\npoints = 0\n", "load.sweep.points", 9);
   OnlyError(kMinimal + "[load]\n[load.sweep]\nconcurrency = 1\n", "load.sweep.concurrency", 9);
   OnlyError(kMinimal + "[load]\n[load.sweep]\npoint = 3\n", "load.sweep.point", 9);
@@ -622,6 +635,12 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_class_declares_turns_and_think_time) {
   BOOST_TEST(back.engines[0].sim->prefix_cache);
   BOOST_TEST(ToToml(back) == ToToml(s));
   OnlyError(kMinimal + "turns = 0\n", "classes.a.turns", 7);
+  // A turn's TTFT only where a class has that many turns.
+  auto d = OnlyError("schema = 1\nthresholds = [\"ttft_turn_5.p95 < 1s\"]\n" + kMinimal.substr(11) + "turns = 4\n",
+                     "thresholds[]", 2);
+  BOOST_TEST(d.message.find("no class has 5 turns (the most is 4)") != std::string::npos, d.message);
+  OnlyError("schema = 1\nthresholds = [\"ttft_turn_99999999999999999999.p95 < 1s\"]\n" + kMinimal.substr(11),
+            "thresholds[]", 2);
   OnlyError(kMinimal + "think_time = \"1s\"\n", "classes.a.think_time", 7);  // one turn: nothing to think between
   OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.t]\ntrace = \"x.jsonl\"\nturns = 2\n",
             "classes.t.turns", 6);
