@@ -31,6 +31,7 @@ struct ListOptions {
   std::vector<std::string> labels;
   std::string filter;  ///< RE2 on the case id
   int shards = 4;
+  bool split_levels = false;  ///< one test per level of each case ("<case>@<level>")
 };
 
 // A CMake bracket argument whose guard does not occur in the text (GoogleTestAddTests.cmake).
@@ -91,22 +92,29 @@ void PrintEngineFixture(const scenario::Case& c, const ListOptions& o) {
       WholeSeconds(l.stop_timeout) + 30);
 }
 
-void PrintCase(const scenario::Case& c, const ListOptions& o) {
-  const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, c.id));
-  const std::string name = Bracket(c.id);
+// One test for the case, or (`level`: a SelectionTag) for one of its levels, "<case>@<level>":
+// the same run with --level, into its own folder; `llmbench report` merges the levels back.
+void PrintCase(const scenario::Case& c, const ListOptions& o, const std::string& level = "") {
+  const std::string test = level.empty() ? c.id : c.id + "@" + level;
+  const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, test));
+  const std::string name = Bracket(test);
   const bool launched = c.engine.launch.has_value();
-  fmt::print("add_test({} {} run {} --engine {} --class {} --out {} --baselines {}{})\n", name, Bracket(o.llmbench),
-             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name), Bracket(out),
-             Bracket(Absolute(o.baselines)), launched ? " --no-launch" : "");
+  fmt::print("add_test({} {} run {} --engine {} --class {}{} --out {} --baselines {}{})\n", name, Bracket(o.llmbench),
+             Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(c.prompt_class.name),
+             level.empty() ? "" : " --level " + Bracket(level), Bracket(out), Bracket(Absolute(o.baselines)),
+             launched ? " --no-launch" : "");
   std::vector<std::string> labels{"llmbench", c.scenario_name, c.engine.name, c.prompt_class.name,
-                                  fmt::format("shard{}of{}", Shard(c.id, o.shards), o.shards)};
+                                  fmt::format("shard{}of{}", Shard(test, o.shards), o.shards)};
+  if (!level.empty()) labels.push_back("level:" + level);
+  scenario::Case selected = c;
+  if (!level.empty()) selected.only_levels = {level};
   labels.insert(labels.end(), o.labels.begin(), o.labels.end());
   labels.insert(labels.end(), c.labels.begin(), c.labels.end());
   const std::string fixtures = launched ? "llmbench_reports;" + EngineFixture(c) : "llmbench_reports";
   fmt::print(
       "set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
       "FIXTURES_REQUIRED {})\n",
-      name, LabelList(labels), Bracket(EngineLock(c)), WholeSeconds(scenario::CaseTimeBudget(c)),
+      name, LabelList(labels), Bracket(EngineLock(c)), WholeSeconds(scenario::CaseTimeBudget(selected)),
       kExitEngineUnreachable, Bracket(fixtures));
 }
 
@@ -140,7 +148,16 @@ int List(const ListOptions& o) {
         if (filter && !RE2::PartialMatch(c.id, *filter)) continue;
         if (o.ctest) {
           if (c.engine.launch && launched.insert(c.engine.name).second) PrintEngineFixture(c, o);
-          PrintCase(c, o);
+          std::vector<std::string> levels;  // --split-levels: a test per level (a sweep's points as one)
+          for (const auto& l : c.AllLevels()) {
+            const std::string tag = scenario::SelectionTag(l);
+            if (std::find(levels.begin(), levels.end(), tag) == levels.end()) levels.push_back(tag);
+          }
+          if (!o.split_levels || levels.size() < 2) {
+            PrintCase(c, o);
+          } else {
+            for (const auto& l : levels) PrintCase(c, o, l);
+          }
         } else {
           fmt::print("{}\n", c.id);
         }
@@ -171,6 +188,9 @@ Command AddListCommand(CLI::App& app) {
   cmd->add_option("--baselines", o->baselines, "Baselines directory")->capture_default_str();
   cmd->add_option("--label", o->labels, "Extra label for every test (repeatable)");
   cmd->add_option("--filter", o->filter, "Only cases whose id matches this RE2 regex");
+  cmd->add_flag(
+      "--split-levels", o->split_levels,
+      "One test per level of each case, <case>@<level> (run with --level; shards then spread a case's levels)");
   cmd->add_option("--shards", o->shards, "Number of shard labels (shard<k>of<N>)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

@@ -25,6 +25,7 @@ struct RunOptions {
   std::string file;
   std::vector<std::string> engines;
   std::vector<std::string> classes;
+  std::vector<std::string> levels;  ///< --level: only these levels (SelectionTag) of each case
   std::string out = "reports/run";
   std::string baselines;   ///< compare with DIR/<scenario>/<engine>/<class>.json ("" = no comparison)
   bool bless = false;      ///< write this run's data as the new baselines
@@ -79,11 +80,22 @@ std::vector<scenario::Case> Select(const scenario::Scenario& s, const RunOptions
   check(o.engines, engines, "engine");
   check(o.classes, classes, "class");
   std::vector<scenario::Case> out;
+  std::vector<std::string> tags;  // every level of the selected cases, for --level
   for (auto& c : scenario::Expand(s)) {
     const bool engine_ok = o.engines.empty() || std::count(o.engines.begin(), o.engines.end(), c.engine.name);
     const bool class_ok = o.classes.empty() || std::count(o.classes.begin(), o.classes.end(), c.prompt_class.name);
-    if (engine_ok && class_ok) out.push_back(std::move(c));
+    if (!engine_ok || !class_ok) continue;
+    // --level: the case runs the selected levels it has; a case with none of them does not run.
+    c.only_levels = o.levels;
+    bool any = false;
+    for (const auto& l : c.AllLevels()) {
+      const std::string tag = scenario::SelectionTag(l);
+      if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+      any |= c.Selected(l);
+    }
+    if (any) out.push_back(std::move(c));
   }
+  check(o.levels, tags, "level");
   return out;
 }
 
@@ -98,13 +110,27 @@ void Bless(const pipeline::CaseRun& run, const RunOptions& o, const report::Prov
   session.commit = provenance.git_commit;
   session.date = provenance.started_utc;
   session.host = provenance.host;
-  const gate::CaseData baseline = gate::BuildBaseline({session});
+  gate::CaseData baseline = gate::BuildBaseline({session});
   const std::string path = gate::BaselinePath(o.baselines, run.data.case_id);
+  // Some of the case's levels (--level): the baseline's other levels stay, blessed by their own runs.
+  std::size_t kept = 0;
+  if (!o.levels.empty()) {
+    if (const auto old = gate::LoadBaseline(path);
+        old && gate::FingerprintMismatch(old->fingerprint, baseline.fingerprint).empty()) {
+      const auto ran = baseline.Levels();
+      for (const auto& r : old->runs) {
+        if (std::count(ran.begin(), ran.end(), r.load_level) == 0) {
+          baseline.runs.push_back(r);
+          ++kept;
+        }
+      }
+    }
+  }
   gate::WriteBaseline(path, baseline);
   fmt::print(
-      "  blessed: wrote baseline {} ({} runs of one session; bless from several sessions with `llmbench "
+      "  blessed: wrote baseline {} ({} runs of one session{}; bless from several sessions with `llmbench "
       "baseline update`)\n",
-      path, baseline.runs.size());
+      path, baseline.runs.size() - kept, kept > 0 ? fmt::format(", and {} runs of its other levels kept", kept) : "");
 }
 
 int Run(const RunOptions& o) {
@@ -161,6 +187,9 @@ Command AddRunCommand(CLI::App& app) {
   cmd->add_option("file", o->file, "Scenario TOML file")->required();
   cmd->add_option("--engine", o->engines, "Only these engines (repeatable)");
   cmd->add_option("--class", o->classes, "Only these prompt classes (repeatable)");
+  cmd->add_option("--level", o->levels,
+                  "Only these levels (repeatable): c8 (concurrency 8), r10 (rate 10 req/s), t1 (a trace), sweep, "
+                  "search. Each case runs the ones it has; its baseline is the whole case's");
   auto* out = cmd->add_option("--out", o->out, "Output directory for results.json, records.jsonl, verdicts.json")
                   ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Compare each case with DIR/<scenario>/<engine>/<class>.json");
@@ -172,6 +201,7 @@ Command AddRunCommand(CLI::App& app) {
     o->command = "llmbench run " + o->file + " --out " + o->out;
     for (const auto& e : o->engines) o->command += " --engine " + e;
     for (const auto& c : o->classes) o->command += " --class " + c;
+    for (const auto& l : o->levels) o->command += " --level " + l;
     return Run(*o);
   };
 }

@@ -8,7 +8,7 @@ class, named ``scenario/engine/class``.
 .. code-block:: cmake
 
   llmbench_add_scenarios(
-    [DIR <dir>...] [FILES <file>...] [RECURSE]
+    [DIR <dir>...] [FILES <file>...] [RECURSE] [SPLIT_LEVELS]
     [LABELS <label>...] [FILTER <re2-regex>] [SHARDS <n>]
     [REPORTS_DIR <dir>] [BASELINES_DIR <dir>] [LLMBENCH <target-or-path>])
 
@@ -20,6 +20,11 @@ class, named ``scenario/engine/class``.
   and class, the file's own labels, and ``shard<k>of<SHARDS>`` (default 4; a hash of the test
   name, so it never changes when files come and go): run one shard with
   ``ctest -L '^shard2of4$'``.
+``SPLIT_LEVELS``
+  One test per level of each case with several, ``scenario/engine/class@<level>`` (``c8``,
+  ``r10``, ``sweep``, ``search``), labelled ``level:<level>`` and sharded on its own, so that
+  one long case spreads over CI jobs. Each compares its levels with the case's baseline (the
+  case's family-wise error level kept), and ``llmbench report`` merges them back into one case.
 ``FILTER``
   Only cases whose id matches this RE2 regular expression.
 ``REPORTS_DIR``/``BASELINES_DIR``
@@ -44,7 +49,7 @@ into ``REPORTS_DIR/junit.xml`` and ``REPORTS_DIR/summary.md`` after the last one
 include_guard(GLOBAL)
 
 function(llmbench_add_scenarios)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "RECURSE" "FILTER;SHARDS;REPORTS_DIR;BASELINES_DIR;LLMBENCH"
+  cmake_parse_arguments(PARSE_ARGV 0 arg "RECURSE;SPLIT_LEVELS" "FILTER;SHARDS;REPORTS_DIR;BASELINES_DIR;LLMBENCH"
                         "DIR;FILES;LABELS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "llmbench_add_scenarios: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
@@ -87,6 +92,9 @@ function(llmbench_add_scenarios)
       --shards "${arg_SHARDS}")
   if(arg_RECURSE)
     list(APPEND list_args --recurse)
+  endif()
+  if(arg_SPLIT_LEVELS)
+    list(APPEND list_args --split-levels)
   endif()
   if(arg_FILTER)
     list(APPEND list_args --filter "${arg_FILTER}")

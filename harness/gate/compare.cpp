@@ -196,13 +196,13 @@ void Decide(Comparison& c, double alpha) {
   if (!c.gating && c.verdict == Change::Regressed) c.verdict = Change::Warn;
 }
 
-std::vector<bool> Holm(const std::vector<double>& p, double alpha) {
+std::vector<bool> Holm(const std::vector<double>& p, double alpha, std::size_t untested) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   std::vector<bool> rejected(p.size(), false);
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (!(p[order[i]] <= alpha / static_cast<double>(order.size() - i))) break;
+    if (!(p[order[i]] <= alpha / static_cast<double>(order.size() + untested - i))) break;
     rejected[order[i]] = true;
   }
   return rejected;

@@ -68,7 +68,9 @@ Comparison CompareRuns(const std::string& metric, const std::string& statistic, 
 void Decide(Comparison& c, double alpha = 0.025);
 
 /// Holm's step-down over `p` at family-wise level `alpha`: which hypotheses are rejected.
-std::vector<bool> Holm(const std::vector<double>& p, double alpha);
+/// `untested`: members of the family judged elsewhere (a case's other levels, run by another
+/// shard), counted as never rejected (p = 1), so that the whole family keeps its level.
+std::vector<bool> Holm(const std::vector<double>& p, double alpha, std::size_t untested = 0);
 
 /// Error rate over all runs of each side: regressed if the rate rose by more than `tolerance`
 /// (absolute, e.g. 0.01) and a two-proportion z-test says the rise is significant (z > 1.96).

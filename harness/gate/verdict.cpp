@@ -70,7 +70,8 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
   // level counts as busy.
   const auto busy_runs = std::count_if(run.runs.begin(), run.runs.end(), [](const RunData& r) { return r.host.busy; });
   const bool attempt_busy = !run.runs.empty() && 2 * busy_runs >= static_cast<long>(run.runs.size());
-  for (const scenario::Level& level : run.Levels()) {
+  const std::vector<scenario::Level> run_levels = run.Levels();
+  for (const scenario::Level& level : run_levels) {
     std::vector<const RunData*> base, clean, busy;
     for (const auto& r : baseline.runs) {
       if (r.load_level == level && r.rejected.empty()) base.push_back(&r);
@@ -164,11 +165,19 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       p.push_back(out[i].p_worse);
     }
   }
-  const auto rejected = Holm(p, kFamilyAlpha);
+  // A run of some of the case's levels (a shard, `llmbench run --level`): the baseline's other
+  // levels belong to the family too, judged by other shards; as many comparisons per level as
+  // here, counted as untested, keep the whole case at its family-wise level.
+  std::set<scenario::Level> tested;
+  for (const std::size_t i : family) tested.insert(out[i].load_level);
+  std::size_t elsewhere = 0;
+  for (const auto& level : baseline.Levels()) elsewhere += !std::count(run_levels.begin(), run_levels.end(), level);
+  const std::size_t untested = tested.empty() ? 0 : (family.size() * elsewhere + tested.size() - 1) / tested.size();
+  const auto rejected = Holm(p, kFamilyAlpha, untested);
   for (std::size_t k = 0; k < family.size(); ++k) out[family[k]].significant = rejected[k];
   // MDEs at the Bonferroni level (Holm's first step): below the tolerance, a change beyond it
   // is significant whatever the other comparisons do.
-  const double alpha = kFamilyAlpha / static_cast<double>(std::max<std::size_t>(family.size(), 1));
+  const double alpha = kFamilyAlpha / static_cast<double>(std::max<std::size_t>(family.size() + untested, 1));
   for (auto& c : out) {
     if (c.method != "two-proportion z" && c.method != "search below min_rate") Decide(c, alpha);
     // On a busy runner a worse-than-tolerance reading cannot be told from the runner's own
@@ -308,6 +317,42 @@ CaseVerdict Judge(const JudgeInput& in) {
 
 bool NeedsConfirmation(const CaseVerdict& v) {
   return v.baseline_state == "compared" && (FailedOnRegressionsOnly(v) || v.outcome == Outcome::Inconclusive);
+}
+
+CaseVerdict MergeShards(CaseVerdict a, const CaseVerdict& b) {
+  const auto rank = [](Outcome o) {
+    switch (o) {
+      case Outcome::Passed:
+        return 0;
+      case Outcome::Skipped:
+        return 1;
+      case Outcome::Inconclusive:
+        return 2;
+      case Outcome::Failed:
+        return 3;
+      case Outcome::Error:
+        return 4;
+    }
+    return 4;
+  };
+  if (rank(b.outcome) > rank(a.outcome)) a.outcome = b.outcome;
+  const auto append = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
+  append(a.reasons, b.reasons);
+  append(a.notes, b.notes);
+  append(a.thresholds, b.thresholds);
+  append(a.comparisons, b.comparisons);
+  append(a.earlier, b.earlier);
+  for (const char* state : {"mismatch", "missing", "compared"}) {  // the one that says most
+    if (a.baseline_state == state) break;
+    if (b.baseline_state == state) {
+      a.baseline_state = b.baseline_state;
+      a.baseline_detail = b.baseline_detail;
+      break;
+    }
+  }
+  a.acknowledged |= b.acknowledged;
+  a.attempt = std::max(a.attempt, b.attempt);
+  return a;
 }
 
 CaseVerdict Confirm(const CaseVerdict& first, CaseVerdict second) {

@@ -72,6 +72,11 @@ struct JudgeInput {
 
 CaseVerdict Judge(const JudgeInput& in);
 
+/// One verdict of a case from the verdicts of its level shards (`llmbench run --level`, the
+/// tests of SPLIT_LEVELS): the worst outcome (error, failed, inconclusive, skipped, passed), and
+/// every reason, note, threshold and comparison of each.
+CaseVerdict MergeShards(CaseVerdict a, const CaseVerdict& b);
+
 /// Whether a verdict deserves a second measurement before it stands: it failed on baseline
 /// regressions only (not on thresholds or errors), or it is inconclusive because of a busy runner.
 bool NeedsConfirmation(const CaseVerdict& v);

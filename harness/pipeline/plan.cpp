@@ -58,8 +58,10 @@ std::vector<double> SweepRates(double synchronous, double throughput, std::int32
 
 std::vector<PlannedRun> PlanAttempt(const scenario::Case& c, int attempt, std::uint64_t session_nonce) {
   std::vector<PlannedRun> plan;
-  auto levels = c.load.Levels();
-  if (c.load.slo_search) levels.push_back(scenario::Level::Search());  // once per repetition, after the levels
+  // The search once per repetition, after the levels; only the selected ones (--level).
+  std::vector<scenario::Level> levels;
+  for (const auto& level : c.AllLevels())
+    if (c.Selected(level)) levels.push_back(level);
   for (int rep = 1; rep <= c.load.repetitions; ++rep) {
     for (const scenario::Level& level : levels) {
       PlannedRun r;

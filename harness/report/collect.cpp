@@ -3,6 +3,7 @@
 
 #include "base/find_files.hpp"
 #include "gate/json_codec.hpp"
+#include "gate/verdict.hpp"
 #include "report/run_report.hpp"
 
 namespace llmbench::report {
@@ -43,7 +44,18 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
         }
       }
     }
-    report.cases.push_back(std::move(c));
+    // A case run in level shards (--level, SPLIT_LEVELS): one case again, its levels in order.
+    const auto same =
+        std::find_if(report.cases.begin(), report.cases.end(), [&](const auto& x) { return x.id == c.id; });
+    if (same == report.cases.end()) {
+      report.cases.push_back(std::move(c));
+      continue;
+    }
+    same->verdict = gate::MergeShards(std::move(same->verdict), c.verdict);
+    same->levels.insert(same->levels.end(), c.levels.begin(), c.levels.end());
+    std::stable_sort(same->levels.begin(), same->levels.end(),
+                     [](const auto& a, const auto& b) { return a.load_level < b.load_level; });
+    same->duration_s += c.duration_s;
   }
 }
 

@@ -52,9 +52,18 @@ std::vector<Case> Expand(const Scenario& scenario) {
   return cases;
 }
 
+std::vector<Level> Case::AllLevels() const {
+  std::vector<Level> out = load.Levels();
+  if (load.slo_search) out.push_back(Level::Search());
+  return out;
+}
+
 Nanoseconds CaseTimeBudget(const Case& c) {
-  const std::int64_t probes = c.load.slo_search ? c.load.slo_search->MaxProbes() : 0;
-  const auto runs = (static_cast<std::int64_t>(c.load.Levels().size()) + probes) * c.load.repetitions;
+  std::int64_t levels = 0;  // the selected ones; the search runs its probes
+  for (const auto& l : c.AllLevels()) {
+    if (c.Selected(l)) levels += l.search() ? c.load.slo_search->MaxProbes() : 1;
+  }
+  const auto runs = levels * c.load.repetitions;
   const std::int64_t attempts = c.gate.confirm ? 2 : 1;
   return (c.load.max_duration + 2 * c.load.timeout) * runs * attempts + std::chrono::seconds(30);
 }

@@ -1,6 +1,7 @@
 // Scenario → cases: one case per engine × prompt class, the unit CTest runs and reports.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,17 @@ struct Case {
   Checks checks;
   std::vector<std::string> labels;  ///< scenario + engine + class labels, deduplicated
   std::uint64_t prompt_seed = 0;    ///< derived from load.seed and the class name
+  /// Only the levels with these SelectionTags run (`llmbench run --level`, a level-split CTest
+  /// test); empty = all. Not part of what the case measures: its id, fingerprint and baseline
+  /// are the whole case's.
+  std::vector<std::string> only_levels;
+
+  /// Every level of the case in run order, the search last (Level::Search) when it has one.
+  std::vector<Level> AllLevels() const;
+  bool Selected(const Level& l) const {
+    return only_levels.empty() ||
+           std::find(only_levels.begin(), only_levels.end(), SelectionTag(l)) != only_levels.end();
+  }
 };
 
 /// Every case, in file order (engines outer, classes inner); classes restricted by `engines`.

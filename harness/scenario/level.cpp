@@ -32,6 +32,12 @@ std::string ShortLabel(const Level& l) {
   return l.open() ? fmt::format("r={:.10g}", l.rate) : fmt::format("c={}", l.concurrency);
 }
 
+std::string SelectionTag(const Level& l) {
+  if (l.sweep()) return "sweep";
+  if (l.search()) return "search";
+  return IdTag(l);
+}
+
 std::string IdTag(const Level& l) {
   if (l.search()) return "s";
   if (l.sweep()) return fmt::format("w{}", l.point);

@@ -59,4 +59,9 @@ std::string ShortLabel(const Level& l);
 /// "c8" | "r10" | "t2" | "w2" | "s": inside request ids (a sweep's by point, whatever its rate).
 std::string IdTag(const Level& l);
 
+/// What `llmbench run --level` selects a level by, and the suffix of a level-split CTest test:
+/// IdTag, except that a sweep's points go together ("sweep": the points between need both
+/// ends) and the search is "search".
+std::string SelectionTag(const Level& l);
+
 }  // namespace llmbench::scenario

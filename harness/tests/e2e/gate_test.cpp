@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <regex>
 
 #include "e2e/process.hpp"
@@ -208,4 +209,58 @@ BOOST_AUTO_TEST_CASE(gate_with_drift_passes_unchanged_fails_20_percent_slower_is
   BOOST_TEST(v["outcome"] == "inconclusive", out);
   BOOST_TEST(v["reasons"].dump().find("cannot resolve") != std::string::npos, v["reasons"].dump());
   BOOST_TEST(out.find("verdict: inconclusive") != std::string::npos, out);
+}
+
+// One long case spread over CI jobs: a test per level (SPLIT_LEVELS / list --split-levels), each
+// run with --level against the whole case's baseline, blessed without losing the other levels,
+// and merged back into one case by `llmbench report`.
+BOOST_AUTO_TEST_CASE(a_case_split_by_level_runs_blesses_and_reports_as_one_case) {
+  TempDir dir("split-levels");
+  Write(dir / "s.toml",
+        "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\ndecode_step = \"2ms\"\n"
+        "[classes.a]\ninput_tokens = 50\noutput_tokens = 8\n[load]\nconcurrency = [1, 4]\nrate = [20]\n"
+        "requests = 10\nwarmup = 1\nrepetitions = 3\n");
+  auto [code, out] = RunCommand(kLlmbench + " list --ctest --split-levels " + dir / "s.toml");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  for (const char* level : {"c1", "c4", "r20"}) {
+    BOOST_TEST(out.find(std::string("add_test([[s/sim/a@") + level + "]]") != std::string::npos, level << "\n" << out);
+    BOOST_TEST(out.find(std::string("--level [[") + level + "]]") != std::string::npos, level);
+    BOOST_TEST(out.find(std::string("level:") + level) != std::string::npos, level);
+  }
+  std::tie(code, out) = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level c9 --out " + dir / "bad");
+  BOOST_TEST(code == 2, out);
+  BOOST_TEST(out.find("no level named 'c9' (defined: c1, c4, r20)") != std::string::npos, out);
+
+  // The whole case blessed once; then a shard re-blesses its level and keeps the others.
+  std::tie(code, out) =
+      RunCommand(kLlmbench + " run " + dir / "s.toml" + " --out " + dir / "full --baselines " + dir / "base --bless");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  std::tie(code, out) = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level r20 --out " + dir / "r20" +
+                                   " --baselines " + dir / "base --bless");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("and 6 runs of its other levels kept") != std::string::npos, out);
+  std::ifstream in(dir / "base/s/sim/a.json");
+  const json base = json::parse(in);
+  std::map<std::string, int> runs;
+  for (const auto& r : base["runs"])
+    runs[r.contains("rate") ? "r" : "c" + std::to_string(r["concurrency"].get<int>())]++;
+  BOOST_TEST((runs == std::map<std::string, int>{{"c1", 3}, {"c4", 3}, {"r", 3}}));
+
+  std::tie(code, out) = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level c4 --out " + dir / "c4" +
+                                   " --baselines " + dir / "base");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  const json shard = Verdict(dir / "c4");
+  BOOST_TEST(shard["baseline"]["state"] == "compared");
+  BOOST_TEST(!shard["comparisons"].empty());
+  for (const auto& c : shard["comparisons"]) BOOST_TEST(c["concurrency"] == 4, c.dump());  // its level only
+  std::ifstream results_in(dir / "c4/results.json");
+  const json results = json::parse(results_in);
+  BOOST_TEST(results["cases"][0]["levels"].size() == 1u);
+
+  std::tie(code, out) = RunCommand(kLlmbench + " report " + dir / "c4" + " " + dir / "r20" + " --out " + dir / "rep");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("1 cases") != std::string::npos, out);
+  std::ifstream md_in(dir / "rep/summary.md");
+  const std::string md((std::istreambuf_iterator<char>(md_in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(md.find("| requests (failed) | 30 (0) | 30 (0) |") != std::string::npos, md);  // c4 and r20, one case
 }

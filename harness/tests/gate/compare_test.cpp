@@ -402,3 +402,47 @@ BOOST_AUTO_TEST_CASE(a_sweep_is_part_of_the_fingerprint) {
   c.load.sweep->points = 4;
   BOOST_TEST(MakeFingerprint(c).settings != eight);
 }
+
+BOOST_AUTO_TEST_CASE(a_shard_of_a_cases_levels_keeps_the_cases_family_wise_level) {
+  // Holm with members judged elsewhere: they count as never rejected.
+  BOOST_TEST(Holm({0.01}, 0.05)[0]);
+  BOOST_TEST(!Holm({0.01}, 0.05, 9)[0]);  // 0.01 > 0.05 / 10
+  BOOST_TEST(Holm({0.004}, 0.05, 9)[0]);
+  // A run of one of the baseline's three levels tests at a third of the level the whole case would.
+  CaseData base = MakeCase({10, 10.1, 9.9}, 1);
+  for (const std::int64_t c : {4, 16}) {
+    for (auto r : MakeCase({10, 10.1, 9.9}, c).runs) base.runs.push_back(r);
+  }
+  const CaseData whole = [&] {
+    CaseData run = base;
+    for (auto& r : run.runs) r.values["tpot.p50"] *= 1.01;
+    return run;
+  }();
+  const CaseData shard = MakeCase({10.1, 10.2, 10.0}, 4);
+  const double whole_alpha = Find(CompareCases(base, whole), "tpot", "p50").alpha;
+  const double shard_alpha = Find(CompareCases(base, shard), "tpot", "p50").alpha;
+  BOOST_TEST(shard_alpha == whole_alpha, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(level_shards_merge_into_one_verdict_with_the_worst_outcome) {
+  CaseVerdict a, b;
+  a.case_id = b.case_id = "s/e/c";
+  a.outcome = Outcome::Passed;
+  a.baseline_state = "compared";
+  b.outcome = Outcome::Inconclusive;
+  b.reasons = {"rate 10 req/s invalid: the engine did not keep up"};
+  b.baseline_state = "compared";
+  b.comparisons.resize(2);
+  a.comparisons.resize(3);
+  CaseVerdict m = MergeShards(a, b);
+  BOOST_TEST((m.outcome == Outcome::Inconclusive));
+  BOOST_TEST(m.reasons.size() == 1u);
+  BOOST_TEST(m.comparisons.size() == 5u);
+  b.outcome = Outcome::Failed;
+  b.baseline_state = "missing";
+  m = MergeShards(m, b);
+  BOOST_TEST((m.outcome == Outcome::Failed));
+  BOOST_TEST(m.baseline_state == "missing");
+  a.outcome = Outcome::Error;
+  BOOST_TEST((MergeShards(m, a).outcome == Outcome::Error));
+}
