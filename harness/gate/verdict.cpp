@@ -63,6 +63,9 @@ std::string_view ToString(Outcome o) {
   return "?";
 }
 
+// How far a sweep point's rate may be off the baseline's and still be gated.
+constexpr double kSweepRateMatch = 0.05;
+
 std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& run) {
   std::vector<Comparison> out;
   // Runs are interleaved: when half the case's runs or more were busy, the clean ones ran in the
@@ -86,6 +89,24 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
     std::vector<const RunData*> everything = clean;
     everything.insert(everything.end(), busy.begin(), busy.end());
     const auto& used = all_busy ? everything : clean;
+    // A sweep's point between its ends runs at a rate its run measured: near the knee latency
+    // moves steeply with it, so a point whose rate is off the baseline's by more than
+    // kSweepRateMatch is compared, not gated (its ends, and fixed `rate` levels, are).
+    std::string rate_shift;
+    if (level.sweep() && level.open()) {
+      const auto mean_rate = [](const std::vector<const RunData*>& runs) {
+        double sum = 0;
+        for (const RunData* r : runs) sum += r->load_level.rate;
+        return runs.empty() ? 0.0 : sum / static_cast<double>(runs.size());
+      };
+      const double b = mean_rate(base), r = mean_rate(used);
+      if (b > 0 && r > 0 && std::abs(r / b - 1) > kSweepRateMatch) {
+        rate_shift = fmt::format(
+            "this run placed the point at {:.4g} req/s, the baseline at {:.4g} ({:+.1f} %): compared, "
+            "not gated",
+            r, b, (r / b - 1) * 100);
+      }
+    }
     for (const auto& g : kGatedMetrics) {
       const std::string key = g.Key();
       std::vector<double> bv, rv;
@@ -131,7 +152,8 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       }
       Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
       c.load_level = level;
-      c.gating = g.gating;
+      c.gating = g.gating && rate_shift.empty();
+      if (!rate_shift.empty()) c.note = rate_shift;
       c.decisive = g.decisive;
       c.all_busy = all_busy;
       c.busy_excluded = all_busy ? 0 : busy.size();

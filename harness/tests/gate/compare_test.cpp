@@ -378,6 +378,15 @@ BOOST_AUTO_TEST_CASE(a_sweep_point_compares_with_the_same_point_whatever_rate_ea
   const Comparison& tpot = Find(cs, "tpot", "p50");
   BOOST_TEST(tpot.load_level.point == 2);
   BOOST_TEST((tpot.verdict == Change::Regressed));
+  BOOST_TEST(tpot.gating);
+  // Placed 20 % lower than the baseline's (its ends measured a slower engine): latency there is
+  // another load, so it is compared and shown, not gated; the ends are.
+  cs = CompareCases(at_point({10, 10.1, 9.9}, 7.5), at_point({13, 13.1, 12.9}, 6.0));
+  const Comparison& moved = Find(cs, "tpot", "p50");
+  BOOST_TEST(!moved.gating);
+  BOOST_TEST((moved.verdict != Change::Regressed));
+  BOOST_TEST(moved.note.find("placed the point at 6 req/s, the baseline at 7.5 (-20.0 %)") != std::string::npos,
+             moved.note);
   // Its level survives results.json and baselines: the point, its rate and its concurrency.
   RunData r;
   r.load_level = scenario::Level::SweepPoint(2, 0).WithRate(7.5);
