@@ -171,8 +171,14 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     }
     if (run.load_level.search()) {
       const HostSample before = SampleHost(engine_pid);
-      const SearchOutcome search = RunSloSearch(c, run, generator, results, prompt_source);
+      const SearchOutcome search = RunSloSearch(c, run, generator, results, prompt_source, fitter);
       const HostSample after = SampleHost(engine_pid);
+      if (!search.problem.empty()) {
+        out.status = "failed";
+        out.message = search.problem;
+        fmt::print("  failed: {}\n", out.message);
+        break;
+      }
       metrics::Summary summary = SearchSummary(search);
       gate::RunData data;
       data.load_level = summary.load_level;

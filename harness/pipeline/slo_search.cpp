@@ -42,7 +42,8 @@ std::string RateSearch::Bound() const {
 }
 
 SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load::LoadGenerator& generator,
-                           report::ResultsFile& results, const prompt::PromptSource& prompt_source) {
+                           report::ResultsFile& results, const prompt::PromptSource& prompt_source,
+                           LengthFitter* fitter) {
   const scenario::SloSearch& spec = *c.load.slo_search;
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
@@ -60,6 +61,12 @@ SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load:
     const auto schedule = SendSchedule(probe_case, probe);
     auto prompts = prompt_source.Make(static_cast<std::int64_t>(schedule.size()) * c.prompt_class.turns,
                                       probe.prompt_seed, probe.nonce, false);
+    if (fitter != nullptr) {
+      if (const LengthFit f = fitter->Fit(prompts); !f.problem.empty()) {
+        out.problem = fmt::format("exact input lengths of the SLO search's probe at {:g} req/s: {}", *rate, f.problem);
+        break;
+      }
+    }
     load::Progress progress;
     const load::LevelOutcome outcome = generator.RunLevel(
         probe.load_level, prompts,

@@ -10,6 +10,7 @@
 
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
+#include "pipeline/fit_lengths.hpp"
 #include "pipeline/plan.hpp"
 #include "prompt/dataset.hpp"
 #include "report/results_file.hpp"
@@ -50,11 +51,15 @@ struct SearchOutcome {
   std::string bound;
   std::vector<Probe> probes;
   std::string client_bound;  ///< a probe the client could not keep: the result is the client's, not the engine's
+  std::string problem;       ///< the engine's tokenizer failed to fit a probe's prompts: no result
 };
 
-/// One repetition's search. Every probe's records go to records.jsonl as they finish.
+/// One repetition's search. Every probe's records go to records.jsonl as they finish. With a
+/// `fitter` (the engine's tokenizer) each probe's prompts get their exact input lengths first,
+/// as every level's do.
 SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load::LoadGenerator& generator,
-                           report::ResultsFile& results, const prompt::PromptSource& prompts);
+                           report::ResultsFile& results, const prompt::PromptSource& prompts,
+                           LengthFitter* fitter = nullptr);
 
 /// The search as a level summary (max_rate_under_slo, search_probes).
 metrics::Summary SearchSummary(const SearchOutcome& s);

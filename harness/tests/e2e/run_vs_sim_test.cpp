@@ -642,3 +642,28 @@ BOOST_AUTO_TEST_CASE(a_dataset_class_sends_the_files_prompts_within_its_bounds) 
   }
   BOOST_TEST(lengths.size() >= 4u);  // real data: lengths vary
 }
+
+// The SLO search's probes are prompts like any level's: with the engine's tokenizer, each gets
+// its exact input length before it is sent.
+BOOST_AUTO_TEST_CASE(the_slo_searchs_probes_fit_the_engines_tokenizer_too) {
+  TempDir dir("search-lengths");
+  Sim sim(dir, {"tokenizer=subword", "prefill_base=1ms", "prefill_per_token=0ns", "decode_step=1ms", "jitter=0"});
+  std::ofstream(dir / "s.toml") << "schema = 1\n[engines.e]\nprotocol = \"openai-chat\"\nurl = \"http://127.0.0.1:"
+                                << sim.port
+                                << "\"\nmodel = \"m\"\n[engines.e.tokenizer]\napi = \"vllm\"\n"
+                                   "[classes.c]\ninput_tokens = 200\noutput_tokens = 4\n[slo]\nttft = \"1s\"\n"
+                                   "[load]\nwarmup = 0\nrepetitions = 1\n[load.slo_search]\nmin_rate = 5\n"
+                                   "max_rate = 20\nrequests = 8\nprecision = \"50%\"\n";
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  std::ifstream records(dir / "out/records.jsonl");
+  int probed = 0;
+  for (std::string line; std::getline(records, line);) {
+    const json r = json::parse(line);
+    BOOST_TEST_REQUIRE(r["prompt_tokens"].is_number_integer());
+    BOOST_TEST(std::abs(r["prompt_tokens"].get<std::int64_t>() - r["target_input_tokens"].get<std::int64_t>()) <= 1,
+               line);
+    ++probed;
+  }
+  BOOST_TEST(probed >= 8);  // at least the first probe's
+}
