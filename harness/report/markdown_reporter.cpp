@@ -112,6 +112,10 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
   const bool all_open = levels.begin()->kind == scenario::Level::Kind::Open,
              all_closed = levels.rbegin()->kind == scenario::Level::Kind::Closed;
   const char* x_title = all_closed ? "concurrency" : all_open ? "rate (req/s)" : "level";
+  // A sweep's point ran at each engine's own rate: with several engines, the point alone.
+  const auto label = [&](const scenario::Level& l) {
+    return l.sweep() && cases.size() > 1 ? fmt::format("sweep {}", l.point) : scenario::ShortLabel(l);
+  };
   std::string out;
   for (const auto& chart : kCharts) {
     std::string x, lines, table = "| engine |";
@@ -119,8 +123,8 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
       x += fmt::format("{}\"{}\"", x.empty() ? "" : ", ",
                        all_closed ? std::to_string(l.concurrency)
                        : all_open ? fmt::format("{:g}", l.rate)
-                                  : scenario::ShortLabel(l));
-      table += fmt::format(" {} |", scenario::ShortLabel(l));
+                                  : label(l));
+      table += fmt::format(" {} |", label(l));
     }
     table += "\n|---|" + [&] {
       std::string s;
