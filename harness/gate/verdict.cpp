@@ -102,7 +102,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       const double b = mean_rate(base), r = mean_rate(used);
       if (b > 0 && r > 0 && std::abs(r / b - 1) > kSweepRateMatch) {
         rate_shift = fmt::format(
-            "this run placed the point at {:.4g} req/s, the baseline at {:.4g} ({:+.1f} %): compared, "
+            "this run placed the point at {:.4g} arrivals/s, the baseline at {:.4g} ({:+.1f} %): compared, "
             "not gated",
             r, b, (r / b - 1) * 100);
       }
@@ -153,7 +153,6 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
       Comparison c = CompareRuns(g.metric, g.Statistic(), bv, rv, g.tolerance, g.lower_is_better, sessions);
       c.load_level = level;
       c.gating = g.gating && rate_shift.empty();
-      if (!rate_shift.empty()) c.note = rate_shift;
       c.decisive = g.decisive;
       c.all_busy = all_busy;
       c.busy_excluded = all_busy ? 0 : busy.size();
@@ -166,6 +165,7 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
         c.note +=
             (c.note.empty() ? "" : "; ") + fmt::format("{} busy run(s) left out ({})", busy.size(), BusyWhy(busy));
       }
+      if (!rate_shift.empty()) c.note += (c.note.empty() ? "" : "; ") + rate_shift;
       out.push_back(std::move(c));
     }
     if (level.search()) continue;  // its probes' errors count as SLO misses, not as an error rate
@@ -174,6 +174,11 @@ std::vector<Comparison> CompareCases(const CaseData& baseline, const CaseData& r
     for (const RunData* r : used) re += r->errors, rr += r->requests;
     Comparison e = CompareErrorRate(be, br, re, rr, kErrorRateTolerance);
     e.load_level = level;
+    if (!rate_shift.empty()) {  // errors at another load are another measurement too
+      e.gating = false;
+      if (e.verdict == Change::Regressed) e.verdict = Change::Warn;
+      e.note += (e.note.empty() ? "" : "; ") + rate_shift;
+    }
     e.all_busy = all_busy;
     out.push_back(std::move(e));
   }
@@ -286,6 +291,14 @@ static CaseVerdict JudgeMeasured(const JudgeInput& in) {
   v.baseline_detail = fmt::format("{} (commit {}, {}, {} session(s))", in.baseline_path,
                                   in.baseline->commit.substr(0, 12), in.baseline->date, in.baseline->sessions);
   v.comparisons = CompareCases(*in.baseline, *in.run);
+  // A level the baseline does not have (blessed before it was added, or blessed by level and
+  // never for this one) is not compared: say so, never a silent pass.
+  const auto blessed = in.baseline->Levels();
+  for (const auto& level : in.run->Levels()) {
+    if (std::count(blessed.begin(), blessed.end(), level) == 0)
+      v.notes.push_back(
+          fmt::format("not compared: {}: the baseline has no runs of it (bless it)", scenario::Describe(level)));
+  }
   const auto& was = in.baseline->engine;
   const auto& now = in.run->engine;
   if (!was.version.empty() && !now.version.empty() && (was.version != now.version || was.engine != now.engine)) {

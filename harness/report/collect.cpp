@@ -1,5 +1,8 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "base/find_files.hpp"
 #include "gate/json_codec.hpp"
@@ -51,6 +54,16 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
       report.cases.push_back(std::move(c));
       continue;
     }
+    // The same shard found twice (a folder given twice, or inside another one given): once.
+    const bool seen = !c.levels.empty() && std::all_of(c.levels.begin(), c.levels.end(), [&](const auto& l) {
+      return std::any_of(same->levels.begin(), same->levels.end(),
+                         [&](const auto& x) { return x.load_level == l.load_level; });
+    });
+    if (seen) {
+      fmt::print(stderr, "note: {} in {}: its levels are reported already (from another folder); left out\n", c.id,
+                 dir.string());
+      continue;
+    }
     same->verdict = gate::MergeShards(std::move(same->verdict), c.verdict);
     same->levels.insert(same->levels.end(), c.levels.begin(), c.levels.end());
     std::stable_sort(same->levels.begin(), same->levels.end(),
@@ -64,8 +77,10 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
 RunReport CollectRunReport(const std::vector<std::string>& dirs) {
   RunReport report;
   const auto is_verdicts = [](const fs::path& p) { return p.filename() == "verdicts.json"; };
+  std::set<fs::path> read;  // a folder given twice, or inside another one given, is read once
   for (const auto& file : FindFiles(dirs, is_verdicts, true)) {
-    if (is_verdicts(file) && fs::exists(file)) AddDirectory(fs::path(file).parent_path(), report);
+    if (!is_verdicts(file) || !fs::exists(file) || !read.insert(fs::canonical(file)).second) continue;
+    AddDirectory(fs::path(file).parent_path(), report);
   }
   std::sort(report.cases.begin(), report.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return report;

@@ -1,6 +1,7 @@
 // The regression rule on synthetic runs, with hostile inputs: zero variance, one run, identical
 // runs, an outlier run, heavy tails, too few samples for a percentile, a noisier run, busy runs,
 // and the confirming re-measurement.
+#include <boost/algorithm/string/join.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -385,7 +386,7 @@ BOOST_AUTO_TEST_CASE(a_sweep_point_compares_with_the_same_point_whatever_rate_ea
   const Comparison& moved = Find(cs, "tpot", "p50");
   BOOST_TEST(!moved.gating);
   BOOST_TEST((moved.verdict != Change::Regressed));
-  BOOST_TEST(moved.note.find("placed the point at 6 req/s, the baseline at 7.5 (-20.0 %)") != std::string::npos,
+  BOOST_TEST(moved.note.find("placed the point at 6 arrivals/s, the baseline at 7.5 (-20.0 %)") != std::string::npos,
              moved.note);
   // Its level survives results.json and baselines: the point, its rate and its concurrency.
   RunData r;
@@ -454,4 +455,16 @@ BOOST_AUTO_TEST_CASE(level_shards_merge_into_one_verdict_with_the_worst_outcome)
   BOOST_TEST(m.baseline_state == "missing");
   a.outcome = Outcome::Error;
   BOOST_TEST((MergeShards(m, a).outcome == Outcome::Error));
+}
+
+BOOST_AUTO_TEST_CASE(a_level_the_baseline_lacks_is_said_not_compared) {
+  const CaseData base = MakeCase({10, 10.1, 9.9}, 1);
+  const CaseData run = MakeCase({10, 10.1, 9.9}, 4);
+  const CaseVerdict v = JudgeOf(run, &base);
+  BOOST_TEST((v.outcome == Outcome::Passed));
+  BOOST_TEST(std::any_of(v.notes.begin(), v.notes.end(),
+                         [](const std::string& n) {
+                           return n == "not compared: concurrency 4: the baseline has no runs of it (bless it)";
+                         }),
+             boost::algorithm::join(v.notes, " | "));
 }
