@@ -1,8 +1,11 @@
 // JUnit XML: one testsuite per scenario, one testcase per case and per check.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <map>
 
+#include "metrics/catalog.hpp"
 #include "report/format.hpp"
 #include "report/run_report.hpp"
 #include "report/xml_writer.hpp"
@@ -73,7 +76,8 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
   checks.push_back(std::move(main));
   for (const auto& t : c.verdict.thresholds) {
     Check k{fmt::format("{} threshold: {} @ {}", prefix, t.rule, scenario::Describe(t.load_level)), "", "", "", "", 0};
-    k.out = fmt::format("measured={} limit={} unit={} passed={}\n", t.measured, t.limit, t.unit, t.passed);
+    k.out = fmt::format("measured={} limit={} passed={}\n", FormatValue(t.measured, t.unit),
+                        FormatValue(t.limit, t.unit), t.passed);
     if (!t.passed) {
       k.element = "failure";
       k.type = t.check.empty() ? "threshold" : "correctness." + t.check;
@@ -94,11 +98,19 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
             "",
             "",
             0};
+    // Rounded to what the test resolves, each with its unit (results.json keeps full precision).
+    const metrics::MetricInfo* info = metrics::FindMetric(cmp.metric);
+    const std::string unit = info != nullptr ? std::string(info->unit) : "";
+    const bool points = cmp.metric == "error_rate";  // a difference of rates: percentage points
+    const auto pct = [&](double f) {
+      return std::isnan(f) ? std::string("-") : fmt::format("{:+.2f}{}", f * 100, points ? " pt" : "%");
+    };
     k.out = fmt::format(
-        "base={} run={} change={} ci_low={} ci_high={} mde={} sigma_run={} dof={} p_worse={} runs_base={} runs_run={} "
-        "verdict={}\n",
-        cmp.base, cmp.run, cmp.change, cmp.ci_low, cmp.ci_high, cmp.mde, cmp.sigma, cmp.dof, cmp.p_worse, cmp.n_base,
-        cmp.n_run, gate::ToString(cmp.verdict));
+        "base={} run={} change={} ci=[{}, {}] mde={} sigma_run={:.4f} dof={:.1f} p_worse={:.3g} runs_base={} "
+        "runs_run={} verdict={}\n",
+        FormatValue(cmp.base, unit), FormatValue(cmp.run, unit), pct(cmp.change), pct(cmp.ci_low), pct(cmp.ci_high),
+        std::isnan(cmp.mde) ? std::string("-") : fmt::format("{:.2f}{}", cmp.mde * 100, points ? " pt" : "%"),
+        cmp.sigma, cmp.dof, cmp.p_worse, cmp.n_base, cmp.n_run, gate::ToString(cmp.verdict));
     if (cmp.verdict == Change::Regressed && c.verdict.outcome == Outcome::Failed) {
       k.element = "failure";
       k.type = "regression";
