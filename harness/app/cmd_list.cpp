@@ -148,11 +148,7 @@ int List(const ListOptions& o) {
         if (filter && !RE2::PartialMatch(c.id, *filter)) continue;
         if (o.ctest) {
           if (c.engine.launch && launched.insert(c.engine.name).second) PrintEngineFixture(c, o);
-          std::vector<std::string> levels;  // --split-levels: a test per level (a sweep's points as one)
-          for (const auto& l : c.AllLevels()) {
-            const std::string tag = scenario::SelectionTag(l);
-            if (std::find(levels.begin(), levels.end(), tag) == levels.end()) levels.push_back(tag);
-          }
+          const auto levels = c.LevelTags();  // --split-levels: a test per level (a sweep's points as one)
           if (!o.split_levels || levels.size() < 2) {
             PrintCase(c, o);
           } else {

@@ -87,13 +87,12 @@ std::vector<scenario::Case> Select(const scenario::Scenario& s, const RunOptions
     if (!engine_ok || !class_ok) continue;
     // --level: the case runs the selected levels it has; a case with none of them does not run.
     c.only_levels = o.levels;
-    bool any = false;
-    for (const auto& l : c.AllLevels()) {
-      const std::string tag = scenario::SelectionTag(l);
+    for (const auto& tag : c.LevelTags()) {
       if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
-      any |= c.Selected(l);
     }
-    if (any) out.push_back(std::move(c));
+    const auto levels = c.AllLevels();
+    if (std::any_of(levels.begin(), levels.end(), [&](const auto& l) { return c.Selected(l); }))
+      out.push_back(std::move(c));
   }
   check(o.levels, tags, "level");
   return out;

@@ -298,10 +298,8 @@ class LevelRun {
         ++i;
         continue;
       }
-      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(*s)) : now;
-      if (paced > now) {
+      if (CapHolds(now, *s)) {
         s->held_by_cap = true;
-        pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
         ++i;
         continue;
       }
@@ -315,6 +313,15 @@ class LevelRun {
     }
   }
 
+  // Whether the engine's rate cap holds a slot's due request (a retry, a conversation's next
+  // turn) back at `now`; then pace_due_ns_ says when the loop must look again.
+  bool CapHolds(std::int64_t now, const Slot& s) {
+    const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(s)) : now;
+    if (paced <= now) return false;
+    pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
+    return true;
+  }
+
   void RelaunchDueRetries(std::int64_t now) {
     for (std::size_t i = 0; i < retrying_.size();) {
       if (retrying_[i]->retry_due_ns > now) {
@@ -322,9 +329,7 @@ class LevelRun {
         continue;
       }
       // Due: a retry is a request too, and waits for the engine's rate cap.
-      const std::int64_t paced = pacer_ != nullptr ? pacer_->EarliestNs(now, Cost(*retrying_[i])) : now;
-      if (paced > now) {
-        pace_due_ns_ = pace_due_ns_ == 0 ? paced : std::min(pace_due_ns_, paced);
+      if (CapHolds(now, *retrying_[i])) {
         ++i;
       } else {
         Slot* s = retrying_[i];

@@ -58,6 +58,15 @@ std::vector<Level> Case::AllLevels() const {
   return out;
 }
 
+std::vector<std::string> Case::LevelTags() const {
+  std::vector<std::string> tags;
+  for (const auto& l : AllLevels()) {
+    const std::string tag = SelectionTag(l);
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+  }
+  return tags;
+}
+
 Nanoseconds CaseTimeBudget(const Case& c) {
   std::int64_t levels = 0;  // the selected ones; the search runs its probes
   for (const auto& l : c.AllLevels()) {

@@ -29,6 +29,8 @@ struct Case {
 
   /// Every level of the case in run order, the search last (Level::Search) when it has one.
   std::vector<Level> AllLevels() const;
+  /// Their SelectionTags, each once, in run order: what --level can select.
+  std::vector<std::string> LevelTags() const;
   bool Selected(const Level& l) const {
     return only_levels.empty() ||
            std::find(only_levels.begin(), only_levels.end(), SelectionTag(l)) != only_levels.end();
