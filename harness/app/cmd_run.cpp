@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "app/commands.hpp"
@@ -12,6 +13,7 @@
 #include "app/gate_case.hpp"
 #include "base/atomic_file.hpp"
 #include "base/diagnostic.hpp"
+#include "base/units.hpp"
 #include "gate/baseline.hpp"
 #include "gate/json_codec.hpp"
 #include "pipeline/engine_lifecycle.hpp"
@@ -32,13 +34,58 @@ struct RunOptions {
   bool out_given = false;  ///< --out was on the command line (then even bad input leaves a verdict)
   bool no_launch = false;  ///< engines with [launch] are already running (a CTest fixture started them)
   std::string command;
+  // Several client hosts (pipeline/client_split.hpp).
+  std::string client;       ///< "K/N"
+  std::string start_at;     ///< UTC time of the first slot
+  std::string slot;         ///< each run's time slot
+  std::string warmup_slot;  ///< from a slot's start to its measured phase
 };
 
-// verdicts.json: one verdict per case of this run, rewritten after each case.
-void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
-  WriteFileAtomically(dir + "/verdicts.json", [&](std::ostream& out) { out << gate::DumpJson(all, 1) << '\n'; });
+// --client K/N --start-at T --slot D [--warmup-slot W]: the split, checked against the cases.
+std::optional<pipeline::ClientSplit> ClientSplitFrom(const RunOptions& o, const std::vector<scenario::Case>& cases) {
+  if (o.client.empty()) {
+    if (!o.start_at.empty() || !o.slot.empty() || !o.warmup_slot.empty())
+      throw std::invalid_argument("--start-at, --slot and --warmup-slot go with --client K/N");
+    return std::nullopt;
+  }
+  pipeline::ClientSplit split;
+  pipeline::ParseClientPart(o.client, split);
+  if (o.start_at.empty() || o.slot.empty()) {
+    throw std::invalid_argument(
+        "--client needs --start-at (a UTC time, the same on every client host) and --slot (each run's time slot, "
+        "longer than any level takes)");
+  }
+  split.start_utc_ns = pipeline::ParseUtcTime(o.start_at);
+  const auto duration = [](const std::string& text, const char* option) {
+    const auto d = ParseDuration(text);
+    if (!d || d->count() < 0)
+      throw std::invalid_argument(fmt::format("{} '{}': expected a duration ({})", option, text, DurationUnitsHint()));
+    return d->count();
+  };
+  split.slot_ns = duration(o.slot, "--slot");
+  if (split.slot_ns <= 0) throw std::invalid_argument("--slot must be longer than 0");
+  const bool warmup = std::any_of(cases.begin(), cases.end(), [](const auto& c) { return c.load.warmup > 0; });
+  // A warm-up needs time before the measured phase; by default a quarter of the slot.
+  split.warmup_slot_ns = !o.warmup_slot.empty() ? duration(o.warmup_slot, "--warmup-slot")
+                         : warmup               ? split.slot_ns / 4
+                                                : 0;
+  if (split.warmup_slot_ns >= split.slot_ns) throw std::invalid_argument("--warmup-slot must be shorter than --slot");
+  if (!o.baselines.empty() || o.bless) {
+    throw std::invalid_argument(
+        "--baselines/--bless judge a whole level, and a client host sends only its part: judge the merged results "
+        "(`llmbench merge SCENARIO HOST_DIRS... --baselines DIR`)");
+  }
+  for (const auto& c : cases) {
+    if (const std::string why = pipeline::CannotSplit(c, split); !why.empty())
+      throw std::invalid_argument(fmt::format("{}: {}", c.id, why));
+    if (c.engine.launch && !o.no_launch) {
+      throw std::invalid_argument(fmt::format(
+          "{}: engine '{}' has [launch]: each client host would start its own; start it once (`llmbench engine "
+          "start`) and run the hosts with --no-launch",
+          c.id, c.engine.name));
+    }
+  }
+  return split;
 }
 
 // A scenario that does not load is an error verdict, so the merged report shows it.
@@ -49,18 +96,6 @@ void WriteInvalid(const RunOptions& o, const std::string& errors) {
   v.reasons.push_back(errors);
   v.baseline_state = "not compared";
   WriteVerdicts(o.out, {v});
-}
-
-// Printed where people look (the ctest output of the case): the outcome, its reasons, and what
-// was not gated or left out.
-void PrintVerdict(const gate::CaseVerdict& v) {
-  fmt::print("  verdict: {}{}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "",
-             v.attempt > 1 ? fmt::format(" (attempt {})", v.attempt) : "");
-  for (const auto& r : v.reasons) fmt::print("    - {}\n", r);
-  for (const auto& n : v.notes) fmt::print("    - note: {}\n", n);
-  if (v.baseline_state == "missing")
-    fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
-  if (v.baseline_state == "mismatch") fmt::print("    - baseline not comparable: {}\n", v.baseline_detail);
 }
 
 // Keeps the cases selected by --engine/--class; an unknown name is bad input.
@@ -146,18 +181,47 @@ int Run(const RunOptions& o) {
   }
   try {
     const auto cases = Select(s, o);
+    std::optional<pipeline::ClientSplit> split;
+    try {
+      split = ClientSplitFrom(o, cases);
+    } catch (const std::invalid_argument& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      return kExitBadInput;
+    }
+    const std::vector<scenario::ThresholdSpec> no_thresholds;
     const auto provenance = report::CollectProvenance(std::filesystem::path(o.file).parent_path().string(), o.command);
     report::ResultsFile results(o.out, provenance, s);
     pipeline::EmbeddedSims sims;
     pipeline::RatePacers pacers;
     const std::uint64_t nonce = RandomNonce();
-    pipeline::CaseContext context{env,   sims,         results,     fmt::format("{:08x}", nonce >> 32),
-                                  nonce, s.thresholds, o.baselines, GateOptionsFromEnvironment()};
+    // A client host's part is not judged: thresholds and the baseline read the merged levels.
+    pipeline::CaseContext context{env,         sims,
+                                  results,     fmt::format("{:08x}", nonce >> 32),
+                                  nonce,       split ? no_thresholds : s.thresholds,
+                                  o.baselines, GateOptionsFromEnvironment()};
     context.pacers = &pacers;
+    if (split) {
+      context.split = &*split;
+      results.SetHeaderField("client", {{"part", split->part + 1},
+                                        {"of", split->of},
+                                        {"start_utc", pipeline::FormatUtcTime(split->start_utc_ns)},
+                                        {"start_utc_ns", split->start_utc_ns},
+                                        {"slot_ns", split->slot_ns},
+                                        {"warmup_slot_ns", split->warmup_slot_ns}});
+      fmt::print("{}: sends units u with u mod {} = {} of every level; run j starts at {} + j × {}{}\n\n",
+                 split->Name(), split->of, split->part, pipeline::FormatUtcTime(split->start_utc_ns),
+                 FormatDuration(Nanoseconds(split->slot_ns)),
+                 split->warmup_slot_ns > 0
+                     ? fmt::format(", its measured phase {} later", FormatDuration(Nanoseconds(split->warmup_slot_ns)))
+                     : "");
+    }
+    std::int64_t slots_before = 0;  // every host counts the same slots, whatever happens to a case
     const bool bless = (o.bless || BlessFromEnvironment()) && !o.baselines.empty();
     pipeline::EngineLifecycle launcher(cases, o.no_launch, o.out + "/engines");
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const auto& c = cases[i];
+      if (split) split->next_slot = slots_before;
+      slots_before += pipeline::SlotsOf(c);
       launcher.Before(c, context.launch_failures);
       const pipeline::CaseRun run = pipeline::RunCase(c, context);
       launcher.After(i, c);
@@ -168,6 +232,10 @@ int Run(const RunOptions& o) {
       WriteVerdicts(o.out, verdicts);
     }
     fmt::print("\n{}\nresults: {}\n", report::FinalTable(rows), results.path());
+    if (split) {
+      fmt::print("{}: these are one host's part of the load; judge the hosts' results together with `llmbench merge`\n",
+                 split->Name());
+    }
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kExitBadInput;
@@ -193,6 +261,15 @@ Command AddRunCommand(CLI::App& app) {
                   ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Compare each case with DIR/<scenario>/<engine>/<class>.json");
   cmd->add_flag("--bless", o->bless, "Write this run's results as the baselines (also: LLMBENCH_BLESS=1)");
+  cmd->add_option("--client", o->client,
+                  "K/N: this is client host K of N sending to one engine (each sends its part of every level; "
+                  "`llmbench merge` pools them)");
+  cmd->add_option("--start-at", o->start_at,
+                  "With --client: UTC time of the first run's slot, the same on every host (2026-12-07T06:30:00Z)");
+  cmd->add_option("--slot", o->slot, "With --client: each run's time slot (e.g. 90s), longer than any level takes");
+  cmd->add_option("--warmup-slot", o->warmup_slot,
+                  "With --client: from a slot's start to its measured phase (default: a quarter of the slot when "
+                  "there is a warm-up, else 0)");
   cmd->add_flag("--no-launch", o->no_launch,
                 "Do not start engines that have [launch]: they are running already (`llmbench engine start`)");
   return [o, out] {
@@ -201,6 +278,7 @@ Command AddRunCommand(CLI::App& app) {
     for (const auto& e : o->engines) o->command += " --engine " + e;
     for (const auto& c : o->classes) o->command += " --class " + c;
     for (const auto& l : o->levels) o->command += " --level " + l;
+    if (!o->client.empty()) o->command += " --client " + o->client;
     return Run(*o);
   };
 }

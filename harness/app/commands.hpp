@@ -18,5 +18,6 @@ Command AddReportCommand(CLI::App& app);
 Command AddBaselineCommand(CLI::App& app);
 Command AddCompareCommand(CLI::App& app);
 Command AddEngineCommand(CLI::App& app);
+Command AddMergeCommand(CLI::App& app);
 
 }  // namespace llmbench::app

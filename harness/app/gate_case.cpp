@@ -1,5 +1,10 @@
 #include "app/gate_case.hpp"
 
+#include "base/atomic_file.hpp"
+#include "gate/json_codec.hpp"
+
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -18,5 +23,21 @@ gate::GateOptions GateOptionsFromEnvironment() {
 }
 
 bool BlessFromEnvironment() { return EnvFlag("LLMBENCH_BLESS"); }
+
+void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& v : verdicts) all.push_back(gate::ToJson(v));
+  WriteFileAtomically(dir + "/verdicts.json", [&](std::ostream& out) { out << gate::DumpJson(all, 1) << '\n'; });
+}
+
+void PrintVerdict(const gate::CaseVerdict& v) {
+  fmt::print("  verdict: {}{}{}\n", gate::ToString(v.outcome), v.acknowledged ? " (acknowledged regression)" : "",
+             v.attempt > 1 ? fmt::format(" (attempt {})", v.attempt) : "");
+  for (const auto& r : v.reasons) fmt::print("    - {}\n", r);
+  for (const auto& n : v.notes) fmt::print("    - note: {}\n", n);
+  if (v.baseline_state == "missing")
+    fmt::print("    - no baseline yet ({}): passes; bless with LLMBENCH_BLESS=1\n", v.baseline_detail);
+  if (v.baseline_state == "mismatch") fmt::print("    - baseline not comparable: {}\n", v.baseline_detail);
+}
 
 }  // namespace llmbench::app

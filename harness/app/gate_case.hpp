@@ -1,5 +1,9 @@
-// Gate options from the environment, so CI can set them on `ctest`.
+// What run and merge share about a verdict: gate options from the environment (so CI can set
+// them on `ctest`), verdicts.json, the verdict printed.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "gate/verdict.hpp"
 
@@ -9,5 +13,11 @@ namespace llmbench::app {
 gate::GateOptions GateOptionsFromEnvironment();
 /// LLMBENCH_BLESS=1: write each case's runs as its new baseline.
 bool BlessFromEnvironment();
+
+/// DIR/verdicts.json: one verdict per case, rewritten after each case.
+void WriteVerdicts(const std::string& dir, const std::vector<gate::CaseVerdict>& verdicts);
+/// Printed where people look (the ctest output of the case): the outcome, its reasons, and
+/// what was not gated or left out.
+void PrintVerdict(const gate::CaseVerdict& v);
 
 }  // namespace llmbench::app

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   add(AddBaselineCommand);
   add(AddCompareCommand);
   add(AddEngineCommand);
+  add(AddMergeCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "client/stream_client.hpp"
@@ -138,7 +139,7 @@ class LevelRun {
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, const scenario::Level& level,
            const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
            Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer,
-           const std::vector<std::int64_t>& schedule)
+           const std::vector<std::int64_t>& schedule, const LevelShare& share)
       : target_(target),
         load_(load),
         run_id_(run_id),
@@ -149,7 +150,10 @@ class LevelRun {
         progress_(progress),
         pacer_(pacer != nullptr && pacer->active() ? pacer : nullptr),
         decoder_(protocol::MakeProtocol(target.protocol)),
-        slots_(static_cast<std::size_t>(level.open() ? load.max_concurrency : level.concurrency)),
+        share_(share),
+        slots_(static_cast<std::size_t>(share.slots > 0 ? share.slots
+                                        : level.open()  ? load.max_concurrency
+                                                        : level.concurrency)),
         turns_(std::max(1, target.turns)),
         client_([this](client::Exchange& x) { OnDone(x); }) {
     if (prompts_.size() % static_cast<std::size_t>(turns_) != 0)
@@ -163,7 +167,9 @@ class LevelRun {
 
   LevelOutcome Run() {
     const auto total = static_cast<std::int64_t>(prompts_.size()) / turns_;  // requests, or conversations
-    const std::int64_t warmup = std::min(load_.warmup, total);
+    // This host's warm-up units: the level's first `warmup` units that are its own.
+    const std::int64_t warmup =
+        std::min(std::max<std::int64_t>(0, (load_.warmup - share_.part + share_.of - 1) / share_.of), total);
     const bool open = out_.load_level.open();
     if (open && static_cast<std::int64_t>(schedule_.size()) != total)
       throw std::logic_error("an open-loop level needs one intended send time per prompt");
@@ -171,6 +177,10 @@ class LevelRun {
     open ? RunOpenPhase(warmup) : RunPhase(warmup);  // warm-up completes before measuring starts
     if (on_measuring_) on_measuring_();
     measuring_ = true;
+    out_.anchor_ns = share_.anchor_ns;
+    // Several hosts: the measured phase starts at the agreed instant on every one of them.
+    if (!open && share_.anchor_ns > NowNs())
+      std::this_thread::sleep_until(SteadyClock::time_point(Nanoseconds(share_.anchor_ns)));
     // Open loop: the measured schedule starts at its own first arrival, whatever the warm-up
     // did not send (max_duration); those warm-up prompts are not sent as measured ones.
     if (open) next_ = std::max(next_, warmup);
@@ -213,9 +223,12 @@ class LevelRun {
   // phase's start). A send due while every slot is in flight is dropped (counted); one held by
   // the engine's rate cap goes when the cap allows, its lag recorded.
   void RunOpenPhase(std::int64_t end) {
-    const std::int64_t t0 = NowNs();
+    // Several hosts: the measured schedule's time 0 is the agreed instant (this host's first
+    // arrival is due at its own time in the level's schedule, not at once).
+    const bool anchored = measuring_ && share_.anchor_ns > 0;
+    const std::int64_t t0 = anchored ? share_.anchor_ns : NowNs();
     const std::int64_t stop_issuing_ns = t0 + load_.max_duration.count();
-    const std::int64_t origin = next_ < end ? schedule_[static_cast<std::size_t>(next_)] : 0;
+    const std::int64_t origin = anchored ? 0 : next_ < end ? schedule_[static_cast<std::size_t>(next_)] : 0;
     if (measuring_) out_.schedule_origin_ns = t0;
     const auto due = [&](std::int64_t i) { return t0 + schedule_[static_cast<std::size_t>(i)] - origin; };
     for (;;) {
@@ -278,9 +291,13 @@ class LevelRun {
     return prompts_[static_cast<std::size_t>(s.index * turns_ + s.turn)];
   }
 
+  // A slot's unit (request or conversation) as the level numbers it: with several hosts, this
+  // host's j-th unit is the level's j × of + part.
+  std::int64_t LevelUnit(const Slot& s) const { return s.index * share_.of + share_.part; }
+
   std::string RequestId(const Slot& s) const {
-    return turns_ > 1 ? fmt::format("{}-{}-{}-t{}", run_id_, scenario::IdTag(out_.load_level), s.index, s.turn + 1)
-                      : fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), s.index);
+    return turns_ > 1 ? fmt::format("{}-{}-{}-t{}", run_id_, scenario::IdTag(out_.load_level), LevelUnit(s), s.turn + 1)
+                      : fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), LevelUnit(s));
   }
 
   // A conversation's next turn, once its think time is over (and the rate cap lets it go). In
@@ -390,8 +407,9 @@ class LevelRun {
     if (conversation && !target_.keep_text) answer = std::move(s.text);  // for the history, not the record
     Record r = MakeRecord(s, p, out_.load_level, !measuring_, target_.keep_text);
     r.request_id = RequestId(s);
+    r.index = LevelUnit(s);
     if (conversation) {
-      r.index = s.index * turns_ + s.turn;
+      r.index = LevelUnit(s) * turns_ + s.turn;
       r.turn = s.turn + 1;
       r.target_input_tokens = s.context_tokens + p.input_tokens;
       if (target_.keep_text) answer = r.output_text;
@@ -435,6 +453,7 @@ class LevelRun {
   Progress* progress_;
   RatePacer* pacer_ = nullptr;  ///< the engine's rate cap; null without one
   std::unique_ptr<protocol::Protocol> decoder_;
+  const LevelShare share_;
   std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
   std::vector<Slot*> free_;
   std::vector<Slot*> retrying_;
@@ -455,8 +474,9 @@ class LevelRun {
 LevelOutcome LoadGenerator::RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
                                      const std::function<void(const Record&)>& on_record, Progress* progress,
                                      const std::function<void()>& on_measuring,
-                                     const std::vector<std::int64_t>& schedule) {
-  return LevelRun(target_, load_, run_id_, level, prompts, on_record, progress, on_measuring, pacer_.get(), schedule)
+                                     const std::vector<std::int64_t>& schedule, const LevelShare& share) {
+  return LevelRun(target_, load_, run_id_, level, prompts, on_record, progress, on_measuring, pacer_.get(), schedule,
+                  share)
       .Run();
 }
 

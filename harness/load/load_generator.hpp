@@ -47,6 +47,19 @@ struct Progress {
   std::atomic<std::int64_t> total{0};
 };
 
+/// Several client hosts against one engine (`llmbench run --client K/N`): this process sends
+/// its part of a level. Units (requests, or conversations) u with u mod `of` = `part` are its
+/// own, warm-up and measured alike; records and request ids keep the level's unit numbers.
+struct LevelShare {
+  std::int32_t of = 1;    ///< client hosts sharing the level
+  std::int32_t part = 0;  ///< this host's, 0-based
+  std::int32_t slots =
+      0;  ///< requests in flight at most (closed loop: its concurrency; open: max_concurrency); 0 = the level's
+  /// When the measured phase starts (NowNs; 0 = right after the warm-up). Open loop: the
+  /// schedule's time 0 (its times are the level's, not this host's: arrival u at schedule[u]).
+  std::int64_t anchor_ns = 0;
+};
+
 struct LevelOutcome {
   scenario::Level load_level;
   std::int64_t first_start_ns = 0;  ///< first measured request handed to the socket
@@ -54,9 +67,10 @@ struct LevelOutcome {
   std::int64_t retries_429 = 0;
   std::int64_t dropped = 0;  ///< open loop: measured sends dropped because max_concurrency were in flight
   std::int64_t schedule_origin_ns =
-      0;                    ///< open loop: when the measured schedule's time 0 was (its intended sends count from it)
-  bool cut_short = false;   ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
-  std::string failed_fast;  ///< on_error = "fail_fast": the failure that stopped the level
+      0;  ///< open loop: when the measured schedule's time 0 was (its intended sends count from it)
+  std::int64_t anchor_ns = 0;   ///< LevelShare::anchor_ns: when the measured phase was to start (0 = no anchor)
+  bool cut_short = false;       ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
+  std::string failed_fast;      ///< on_error = "fail_fast": the failure that stopped the level
   std::vector<Record> records;  ///< warm-up and measured, in completion order
 };
 
@@ -73,10 +87,12 @@ class LoadGenerator {
   /// on_measuring, when set, runs on the calling thread between the warm-up and the first
   /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
   /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start
-  /// of its phase: the warm-up's from 0, then the measured ones' from 0 again).
+  /// of its phase: the warm-up's from 0, then the measured ones' from 0 again). With a `share`,
+  /// prompts and schedule hold this host's units only (in order).
   LevelOutcome RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
                         const std::function<void(const Record&)>& on_record, Progress* progress,
-                        const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {});
+                        const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {},
+                        const LevelShare& share = {});
 
  private:
   Target target_;

@@ -124,7 +124,8 @@ metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, co
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
                              load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
-                             const prompt::PromptSource& prompt_source, LengthFitter* fitter, int engine_pid) {
+                             const prompt::PromptSource& prompt_source, LengthFitter* fitter, int engine_pid,
+                             ClientSplit* split) {
   AttemptResult out;
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
@@ -214,8 +215,12 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
         run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
     // A multi-turn class's units are conversations: each of its turns is a prompt of its own.
     auto prompts = prompt_source.Make(count * c.prompt_class.turns, run.prompt_seed, run.nonce, c.checks.crossover);
+    // Several client hosts: this host sends its units only (records keep the level's numbers).
+    const auto per_unit = static_cast<std::size_t>(c.prompt_class.turns);
+    std::vector<prompt::Prompt> own_prompts = split ? PickUnits(prompts, per_unit, *split) : std::move(prompts);
+    const std::vector<std::int64_t> own_schedule = split ? PickUnits(schedule, 1, *split) : schedule;
     if (fitter) {
-      const LengthFit f = fitter->Fit(prompts);
+      const LengthFit f = fitter->Fit(own_prompts);
       if (!f.problem.empty()) {
         out.status = "failed";
         out.message = fmt::format("exact input lengths: {}", f.problem);
@@ -237,14 +242,20 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
                                              {"max_error_tokens", fitted.max_error},
                                              {"tokenizer_calls", fitted.calls}});
     }
+    // The answer checks look prompts up by the level's index.
+    if (split) ScatterUnits(own_prompts, per_unit, *split, prompts);
+    const std::vector<prompt::Prompt>& level_prompts = split ? prompts : own_prompts;
     load::Progress progress;
-    progress.total = static_cast<std::int64_t>(prompts.size());
+    progress.total = static_cast<std::int64_t>(own_prompts.size());
     load::LevelOutcome outcome;
     std::optional<MetricsScraper> scraper;
     if (c.engine.metrics) {
       scraper.emplace(MetricsUrl(*c.engine.metrics, target), HeadersFor(MetricsUrl(*c.engine.metrics, target), target),
                       c.engine.metrics->interval);
     }
+    load::LevelShare share;
+    std::int64_t slot = 0, wall_minus_mono = 0;
+    if (split) share = EnterSlot(*split, run.load_level, c.load, slot, wall_minus_mono);
     const HostSample before = SampleHost(engine_pid);
     GpuSampler gpu(gpu_program, kGpuSampleEvery);
     {
@@ -252,17 +263,17 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           fmt::format("  {} run {}/{}", scenario::Describe(run.load_level), run.repetition, c.load.repetitions),
           progress);
       outcome = generator.RunLevel(
-          run.load_level, prompts,
+          run.load_level, own_prompts,
           [&](const load::Record& r) { results.StreamRecord(c.id, run.attempt, run.repetition, r); }, &progress,
           [&] {
             if (scraper) scraper->Begin();
           },
-          schedule);
+          own_schedule, share);
     }
     const HostSample after = SampleHost(engine_pid);
     const GpuUsage gpu_usage = gpu.Stop();
     if (answer_checks) {
-      const std::string failure = answer_checks->Apply(prompts, outcome.records);
+      const std::string failure = answer_checks->Apply(level_prompts, outcome.records);
       if (!failure.empty() && !said_check_failure) {
         fmt::print("  {}\n", failure);
         said_check_failure = true;
@@ -293,7 +304,23 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     data.host.gpu_utilization = gpu_usage.utilization_pct;
     data.host.gpu_memory_mib = gpu_usage.memory_used_mib;
     AddEngineResources(data.host, summary);
-    results.AddRun(data, summary, outcome, metrics_problem);
+    nlohmann::json client;
+    if (split) {
+      client = {{"part", split->part + 1},
+                {"of", split->of},
+                {"slot", slot},
+                {"slot_start_utc", FormatUtcTime(split->start_utc_ns + slot * split->slot_ns)},
+                {"wall_minus_monotonic_ns", wall_minus_mono},
+                {"anchor_ns", outcome.anchor_ns},
+                {"first_start_ns", outcome.first_start_ns},
+                {"last_done_ns", outcome.last_done_ns},
+                {"schedule_origin_ns", outcome.schedule_origin_ns},
+                {"retries_429", outcome.retries_429},
+                {"dropped", outcome.dropped},
+                {"cut_short", outcome.cut_short},
+                {"failed_fast", outcome.failed_fast}};
+    }
+    results.AddRun(data, summary, outcome, metrics_problem, client);
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,
                data.host.busy ? "; busy runner: " + data.host.why : "");
     if (!summary.invalid.empty()) fmt::print("  invalid: {}\n", summary.invalid);

@@ -12,6 +12,7 @@
 #include "gate/case_data.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
+#include "pipeline/client_split.hpp"
 #include "pipeline/fit_lengths.hpp"
 #include "pipeline/plan.hpp"
 #include "prompt/dataset.hpp"
@@ -30,10 +31,13 @@ struct AttemptResult {
 /// `target` is where `generator` sends (its base URL and headers reach the engine's /metrics).
 /// With a `fitter` (the engine's tokenizer), every run's prompts are resized to their exact
 /// input length before the run starts; a tokenizer that fails fails the attempt, unmeasured.
-/// `engine_pid`: the engine's process on this host (FindLocalEngine), else -1.
+/// `engine_pid`: the engine's process on this host (FindLocalEngine), else -1. With a `split`
+/// (several client hosts), each run waits for its slot and sends this host's part; its results
+/// entry gets a "client" object (the part, the slot, the clock mapping) for `llmbench merge`.
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
                              load::LoadGenerator& generator, report::ResultsFile& results, const std::string& session,
-                             const prompt::PromptSource& prompts, LengthFitter* fitter = nullptr, int engine_pid = -1);
+                             const prompt::PromptSource& prompts, LengthFitter* fitter = nullptr, int engine_pid = -1,
+                             ClientSplit* split = nullptr);
 
 /// The engine's headers (its API key among them) for a side endpoint (/metrics, a tokenizer):
 /// all of them under the engine's own URL, none for another host.

@@ -201,7 +201,8 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
                                "4/3 tokens per word; input_length_error is how far the engine's own count "
                                "(usage prompt_tokens) is off the target"}});
   }
-  const int attempts = c.gate.confirm ? 2 : 1;
+  // Several client hosts cannot agree on a re-measurement: the merged results are judged once.
+  const int attempts = c.gate.confirm && ctx.split == nullptr ? 2 : 1;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     if (attempt > 1) {
       fmt::print("  re-measuring to confirm ({}: {})\n", gate::ToString(out.verdict.outcome),
@@ -209,7 +210,7 @@ CaseRun RunCase(const scenario::Case& c, const CaseContext& ctx) {
     }
     const AttemptResult result =
         ExecuteAttempt(c, PlanAttempt(c, attempt, ctx.session_nonce), target, generator, ctx.results, ctx.session,
-                       prompt_source, fitter ? &*fitter : nullptr, engine_pid.value_or(-1));
+                       prompt_source, fitter ? &*fitter : nullptr, engine_pid.value_or(-1), ctx.split);
     gate::CaseData this_attempt = out.data;
     this_attempt.runs = result.runs;
     out.data.runs.insert(out.data.runs.end(), result.runs.begin(), result.runs.end());

@@ -11,6 +11,7 @@
 #include "gate/case_data.hpp"
 #include "gate/verdict.hpp"
 #include "load/rate_pacer.hpp"
+#include "pipeline/client_split.hpp"
 #include "report/console.hpp"
 #include "report/results_file.hpp"
 #include "scenario/expand.hpp"
@@ -54,6 +55,8 @@ struct CaseContext {
   /// when the engine is not required, with that reason).
   std::map<std::string, std::string> launch_failures = {};
   RatePacers* pacers = nullptr;  ///< null: no caps
+  /// Several client hosts (`run --client`): this host's part; one attempt, no confirmation.
+  ClientSplit* split = nullptr;
 };
 
 struct CaseRun {

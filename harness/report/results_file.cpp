@@ -79,7 +79,7 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
 }
 
 void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
-                         const std::string& engine_metrics_problem) {
+                         const std::string& engine_metrics_problem, const nlohmann::json& client) {
   std::string records = "[";
   for (const auto& r : outcome.records) {
     if (records.size() > 1) records += ",\n";
@@ -89,7 +89,13 @@ void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summa
   nlohmann::json entry = gate::ToJson(run);
   entry["summary"] = gate::ToJson(summary);
   if (!engine_metrics_problem.empty()) entry["engine_metrics_problem"] = engine_metrics_problem;
+  if (!client.is_null()) entry["client"] = client;
   cases_.back().runs.emplace_back(std::move(entry), std::move(records));
+  Write();
+}
+
+void ResultsFile::SetHeaderField(const std::string& key, nlohmann::json value) {
+  header_[key] = std::move(value);
   Write();
 }
 

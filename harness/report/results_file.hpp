@@ -34,8 +34,11 @@ class ResultsFile {
   /// Adds a finished run (one repetition of a level: what the gate reads, its summary and every
   /// record) to the current case and rewrites the file.
   /// `engine_metrics_problem`: why the engine's /metrics gave nothing (or less) for this run.
+  /// `client`: several client hosts: this host's part and clock mapping (`llmbench merge`).
   void AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
-              const std::string& engine_metrics_problem = {});
+              const std::string& engine_metrics_problem = {}, const nlohmann::json& client = nullptr);
+  /// Sets a top-level field (written after the scenario, before the cases), e.g. "clients".
+  void SetHeaderField(const std::string& key, nlohmann::json value);
   /// Sets the current case's per-level summaries (pooled over the last attempt's runs: what
   /// thresholds and reports read) and rewrites the file.
   void SetLevels(const std::vector<metrics::Summary>& levels);

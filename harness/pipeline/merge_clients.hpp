@@ -1,0 +1,59 @@
+// `llmbench merge`: the results of several client hosts (`llmbench run --client K/N`) pooled
+// into the results of one run, as if one client had sent the whole load. Each host's stamps are
+// moved onto one time line (ns since --start-at, through the wall-clock mapping each run
+// recorded), every (attempt, repetition, level) run's records are pooled in intended-send order,
+// and the summaries are computed again from them, so the merged results.json reads, reports and
+// judges like any other. The hosts' wall clocks must agree (NTP): a skew between them cannot be
+// seen from here, and shifts one host's sends against the others'.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "gate/case_data.hpp"
+#include "load/load_generator.hpp"
+#include "metrics/summary.hpp"
+#include "scenario/expand.hpp"
+
+namespace llmbench::pipeline {
+
+/// One client host's results.json.
+struct ClientResults {
+  std::string path;
+  nlohmann::json results;
+  std::int32_t part = 1;  ///< 1-based
+  std::int32_t of = 1;
+  std::int64_t start_utc_ns = 0;
+};
+
+/// Reads every host's results.json (a directory or the file) and checks that they belong
+/// together: every one a client part, the same N and --start-at, each part once. Sorted by part.
+/// Throws std::runtime_error naming the file and what is wrong (a missing part is an error: the
+/// engine saw less load than the scenario says).
+std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& paths);
+
+struct MergedRun {
+  gate::RunData data;
+  metrics::Summary summary;
+  load::LevelOutcome outcome;  ///< every host's records on the merged time line
+  nlohmann::json clients;      ///< per host: its part, requests, and how late it started
+};
+
+struct MergedCase {
+  std::string id;
+  nlohmann::json fields;  ///< the case entry's fields of part 1 (url, protocol, fingerprint, …)
+  std::vector<MergedRun> runs;
+  std::vector<metrics::Summary> levels;  ///< pooled over repetitions, in run order
+  std::string status = "passed";
+  std::string message;
+};
+
+/// The case `c` as every host ran it (`entries`: its case entry in each host's results, in
+/// part order). Throws std::runtime_error when the hosts did not run the same thing (another
+/// fingerprint, other runs).
+MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& hosts,
+                     const std::vector<const nlohmann::json*>& entries);
+
+}  // namespace llmbench::pipeline
