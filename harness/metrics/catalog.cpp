@@ -118,9 +118,17 @@ constexpr std::array kCatalog{
                "to within `precision`; one value per repetition"},
     MetricInfo{"search_probes", "count", "SLO search probes", D::Neutral, S::PerLevel,
                "open-loop probes the search ran (each `requests` arrivals)"},
+    MetricInfo{"cost", "USD", "Cost of the level", D::Neutral, S::PerLevel,
+               "cost_per_hour / 3600 * duration; or, with token prices, (input tokens * price_per_million_input + "
+               "output tokens * price_per_million_output) / 1e6, over the measured requests that succeeded"},
+    MetricInfo{"cost_per_1k_requests", "USD", "Cost per 1K requests", D::LowerIsBetter, S::PerLevel,
+               "cost / succeeded requests * 1000"},
+    MetricInfo{"cost_per_million_input_tokens", "USD", "Cost per 1M input tokens", D::LowerIsBetter, S::PerLevel,
+               "cost / input tokens * 1e6 (the whole cost over the input tokens)"},
     MetricInfo{"cost_per_million_output_tokens", "USD", "Cost per 1M output tokens", D::LowerIsBetter, S::PerLevel,
-               "cost_per_hour / 3600 / output_throughput * 1e6; or, with token prices, "
-               "(input_tokens * price_in + output_tokens * price_out) / output_tokens (per 1M)"},
+               "cost / output tokens * 1e6 (the whole cost over the output tokens)"},
+    MetricInfo{"cost_per_million_tokens", "USD", "Cost per 1M tokens", D::LowerIsBetter, S::PerLevel,
+               "cost / (input + output tokens) * 1e6"},
 };
 
 }  // namespace

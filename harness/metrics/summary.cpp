@@ -43,13 +43,13 @@ struct Samples {
   }
 };
 
-std::optional<double> Cost(const Pricing& p, double duration_s, double input_tokens, double output_tokens) {
-  if (output_tokens <= 0) return std::nullopt;
-  if (p.cost_per_hour && duration_s > 0) return *p.cost_per_hour / 3600.0 * duration_s / output_tokens * 1e6;
+// What the level cost, USD: the engine's hourly price over the level's duration, or its token
+// prices over the tokens the measured requests used.
+std::optional<double> LevelCostUsd(const Pricing& p, double duration_s, double input_tokens, double output_tokens) {
+  if (p.cost_per_hour && duration_s > 0) return *p.cost_per_hour / 3600.0 * duration_s;
   if (p.price_per_million_input || p.price_per_million_output) {
-    const double usd = input_tokens * p.price_per_million_input.value_or(0) / 1e6 +
-                       output_tokens * p.price_per_million_output.value_or(0) / 1e6;
-    return usd / output_tokens * 1e6;
+    return input_tokens * p.price_per_million_input.value_or(0) / 1e6 +
+           output_tokens * p.price_per_million_output.value_or(0) / 1e6;
   }
   return std::nullopt;
 }
@@ -193,8 +193,15 @@ Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, con
     s.level["goodput_throughput"] = per_s(good_tokens);
     s.level["slo_attainment"] = s.requests > 0 ? static_cast<double>(good) / static_cast<double>(s.requests) : 0.0;
   }
-  if (auto cost = Cost(pricing, duration_s, input_tokens, output_tokens))
-    s.level["cost_per_million_output_tokens"] = *cost;
+  // The level's whole cost over each count (the seeds' "cost per 1K queries", "per 1M tokens").
+  if (const auto usd = LevelCostUsd(pricing, duration_s, input_tokens, output_tokens)) {
+    s.level["cost"] = *usd;
+    if (s.succeeded > 0) s.level["cost_per_1k_requests"] = *usd / static_cast<double>(s.succeeded) * 1e3;
+    if (input_tokens > 0) s.level["cost_per_million_input_tokens"] = *usd / input_tokens * 1e6;
+    if (output_tokens > 0) s.level["cost_per_million_output_tokens"] = *usd / output_tokens * 1e6;
+    if (input_tokens + output_tokens > 0)
+      s.level["cost_per_million_tokens"] = *usd / (input_tokens + output_tokens) * 1e6;
+  }
   for (const auto& info : Catalog()) {
     if (info.scope != Scope::PerRequest) continue;
     auto it = samples.by_id.find(info.id);

@@ -53,6 +53,10 @@ std::string LevelLine(const metrics::Summary& s) {
               ? fmt::format(", sent {:.2f} req/s, schedule lag p50 {} ms p99 {} ms, {} dropped",
                             LevelMetric(s, "send_rate"), fmt::format("{:.3f}", Stat(s, "schedule_lag", &Stats::p50)),
                             fmt::format("{:.3f}", Stat(s, "schedule_lag", &Stats::p99)), s.dropped)
+              : "") +
+         (s.level.contains("cost")
+              ? fmt::format(", cost ${:.4g} per 1K requests, ${:.4g} per 1M output tokens",
+                            LevelMetric(s, "cost_per_1k_requests"), LevelMetric(s, "cost_per_million_output_tokens"))
               : "");
 }
 

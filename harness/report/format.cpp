@@ -67,14 +67,24 @@ std::string MetricsLines(const metrics::Summary& s) {
                        LevelMetric(s, "search_probes"));
   }
   return fmt::format(
-      "{} requests={} succeeded={} ttft_p50_ms={:.3f} ttft_p95_ms={:.3f} itl_p50_ms={:.3f} "
-      "tpot_p50_ms={:.3f} e2e_p50_ms={:.3f} output_throughput_tok_s={:.1f} request_throughput_req_s={:.3f} "
-      "error_rate={:.4f}\n",
-      s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
-                          : fmt::format("concurrency={}", s.load_level.concurrency),
-      s.requests, s.succeeded, Stat(s, "ttft", &Stats::p50), Stat(s, "ttft", &Stats::p95), Stat(s, "itl", &Stats::p50),
-      Stat(s, "tpot", &Stats::p50), Stat(s, "e2e", &Stats::p50), LevelMetric(s, "output_throughput"),
-      LevelMetric(s, "request_throughput"), LevelMetric(s, "error_rate"));
+             "{} requests={} succeeded={} ttft_p50_ms={:.3f} ttft_p95_ms={:.3f} itl_p50_ms={:.3f} "
+             "tpot_p50_ms={:.3f} e2e_p50_ms={:.3f} output_throughput_tok_s={:.1f} request_throughput_req_s={:.3f} "
+             "error_rate={:.4f}\n",
+             s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
+                                 : fmt::format("concurrency={}", s.load_level.concurrency),
+             s.requests, s.succeeded, Stat(s, "ttft", &Stats::p50), Stat(s, "ttft", &Stats::p95),
+             Stat(s, "itl", &Stats::p50), Stat(s, "tpot", &Stats::p50), Stat(s, "e2e", &Stats::p50),
+             LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput"), LevelMetric(s, "error_rate")) +
+         (s.level.contains("cost")
+              ? fmt::format(
+                    "{} cost_usd={:.4g} cost_per_1k_requests_usd={:.4g} cost_per_million_input_tokens_usd={:.4g} "
+                    "cost_per_million_output_tokens_usd={:.4g} cost_per_million_tokens_usd={:.4g}\n",
+                    s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
+                                        : fmt::format("concurrency={}", s.load_level.concurrency),
+                    LevelMetric(s, "cost"), LevelMetric(s, "cost_per_1k_requests"),
+                    LevelMetric(s, "cost_per_million_input_tokens"), LevelMetric(s, "cost_per_million_output_tokens"),
+                    LevelMetric(s, "cost_per_million_tokens"))
+              : "");
 }
 
 }  // namespace llmbench::report

@@ -192,6 +192,18 @@ std::string Details(const CaseReport& c) {
       });
       row("dropped", [](const auto& l) { return l.load_level.open() ? std::to_string(l.dropped) : std::string("-"); });
     }
+    // Cost: the level's whole cost over each count ([engines.x] cost_per_hour or token prices).
+    if (any([](const metrics::Summary& l) { return l.level.contains("cost"); })) {
+      for (const auto& [label, metric] : {std::pair{"cost per 1K requests (USD)", "cost_per_1k_requests"},
+                                          {"cost per 1M input tokens (USD)", "cost_per_million_input_tokens"},
+                                          {"cost per 1M output tokens (USD)", "cost_per_million_output_tokens"},
+                                          {"cost per 1M tokens (USD)", "cost_per_million_tokens"}}) {
+        row(label, [m = metric](const auto& l) {
+          const double v = LevelMetric(l, m);
+          return std::isnan(v) ? std::string("-") : fmt::format("{:.4g}", v);
+        });
+      }
+    }
     // Multi-turn classes: TTFT per turn, where an engine's prefix cache shows.
     for (std::int32_t turn = 1;; ++turn) {
       const std::string id = metrics::TurnTtftId(turn);

@@ -88,6 +88,10 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   BOOST_TEST(s.level.at("retries_429") == 3.0);
   // $3.60/h for 2 s = $0.002 for 4 output tokens → $500 per million.
   BOOST_TEST(s.level.at("cost_per_million_output_tokens") == 500.0, tt::tolerance(1e-9));
+  BOOST_TEST(s.level.at("cost") == 0.002, tt::tolerance(1e-12));
+  BOOST_TEST(s.level.at("cost_per_1k_requests") == 1.0, tt::tolerance(1e-9));            // $0.002 for 2 that succeeded
+  BOOST_TEST(s.level.at("cost_per_million_input_tokens") == 10.0, tt::tolerance(1e-9));  // 200 input tokens
+  BOOST_TEST(s.level.at("cost_per_million_tokens") == 0.002 / 204 * 1e6, tt::tolerance(1e-9));
   BOOST_TEST_REQUIRE(s.Find("ttft"));
   BOOST_TEST(s.Find("ttft")->count == 2);
   BOOST_TEST(s.Find("ttft")->max == 3500.0);
@@ -235,4 +239,27 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_level_gives_ttft_per_turn_and_its_send_rate_co
   BOOST_TEST(metrics::FindMetric("ttft_turn_") == nullptr);
   BOOST_TEST(metrics::FindMetric("ttft_turn_0") == nullptr);
   BOOST_TEST(metrics::FindMetric("ttft_turn_2x") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(cost_from_token_prices_matches_the_hand_computed_figures) {
+  load::LevelOutcome o;
+  o.load_level = scenario::Level::Closed(2);
+  o.last_done_ns = 2000 * kMs;
+  o.records.push_back(Ok(0, {100, 110}, 120, 50));  // 100 input + 50 output tokens each
+  o.records.push_back(Ok(0, {100, 110}, 120, 50));
+  load::Record failed;  // failed: its tokens are not the level's
+  failed.error = load::ErrorKind::Timeout;
+  o.records.push_back(failed);
+  const auto s =
+      metrics::Summarize(o, {.cost_per_hour = {}, .price_per_million_input = 1.0, .price_per_million_output = 3.0});
+  // 200 input tokens × $1/M + 100 output tokens × $3/M = $0.0005.
+  BOOST_TEST(s.level.at("cost") == 0.0005, tt::tolerance(1e-12));
+  BOOST_TEST(s.level.at("cost_per_1k_requests") == 0.25, tt::tolerance(1e-9));
+  BOOST_TEST(s.level.at("cost_per_million_input_tokens") == 2.5, tt::tolerance(1e-9));
+  BOOST_TEST(s.level.at("cost_per_million_output_tokens") == 5.0, tt::tolerance(1e-9));
+  BOOST_TEST(s.level.at("cost_per_million_tokens") == 0.0005 / 300 * 1e6, tt::tolerance(1e-9));
+  // No price: no cost figures, not zeros.
+  const auto free = metrics::Summarize(o, {});
+  BOOST_TEST(!free.level.contains("cost"));
+  BOOST_TEST(!free.level.contains("cost_per_1k_requests"));
 }

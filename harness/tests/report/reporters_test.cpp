@@ -73,6 +73,15 @@ RunReport Fixture() {
   r.scenarios["chat"] = {"0123456789abcdef0123456789abcdef01234567", "gpu-host-1", "2026-11-22T11:50:00Z", "0.1.0", ""};
   CaseReport pass{"chat/vllm/short", "chat", "vllm", "short", {}, {Level(1, 40, 12, 80), Level(8, 55, 14, 560)}, 5.0};
   pass.verdict.case_id = pass.id;
+  // A $4/h engine: 2.5 s per level; 64 requests of 512 input tokens; output 80 and 560 tok/s.
+  for (auto& l : pass.levels) {
+    const double usd = 4.0 / 3600 * 2.5, in = 64 * 512.0, out = l.level["output_throughput"] * 2.5;
+    l.level["cost"] = usd;
+    l.level["cost_per_1k_requests"] = usd / 64 * 1000;
+    l.level["cost_per_million_input_tokens"] = usd / in * 1e6;
+    l.level["cost_per_million_output_tokens"] = usd / out * 1e6;
+    l.level["cost_per_million_tokens"] = usd / (in + out) * 1e6;
+  }
   pass.verdict.baseline_state = "compared";
   pass.verdict.baseline_detail = "baselines/chat/vllm/short.json (commit 0123456789ab, 2026-11-01T10:00:00Z)";
   pass.verdict.thresholds = {{"ttft.p95 < 500ms", scenario::Level::Closed(1), 48, 500, "ms", true, ""},
