@@ -22,7 +22,13 @@ namespace fs = std::filesystem;
 std::map<std::string, std::vector<gate::CaseData>> LoadSessions(const std::vector<std::string>& files) {
   std::map<std::string, std::vector<gate::CaseData>> cases;
   for (const auto& f : files) {
-    for (auto& c : gate::CasesFromResults(gate::ReadJsonFile(f))) cases[c.case_id].push_back(std::move(c));
+    const auto results = gate::ReadJsonFile(f);
+    if (results.is_object() && results.contains("client")) {  // a part of the load: its merge is the result
+      fmt::print(stderr, "note: {} holds one client host's part of the load: left out (bless its `llmbench merge`)\n",
+                 f);
+      continue;
+    }
+    for (auto& c : gate::CasesFromResults(results)) cases[c.case_id].push_back(std::move(c));
   }
   return cases;
 }

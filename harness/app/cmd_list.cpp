@@ -77,7 +77,7 @@ void PrintEngineFixture(const scenario::Case& c, const ListOptions& o) {
   const std::string labels = LabelList({"llmbench", c.scenario_name, c.engine.name, "engine"});
   fmt::print("add_test({} {} engine start {} --engine {} --state {} --out {})\n", Bracket(base + ":start"),
              Bracket(o.llmbench), Bracket(Absolute(c.scenario_file)), Bracket(c.engine.name), Bracket(state),
-             Bracket(Absolute(fmt::format("{}/cases/{}:start", o.reports, base))));
+             Bracket(Absolute(fmt::format("{}/latest/cases/{}:start", o.reports, base))));
   fmt::print(
       "set_tests_properties({} PROPERTIES LABELS {} FIXTURES_SETUP {} FIXTURES_REQUIRED llmbench_reports "
       "RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {})\n",
@@ -96,7 +96,7 @@ void PrintEngineFixture(const scenario::Case& c, const ListOptions& o) {
 // the same run with --level, into its own folder; `llmbench report` merges the levels back.
 void PrintCase(const scenario::Case& c, const ListOptions& o, const std::string& level = "") {
   const std::string test = level.empty() ? c.id : c.id + "@" + level;
-  const std::string out = Absolute(fmt::format("{}/cases/{}", o.reports, test));
+  const std::string out = Absolute(fmt::format("{}/latest/cases/{}", o.reports, test));
   const std::string name = Bracket(test);
   const bool launched = c.engine.launch.has_value();
   fmt::print("add_test({} {} run {} --engine {} --class {}{} --out {} --baselines {}{})\n", name, Bracket(o.llmbench),
@@ -123,7 +123,7 @@ void PrintInvalid(const std::string& file, const ListOptions& o) {
   const std::string stem = fs::path(file).stem().string();
   const std::string name = Bracket(stem + "/invalid-scenario");
   fmt::print("add_test({} {} run {} --out {})\n", name, Bracket(o.llmbench), Bracket(Absolute(file)),
-             Bracket(Absolute(fmt::format("{}/cases/{}/invalid-scenario", o.reports, stem))));
+             Bracket(Absolute(fmt::format("{}/latest/cases/{}/invalid-scenario", o.reports, stem))));
   fmt::print("set_tests_properties({} PROPERTIES LABELS {} FIXTURES_REQUIRED llmbench_reports)\n", name,
              LabelList({"llmbench", stem, "invalid"}));
 }
@@ -179,7 +179,9 @@ Command AddListCommand(CLI::App& app) {
   cmd->add_flag("--ctest", o->ctest, "Print add_test/set_tests_properties for CTest discovery");
   cmd->add_flag("--recurse", o->recurse, "Descend into subdirectories");
   cmd->add_option("--llmbench", o->llmbench, "Binary the tests run (default: this one)");
-  cmd->add_option("--reports", o->reports, "Reports directory (per-case output in REPORTS/cases/)")
+  cmd->add_option(
+         "--reports", o->reports,
+         "Reports directory (per-case output in REPORTS/latest/cases/: the run folder `llmbench runs new` made)")
       ->capture_default_str();
   cmd->add_option("--baselines", o->baselines, "Baselines directory")->capture_default_str();
   cmd->add_option("--label", o->labels, "Extra label for every test (repeatable)");

@@ -109,10 +109,11 @@ int Merge(const MergeOptions& o, const std::string& command) {
                          {"harness_version", p.value("harness_version", "")},
                          {"started_utc", p.value("started_utc", "")}});
     }
-    results.SetHeaderField("merged_clients", {{"of", hosts.front().of},
-                                              {"start_utc_ns", hosts.front().start_utc_ns},
-                                              {"clock", "stamps are ns since --start-at on each host's wall clock"},
-                                              {"hosts", clients}});
+    results.SetHeaderField("merged_clients",
+                           {{"of", hosts.front().of},
+                            {"start_utc_ns", hosts.front().start_utc_ns},
+                            {"clock", "stamps are ns since a minute before --start-at, on each host's wall clock"},
+                            {"hosts", clients}});
     for (const auto& entry : hosts.front().results.value("cases", json::array())) {
       const std::string id = entry.value("id", "");
       const auto c = std::find_if(cases.begin(), cases.end(), [&](const auto& x) { return x.id == id; });
@@ -135,7 +136,7 @@ int Merge(const MergeOptions& o, const std::string& command) {
       WriteVerdicts(o.out, verdicts);
     }
     fmt::print("\n{}\nresults: {}\n", report::FinalTable(rows), results.path());
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {  // nlohmann's type errors too: a file of the wrong shape
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   }

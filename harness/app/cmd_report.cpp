@@ -18,6 +18,7 @@ namespace {
 struct ReportOptions {
   std::vector<std::string> dirs;
   std::string out = "reports";
+  std::vector<std::string> also;  ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
 };
@@ -31,10 +32,14 @@ int Report(ReportOptions o) {
     r.generated_utc = o.generated_utc;
     r.host = o.host;
     r.harness_version = o.version;
-    std::filesystem::create_directories(o.out);
-    WriteFileAtomically(o.out + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
-    WriteFileAtomically(o.out + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
-    fmt::print("{} cases → {}/junit.xml, {}/summary.md\n", r.cases.size(), o.out, o.out);
+    std::vector<std::string> outs{o.out};
+    outs.insert(outs.end(), o.also.begin(), o.also.end());
+    for (const auto& dir : outs) {
+      std::filesystem::create_directories(dir);
+      WriteFileAtomically(dir + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
+      WriteFileAtomically(dir + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
+      fmt::print("{} cases → {}/junit.xml, {}/summary.md\n", r.cases.size(), dir, dir);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
@@ -51,6 +56,7 @@ Command AddReportCommand(CLI::App& app) {
   cmd->add_option("dirs", o->dirs, "Directories searched recursively for verdicts.json (several: merge shards)")
       ->required();
   cmd->add_option("--out", o->out, "Where junit.xml and summary.md go")->capture_default_str();
+  cmd->add_option("--also", o->also, "Write the same files here too (repeatable)");
   cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")
       ->capture_default_str();
   cmd->add_option("--generated-utc", o->generated_utc, "Timestamp to print (default: now)");

@@ -186,6 +186,7 @@ int Run(const RunOptions& o) {
       split = ClientSplitFrom(o, cases);
     } catch (const std::invalid_argument& e) {
       fmt::print(stderr, "error: {}\n", e.what());
+      if (o.out_given) WriteInvalid(o, e.what());
       return kExitBadInput;
     }
     const std::vector<scenario::ThresholdSpec> no_thresholds;

@@ -19,5 +19,6 @@ Command AddBaselineCommand(CLI::App& app);
 Command AddCompareCommand(CLI::App& app);
 Command AddEngineCommand(CLI::App& app);
 Command AddMergeCommand(CLI::App& app);
+Command AddRunsCommand(CLI::App& app);
 
 }  // namespace llmbench::app

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   add(AddCompareCommand);
   add(AddEngineCommand);
   add(AddMergeCommand);
+  add(AddRunsCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,7 +10,7 @@ class, named ``scenario/engine/class``.
   llmbench_add_scenarios(
     [DIR <dir>...] [FILES <file>...] [RECURSE] [SPLIT_LEVELS]
     [LABELS <label>...] [FILTER <re2-regex>] [SHARDS <n>]
-    [REPORTS_DIR <dir>] [BASELINES_DIR <dir>] [LLMBENCH <target-or-path>])
+    [REPORTS_DIR <dir>] [BASELINES_DIR <dir>] [KEEP_RUNS <n>] [LLMBENCH <target-or-path>])
 
 ``DIR``/``FILES``
   Scenario files, or directories whose ``*.toml`` files are scenarios (``RECURSE``: and
@@ -30,6 +30,10 @@ class, named ``scenario/engine/class``.
 ``REPORTS_DIR``/``BASELINES_DIR``
   Where per-case results and the merged reports go (default ``<source>/reports``) and where
   baselines are read (default ``<source>/baselines``).
+``KEEP_RUNS``
+  Each ctest invocation writes into a folder of its own, ``REPORTS_DIR/runs/<UTC time>-<id>/``
+  (``REPORTS_DIR/latest`` points at the newest); with ``KEEP_RUNS n`` only the newest n are
+  kept (default: every run, unless the environment sets ``LLMBENCH_KEEP_RUNS``).
 ``LLMBENCH``
   The llmbench executable: a target (default ``llmbench`` or ``llmbench::llmbench``) or a
   path.
@@ -42,14 +46,15 @@ becomes one failing test, ``<file-stem>/invalid-scenario``, that prints its erro
 Each test gets ``RESOURCE_LOCK`` on its engine (two tests never load one engine at once),
 ``SKIP_RETURN_CODE 77`` (an optional engine that is unreachable is skipped), a ``TIMEOUT``
 derived from the scenario, and the fixture ``llmbench_reports``: the test
-``llmbench/prepare`` clears old per-case results first, and ``llmbench/report`` merges them
-into ``REPORTS_DIR/junit.xml`` and ``REPORTS_DIR/summary.md`` after the last one.
+``llmbench/prepare`` makes the run's folder first (``llmbench runs new``; nothing of an earlier
+run is deleted), and ``llmbench/report`` merges the per-case results of ``REPORTS_DIR/latest/cases/``
+into ``junit.xml`` and ``summary.md`` in the run's folder and in ``REPORTS_DIR`` after the last one.
 #]=======================================================================]
 
 include_guard(GLOBAL)
 
 function(llmbench_add_scenarios)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "RECURSE;SPLIT_LEVELS" "FILTER;SHARDS;REPORTS_DIR;BASELINES_DIR;LLMBENCH"
+  cmake_parse_arguments(PARSE_ARGV 0 arg "RECURSE;SPLIT_LEVELS" "FILTER;SHARDS;REPORTS_DIR;BASELINES_DIR;LLMBENCH;KEEP_RUNS"
                         "DIR;FILES;LABELS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "llmbench_add_scenarios: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
@@ -132,11 +137,16 @@ endif()
 ")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
 
-  # The fixture around every case test: clear old per-case results, merge the new ones.
+  # The fixture around every case test: a run folder of its own, then the merged reports.
+  set(keep "")
+  if(arg_KEEP_RUNS)
+    set(keep --keep ${arg_KEEP_RUNS})
+  endif()
   if(NOT TEST llmbench/prepare)
-    add_test(NAME llmbench/prepare COMMAND ${CMAKE_COMMAND} -E rm -rf "${reports}/cases")
+    add_test(NAME llmbench/prepare COMMAND ${exe} runs new "${reports}" ${keep})
     set_tests_properties(llmbench/prepare PROPERTIES FIXTURES_SETUP llmbench_reports LABELS llmbench)
-    add_test(NAME llmbench/report COMMAND ${exe} report "${reports}/cases" --out "${reports}")
+    add_test(NAME llmbench/report COMMAND ${exe} report "${reports}/latest/cases" --out "${reports}/latest"
+             --also "${reports}")
     set_tests_properties(llmbench/report PROPERTIES FIXTURES_CLEANUP llmbench_reports LABELS llmbench)
   endif()
 endfunction()

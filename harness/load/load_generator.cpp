@@ -158,6 +158,8 @@ class LevelRun {
         client_([this](client::Exchange& x) { OnDone(x); }) {
     if (prompts_.size() % static_cast<std::size_t>(turns_) != 0)
       throw std::logic_error("a multi-turn level needs every conversation's prompts");
+    if (!share_.units.empty() && share_.units.size() * static_cast<std::size_t>(turns_) != prompts_.size())
+      throw std::logic_error("a share needs one unit number per unit of its prompts");
     out_.load_level = level;
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
       it->exchange.context = &*it;
@@ -167,20 +169,23 @@ class LevelRun {
 
   LevelOutcome Run() {
     const auto total = static_cast<std::int64_t>(prompts_.size()) / turns_;  // requests, or conversations
-    // This host's warm-up units: the level's first `warmup` units that are its own.
+    // Warm-up: the level's first `warmup` units (with a share, those that are this host's).
     const std::int64_t warmup =
-        std::min(std::max<std::int64_t>(0, (load_.warmup - share_.part + share_.of - 1) / share_.of), total);
+        share_.units.empty()
+            ? std::min(load_.warmup, total)
+            : std::lower_bound(share_.units.begin(), share_.units.end(), load_.warmup) - share_.units.begin();
     const bool open = out_.load_level.open();
     if (open && static_cast<std::int64_t>(schedule_.size()) != total)
       throw std::logic_error("an open-loop level needs one intended send time per prompt");
     const TightTimers timers(open);
     open ? RunOpenPhase(warmup) : RunPhase(warmup);  // warm-up completes before measuring starts
+    // Several hosts: the measured phase starts at the agreed instant on every one of them (and
+    // the engine's metrics are read from then).
+    if (share_.anchor_ns > NowNs())
+      std::this_thread::sleep_until(SteadyClock::time_point(Nanoseconds(share_.anchor_ns)));
     if (on_measuring_) on_measuring_();
     measuring_ = true;
     out_.anchor_ns = share_.anchor_ns;
-    // Several hosts: the measured phase starts at the agreed instant on every one of them.
-    if (!open && share_.anchor_ns > NowNs())
-      std::this_thread::sleep_until(SteadyClock::time_point(Nanoseconds(share_.anchor_ns)));
     // Open loop: the measured schedule starts at its own first arrival, whatever the warm-up
     // did not send (max_duration); those warm-up prompts are not sent as measured ones.
     if (open) next_ = std::max(next_, warmup);
@@ -291,9 +296,11 @@ class LevelRun {
     return prompts_[static_cast<std::size_t>(s.index * turns_ + s.turn)];
   }
 
-  // A slot's unit (request or conversation) as the level numbers it: with several hosts, this
-  // host's j-th unit is the level's j × of + part.
-  std::int64_t LevelUnit(const Slot& s) const { return s.index * share_.of + share_.part; }
+  // A slot's unit (request or conversation) as the level numbers it (several hosts: this host's
+  // j-th unit is the level's units[j]).
+  std::int64_t LevelUnit(const Slot& s) const {
+    return share_.units.empty() ? s.index : share_.units[static_cast<std::size_t>(s.index)];
+  }
 
   std::string RequestId(const Slot& s) const {
     return turns_ > 1 ? fmt::format("{}-{}-{}-t{}", run_id_, scenario::IdTag(out_.load_level), LevelUnit(s), s.turn + 1)

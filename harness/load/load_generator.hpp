@@ -48,15 +48,16 @@ struct Progress {
 };
 
 /// Several client hosts against one engine (`llmbench run --client K/N`): this process sends
-/// its part of a level. Units (requests, or conversations) u with u mod `of` = `part` are its
-/// own, warm-up and measured alike; records and request ids keep the level's unit numbers.
+/// its part of a level, the level's units (requests, or conversations) numbered in `units`;
+/// records and request ids keep those numbers.
 struct LevelShare {
-  std::int32_t of = 1;    ///< client hosts sharing the level
-  std::int32_t part = 0;  ///< this host's, 0-based
+  /// The level's unit number of each of this host's units, ascending (prompts and schedule
+  /// hold these units only, in this order); empty = every unit, numbered as given.
+  std::vector<std::int64_t> units;
   std::int32_t slots =
       0;  ///< requests in flight at most (closed loop: its concurrency; open: max_concurrency); 0 = the level's
   /// When the measured phase starts (NowNs; 0 = right after the warm-up). Open loop: the
-  /// schedule's time 0 (its times are the level's, not this host's: arrival u at schedule[u]).
+  /// schedule's time 0 (its times are the level's, not this host's: unit u at its own time).
   std::int64_t anchor_ns = 0;
 };
 

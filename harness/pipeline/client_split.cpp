@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <ctime>
@@ -35,7 +36,7 @@ std::int64_t ParseUtcTime(const std::string& text) {
   if (!text.empty() && text[0] == '@') {
     char* end = nullptr;
     const double s = std::strtod(text.c_str() + 1, &end);
-    if (end == text.c_str() + 1 || *end != 0 || !std::isfinite(s) || s <= 0) throw bad();
+    if (end == text.c_str() + 1 || *end != 0 || !std::isfinite(s) || s <= 0 || s > 4e9) throw bad();
     return static_cast<std::int64_t>(std::llround(s * 1e9));
   }
   std::tm tm{};
@@ -43,8 +44,9 @@ std::int64_t ParseUtcTime(const std::string& text) {
   int consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
                   &tm.tm_min, &seconds, &consumed) != 6 ||
-      text.substr(static_cast<std::size_t>(consumed)) != "Z" || seconds < 0 || seconds >= 61 || tm.tm_mon < 1 ||
-      tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59) {
+      text.substr(static_cast<std::size_t>(consumed)) != "Z" || !std::isfinite(seconds) || seconds < 0 ||
+      seconds >= 61 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+      tm.tm_min > 59) {
     throw bad();
   }
   tm.tm_year -= 1900;
@@ -95,6 +97,15 @@ std::string CannotSplit(const scenario::Case& c, const ClientSplit& split) {
 
 std::int64_t SlotsOf(const scenario::Case& c) { return static_cast<std::int64_t>(PlanAttempt(c, 1, 0).size()); }
 
+std::vector<std::int64_t> OwnUnits(const scenario::Level& level, std::int64_t count, const ClientSplit& split) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t u = 0; u < count; ++u) {
+    const std::int64_t slot = level.open() ? u : u % std::max<std::int64_t>(1, level.concurrency);
+    if (slot % split.of == split.part) out.push_back(u);
+  }
+  return out;
+}
+
 std::int32_t ShareOf(std::int32_t n, const ClientSplit& split) {
   return n / split.of + (split.part < n % split.of ? 1 : 0);
 }
@@ -134,8 +145,6 @@ load::LevelShare EnterSlot(ClientSplit& split, const scenario::Level& level, con
   }
   wall_minus_mono = WallMinusMonotonicNs();
   load::LevelShare share;
-  share.of = split.of;
-  share.part = split.part;
   share.slots = ShareOf(level.open() ? load.max_concurrency : level.concurrency, split);
   share.anchor_ns = begins + split.warmup_slot_ns - wall_minus_mono;
   return share;

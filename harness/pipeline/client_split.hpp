@@ -47,26 +47,33 @@ std::string CannotSplit(const scenario::Case& c, const ClientSplit& split);
 /// The runs of the case's one attempt (what its slots count).
 std::int64_t SlotsOf(const scenario::Case& c);
 
-/// This host's units of a level's `per_unit` × units items (prompts: per_unit = turns; a
+/// The level's units (of `count`) that are this host's, ascending. Open loop: u mod N = K − 1.
+/// Closed loop: the units of its slots, u mod concurrency mod N = K − 1, so that each host's
+/// slots get as many units each as every other host's (a level at concurrency 8 on 3 hosts:
+/// 3 + 3 + 2 slots, 3/8 + 3/8 + 2/8 of the requests, all busy until the end together).
+std::vector<std::int64_t> OwnUnits(const scenario::Level& level, std::int64_t count, const ClientSplit& split);
+
+/// The items of `units` from a level's `per_unit` × units items (prompts: per_unit = turns; a
 /// schedule: 1), in order.
 template <typename T>
-std::vector<T> PickUnits(const std::vector<T>& all, std::size_t per_unit, const ClientSplit& split) {
+std::vector<T> PickUnits(const std::vector<T>& all, std::size_t per_unit, const std::vector<std::int64_t>& units) {
   std::vector<T> out;
-  const std::size_t of = static_cast<std::size_t>(split.of);
-  for (std::size_t u = static_cast<std::size_t>(split.part); (u + 1) * per_unit <= all.size(); u += of)
-    out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(u * per_unit),
-               all.begin() + static_cast<std::ptrdiff_t>((u + 1) * per_unit));
+  out.reserve(units.size() * per_unit);
+  for (const std::int64_t u : units) {
+    const auto from = all.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(u) * per_unit);
+    out.insert(out.end(), from, from + static_cast<std::ptrdiff_t>(per_unit));
+  }
   return out;
 }
 
-/// Puts this host's units (PickUnits's result, changed) back into `all`.
+/// Puts PickUnits's result (changed) back into `all`.
 template <typename T>
-void ScatterUnits(const std::vector<T>& own, std::size_t per_unit, const ClientSplit& split, std::vector<T>& all) {
-  for (std::size_t j = 0; (j + 1) * per_unit <= own.size(); ++j) {
-    const std::size_t u = j * static_cast<std::size_t>(split.of) + static_cast<std::size_t>(split.part);
+void ScatterUnits(const std::vector<T>& own, std::size_t per_unit, const std::vector<std::int64_t>& units,
+                  std::vector<T>& all) {
+  for (std::size_t j = 0; j < units.size(); ++j) {
     std::copy(own.begin() + static_cast<std::ptrdiff_t>(j * per_unit),
               own.begin() + static_cast<std::ptrdiff_t>((j + 1) * per_unit),
-              all.begin() + static_cast<std::ptrdiff_t>(u * per_unit));
+              all.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(units[j]) * per_unit));
   }
 }
 

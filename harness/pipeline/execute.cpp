@@ -217,8 +217,10 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     auto prompts = prompt_source.Make(count * c.prompt_class.turns, run.prompt_seed, run.nonce, c.checks.crossover);
     // Several client hosts: this host sends its units only (records keep the level's numbers).
     const auto per_unit = static_cast<std::size_t>(c.prompt_class.turns);
-    std::vector<prompt::Prompt> own_prompts = split ? PickUnits(prompts, per_unit, *split) : std::move(prompts);
-    const std::vector<std::int64_t> own_schedule = split ? PickUnits(schedule, 1, *split) : schedule;
+    std::vector<std::int64_t> own_units = split ? OwnUnits(run.load_level, count, *split) : std::vector<std::int64_t>{};
+    std::vector<prompt::Prompt> own_prompts = split ? PickUnits(prompts, per_unit, own_units) : std::move(prompts);
+    const std::vector<std::int64_t> own_schedule =
+        split && !schedule.empty() ? PickUnits(schedule, 1, own_units) : schedule;
     if (fitter) {
       const LengthFit f = fitter->Fit(own_prompts);
       if (!f.problem.empty()) {
@@ -243,7 +245,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
                                              {"tokenizer_calls", fitted.calls}});
     }
     // The answer checks look prompts up by the level's index.
-    if (split) ScatterUnits(own_prompts, per_unit, *split, prompts);
+    if (split) ScatterUnits(own_prompts, per_unit, own_units, prompts);
     const std::vector<prompt::Prompt>& level_prompts = split ? prompts : own_prompts;
     load::Progress progress;
     progress.total = static_cast<std::int64_t>(own_prompts.size());
@@ -255,7 +257,10 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     }
     load::LevelShare share;
     std::int64_t slot = 0, wall_minus_mono = 0;
-    if (split) share = EnterSlot(*split, run.load_level, c.load, slot, wall_minus_mono);
+    if (split) {
+      share = EnterSlot(*split, run.load_level, c.load, slot, wall_minus_mono);
+      share.units = std::move(own_units);
+    }
     const HostSample before = SampleHost(engine_pid);
     GpuSampler gpu(gpu_program, kGpuSampleEvery);
     {

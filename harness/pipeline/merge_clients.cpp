@@ -74,14 +74,18 @@ std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& pat
     ClientResults r;
     r.path = std::filesystem::is_directory(p) ? p + "/results.json" : p;
     r.results = gate::ReadJsonFile(r.path);
+    if (!r.results.is_object() || r.results.value("schema", "") != gate::kResultsSchema)
+      throw std::runtime_error(fmt::format("{}: not an {} file", r.path, gate::kResultsSchema));
     const json& client = r.results.value("client", json::object());
-    if (client.empty()) {
+    if (!client.is_object() || client.empty()) {
       throw std::runtime_error(
           fmt::format("{}: not a client host's results (run with `llmbench run --client K/N`)", r.path));
     }
     r.part = static_cast<std::int32_t>(Required(client, "part", r.path));
     r.of = static_cast<std::int32_t>(Required(client, "of", r.path));
     r.start_utc_ns = Required(client, "start_utc_ns", r.path);
+    r.slot_ns = Required(client, "slot_ns", r.path);
+    r.warmup_slot_ns = Required(client, "warmup_slot_ns", r.path);
     out.push_back(std::move(r));
   }
   if (out.empty()) throw std::runtime_error("no client results to merge");
@@ -94,10 +98,14 @@ std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& pat
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     const ClientResults& r = out[i];
-    if (r.of != first.of || r.start_utc_ns != first.start_utc_ns) {
+    const char* differs = r.of != first.of                           ? "another number of hosts"
+                          : r.start_utc_ns != first.start_utc_ns     ? "another --start-at"
+                          : r.slot_ns != first.slot_ns               ? "another --slot"
+                          : r.warmup_slot_ns != first.warmup_slot_ns ? "another --warmup-slot"
+                                                                     : nullptr;
+    if (differs != nullptr) {
       throw std::runtime_error(fmt::format("{} (client {}/{}) and {} (client {}/{}) are not parts of one run: {}",
-                                           first.path, first.part, first.of, r.path, r.part, r.of,
-                                           r.of != first.of ? "another number of hosts" : "another --start-at"));
+                                           first.path, first.part, first.of, r.path, r.part, r.of, differs));
     }
     if (i > 0 && r.part == out[i - 1].part)
       throw std::runtime_error(fmt::format("{} and {} are both client {}/{}", out[i - 1].path, r.path, r.part, r.of));
@@ -118,21 +126,31 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
   out.fields = *entries.front();
   for (const std::string key : {"runs", "levels", "attempts"}) out.fields.erase(key);
   const auto name = [&](std::size_t k) { return fmt::format("client {}/{}", hosts[k].part, hosts[k].of); };
-  const gate::Fingerprint fingerprint =
-      gate::FingerprintFromJson(entries.front()->value("fingerprint", json::object()));
-  std::size_t runs = SIZE_MAX;
+  // The hosts' machines may differ (a CI matrix): the rest of what was measured may not.
+  gate::Fingerprint fingerprint = gate::FingerprintFromJson(entries.front()->value("fingerprint", json::object()));
+  std::vector<std::string> hardware;
+  std::size_t runs = SIZE_MAX, skipped = 0;
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const json& e = *entries[k];
-    const std::string why =
-        gate::FingerprintMismatch(fingerprint, gate::FingerprintFromJson(e.value("fingerprint", json::object())));
-    if (!why.empty()) throw std::runtime_error(fmt::format("{} ran {} differently: {}", name(k), c.id, why));
+    gate::Fingerprint f = gate::FingerprintFromJson(e.value("fingerprint", json::object()));
+    if (std::find(hardware.begin(), hardware.end(), f.hardware) == hardware.end()) hardware.push_back(f.hardware);
+    f.hardware = fingerprint.hardware;
+    const std::string why = gate::FingerprintMismatch(fingerprint, f);
+    if (!why.empty())
+      throw std::runtime_error(fmt::format("{} ran {} differently from client 1: {}", name(k), c.id, why));
     runs = std::min(runs, e.value("runs", json::array()).size());
     const std::string status = e.value("status", "");
-    if (status != "passed" && out.status != "failed") {
+    skipped += status == "skipped";
+    if (status != "passed" && out.status == "passed") {
       out.status = status == "skipped" ? "skipped" : "failed";
       out.message = fmt::format("{}: {}", name(k), e.value("message", status));
     }
   }
+  // Skipped on some hosts only: the engine had part of the load, not the scenario's.
+  if (skipped > 0 && skipped < entries.size()) out.status = "failed";
+  std::sort(hardware.begin(), hardware.end());
+  fingerprint.hardware = fmt::format("{}", fmt::join(hardware, " + "));
+  out.fields["fingerprint"] = gate::ToJson(fingerprint);
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const std::size_t ran = entries[k]->value("runs", json::array()).size();
     if (ran != runs && out.status == "passed") {
@@ -163,7 +181,12 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
       }
       const json& client = run.value("client", json::object());
       const std::string where = fmt::format("{} run {} of {}", hosts[k].path, i + 1, c.id);
-      const std::int64_t by = Required(client, "wall_minus_monotonic_ns", where) - hosts[k].start_utc_ns;
+      const std::int64_t by =
+          Required(client, "wall_minus_monotonic_ns", where) - (hosts[k].start_utc_ns - kMergedEpochBeforeStartNs);
+      if (Required(client, "slot", where) != Required(head.value("client", json::object()), "slot", where)) {
+        throw std::runtime_error(
+            fmt::format("{}: run {} of {} ran in another slot than on client 1", name(k), i + 1, c.id));
+      }
       const std::int64_t anchor = Required(client, "anchor_ns", where) + by;
       if (k == 0) agreed = anchor;
       const std::int64_t first_start = Required(client, "first_start_ns", where);

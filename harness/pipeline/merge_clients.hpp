@@ -1,6 +1,6 @@
 // `llmbench merge`: the results of several client hosts (`llmbench run --client K/N`) pooled
 // into the results of one run, as if one client had sent the whole load. Each host's stamps are
-// moved onto one time line (ns since --start-at, through the wall-clock mapping each run
+// moved onto one time line (ns since a minute before --start-at, through the wall-clock mapping each run
 // recorded), every (attempt, repetition, level) run's records are pooled in intended-send order,
 // and the summaries are computed again from them, so the merged results.json reads, reports and
 // judges like any other. The hosts' wall clocks must agree (NTP): a skew between them cannot be
@@ -26,10 +26,16 @@ struct ClientResults {
   std::int32_t part = 1;  ///< 1-based
   std::int32_t of = 1;
   std::int64_t start_utc_ns = 0;
+  std::int64_t slot_ns = 0, warmup_slot_ns = 0;
 };
 
+/// The merged time line's zero: a minute before --start-at (so that no stamp of a run is 0,
+/// which means "not stamped").
+inline constexpr std::int64_t kMergedEpochBeforeStartNs = 60'000'000'000;
+
 /// Reads every host's results.json (a directory or the file) and checks that they belong
-/// together: every one a client part, the same N and --start-at, each part once. Sorted by part.
+/// together: every one a client part, the same N, --start-at, --slot and --warmup-slot, each
+/// part once. Sorted by part.
 /// Throws std::runtime_error naming the file and what is wrong (a missing part is an error: the
 /// engine saw less load than the scenario says).
 std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& paths);

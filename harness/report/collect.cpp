@@ -27,6 +27,12 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
   const json verdicts = gate::ReadJsonFile((dir / "verdicts.json").string());
   json results;
   if (fs::exists(dir / "results.json")) results = gate::ReadJsonFile((dir / "results.json").string());
+  // One client host's part of the load (`run --client`) is not a result: its merge is.
+  if (results.is_object() && results.contains("client")) {
+    fmt::print(stderr, "note: {} holds one client host's part of the load: left out (report its `llmbench merge`)\n",
+               dir.string());
+    return;
+  }
   if (results.is_object()) {
     const json& p = results["provenance"];
     const std::string scenario = results["scenario"].value("name", "");

@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <fstream>
 #include <map>
 #include <regex>
@@ -102,6 +104,25 @@ BOOST_AUTO_TEST_CASE(ctest_discovers_scenarios_on_every_run_without_reconfigurin
   std::string first_line;
   std::getline(summary, first_line);
   BOOST_TEST(first_line.find("✅ llmbench: 1 passed") != std::string::npos, first_line);
+
+  // Each ctest run writes into a folder of its own; an earlier run's results are not deleted.
+  const auto runs = [&] {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "reports/runs")) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto before = runs();
+  BOOST_TEST_REQUIRE(!before.empty());
+  BOOST_TEST(std::filesystem::exists(before.back() / "cases/a/sim/c/results.json"));
+  BOOST_TEST(std::filesystem::exists(before.back() / "junit.xml"));
+  std::tie(code, out) = RunCommand("ctest --test-dir " + dir / "build" + " --output-on-failure");
+  BOOST_TEST(code == 0, out);
+  const auto after = runs();
+  BOOST_TEST(after.size() == before.size() + 1);
+  BOOST_TEST(std::filesystem::exists(before.back() / "cases/a/sim/c/results.json"));  // still there
+  BOOST_TEST(std::filesystem::equivalent(dir / "reports/latest", after.back()));
+  BOOST_TEST(std::filesystem::exists(dir / "reports/latest/cases/a/sim/c/results.json"));
 }
 
 // With run-to-run drift on (every simulator start and every 0.5 s draw their own speed factor),

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -53,33 +54,48 @@ BOOST_AUTO_TEST_CASE(client_parts_and_start_times_parse_or_say_what_is_expected)
 }
 
 BOOST_AUTO_TEST_CASE(the_hosts_parts_cover_every_unit_and_slot_exactly_once) {
-  for (int n : {2, 3, 5}) {
-    std::vector<int> seen(23, 0);
-    std::int32_t slots = 0;
-    for (int k = 1; k <= n; ++k) {
-      const ClientSplit s = Part(k, n);
-      // Conversations of 2 turns: prompts 2u and 2u+1 belong to unit u.
-      std::vector<int> prompts(46);
-      std::iota(prompts.begin(), prompts.end(), 0);
-      const auto own = PickUnits(prompts, 2, s);
-      for (std::size_t j = 0; j < own.size(); j += 2) {
-        BOOST_TEST(own[j] % 2 == 0);
-        BOOST_TEST(own[j + 1] == own[j] + 1);
-        BOOST_TEST((own[j] / 2) % n == k - 1);
-        ++seen[static_cast<std::size_t>(own[j] / 2)];
+  for (const auto& level : {scenario::Level::Open(10), scenario::Level::Closed(8)}) {
+    for (int n : {2, 3, 5}) {
+      std::vector<int> seen(23, 0);
+      std::int32_t slots = 0;
+      for (int k = 1; k <= n; ++k) {
+        const ClientSplit s = Part(k, n);
+        const auto units = OwnUnits(level, 23, s);
+        BOOST_TEST(std::is_sorted(units.begin(), units.end()));
+        // Conversations of 2 turns: prompts 2u and 2u+1 belong to unit u.
+        std::vector<int> prompts(46);
+        std::iota(prompts.begin(), prompts.end(), 0);
+        const auto own = PickUnits(prompts, 2, units);
+        BOOST_TEST_REQUIRE(own.size() == 2 * units.size());
+        for (std::size_t j = 0; j < units.size(); ++j) {
+          BOOST_TEST(own[2 * j] == 2 * units[j]);
+          BOOST_TEST(own[2 * j + 1] == 2 * units[j] + 1);
+          ++seen[static_cast<std::size_t>(units[j])];
+        }
+        // Changed and put back where they came from.
+        auto changed = own;
+        for (auto& p : changed) p += 1000;
+        auto all = prompts;
+        ScatterUnits(changed, 2, units, all);
+        for (std::size_t i = 0; i < all.size(); ++i) {
+          const bool mine = std::count(units.begin(), units.end(), static_cast<std::int64_t>(i / 2)) > 0;
+          BOOST_TEST(all[i] == static_cast<int>(i) + (mine ? 1000 : 0));
+        }
+        slots += ShareOf(8, s);
+        // Closed loop: units in proportion to the host's slots (each slot's units in turn).
+        if (!level.open()) {
+          for (const auto u : units) BOOST_TEST((u % 8) % n == k - 1);
+        }
       }
-      // Changed and put back where they came from.
-      auto changed = own;
-      for (auto& p : changed) p += 1000;
-      auto all = prompts;
-      ScatterUnits(changed, 2, s, all);
-      for (std::size_t i = 0; i < all.size(); ++i)
-        BOOST_TEST(all[i] == static_cast<int>(i) + ((static_cast<int>(i) / 2) % n == k - 1 ? 1000 : 0));
-      slots += ShareOf(7, s);
+      for (int count : seen) BOOST_TEST(count == 1);
+      BOOST_TEST(slots == 8);
     }
-    for (int count : seen) BOOST_TEST(count == 1);
-    BOOST_TEST(slots == 7);
   }
+  // Concurrency 8 on 3 hosts, 32 requests: 3 + 3 + 2 slots, 12 + 12 + 8 requests, 4 rounds each.
+  const scenario::Level c8 = scenario::Level::Closed(8);
+  BOOST_TEST(OwnUnits(c8, 32, Part(1, 3)).size() == 12u);
+  BOOST_TEST(OwnUnits(c8, 32, Part(3, 3)).size() == 8u);
+  BOOST_TEST(ShareOf(8, Part(3, 3)) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(what_client_hosts_cannot_share_is_named_with_the_way_out) {
@@ -139,12 +155,18 @@ json HostResults(int part, int of, std::int64_t start, std::int64_t wall_minus_m
   run["records"] = records;
   run["client"] = {{"part", part},
                    {"of", of},
+                   {"slot", 0},
                    {"wall_minus_monotonic_ns", wall_minus_mono},
                    {"anchor_ns", anchor},
                    {"first_start_ns", anchor + (part - 1) * 10'000'000LL},
                    {"last_done_ns", anchor + (requests - of + part - 1) * 10'000'000LL + 8'000'000}};
   return {{"schema", gate::kResultsSchema},
-          {"client", {{"part", part}, {"of", of}, {"start_utc_ns", start}}},
+          {"client",
+           {{"part", part},
+            {"of", of},
+            {"start_utc_ns", start},
+            {"slot_ns", 10'000'000'000},
+            {"warmup_slot_ns", 1'000'000'000}}},
           {"cases",
            {{{"id", "s/e/c"}, {"status", "passed"}, {"fingerprint", json::object()}, {"runs", json::array({run})}}}}};
 }
@@ -163,8 +185,12 @@ std::vector<ClientResults> Hosts(const std::vector<json>& results) {
 BOOST_AUTO_TEST_CASE(merging_puts_every_hosts_records_on_one_time_line_and_summarises_them_again) {
   constexpr std::int64_t kStart = 1796625000'000'000'000LL;
   // Two hosts whose monotonic clocks are far apart: the wall clock maps them onto one line.
-  const auto hosts = Hosts({HostResults(1, 2, kStart, kStart - 5'000'000'000LL, 4, 40),
-                            HostResults(2, 2, kStart, kStart - 917'000'000'000LL, 4, 40)});
+  json one = HostResults(1, 2, kStart, kStart - 5'000'000'000LL, 4, 40);
+  json two = HostResults(2, 2, kStart, kStart - 917'000'000'000LL, 4, 40);
+  // Matrix jobs on different machines: merged, each machine named.
+  one["cases"][0]["fingerprint"]["hardware"] = "CPU A x 4";
+  two["cases"][0]["fingerprint"]["hardware"] = "CPU B x 2";
+  const auto hosts = Hosts({one, two});
   scenario::Case c;
   c.id = "s/e/c";
   c.load.concurrency = {4};
@@ -172,13 +198,16 @@ BOOST_AUTO_TEST_CASE(merging_puts_every_hosts_records_on_one_time_line_and_summa
   const json* e2 = &hosts[1].results["cases"][0];
   const MergedCase m = MergeCase(c, hosts, {e1, e2});
   BOOST_TEST(m.status == "passed", m.message);
+  BOOST_TEST(m.fields["fingerprint"]["hardware"] == "CPU A x 4 + CPU B x 2");
   BOOST_TEST_REQUIRE(m.runs.size() == 1u);
   const MergedRun& run = m.runs[0];
   BOOST_TEST_REQUIRE(run.outcome.records.size() == 40u);
-  // In send order, every unit once, 10 ms apart, on the time line of --start-at.
+  // In send order, every unit once, 10 ms apart, on the merged time line (0 = a minute before
+  // --start-at; the measured phase began 1 s after it).
   for (std::size_t i = 0; i < 40; ++i) {
     BOOST_TEST(run.outcome.records[i].index == static_cast<std::int64_t>(i));
-    BOOST_TEST(run.outcome.records[i].start_ns == 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000);
+    BOOST_TEST(run.outcome.records[i].start_ns ==
+               kMergedEpochBeforeStartNs + 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000);
   }
   BOOST_TEST(run.summary.requests == 40);
   // 40 requests from the first start to the last end: 398 ms.
@@ -216,6 +245,10 @@ BOOST_AUTO_TEST_CASE(results_that_are_not_all_parts_of_one_run_are_refused) {
   const std::string h2 = write("h2.json", HostResults(2, 3, kStart, 0, 4, 40));
   const std::string h3 = write("h3.json", HostResults(3, 3, kStart, 0, 4, 40));
   const std::string other = write("other.json", HostResults(3, 3, kStart + 1, 0, 4, 40));
+  json longer = HostResults(3, 3, kStart, 0, 4, 40);
+  longer["client"]["slot_ns"] = 20'000'000'000;
+  const std::string other_slot = write("slot.json", longer);
+  const std::string array = write("array.json", json::array({1, 2}));
   json plain = HostResults(1, 3, kStart, 0, 4, 40);
   plain.erase("client");
   const std::string single = write("single.json", plain);
@@ -223,6 +256,8 @@ BOOST_AUTO_TEST_CASE(results_that_are_not_all_parts_of_one_run_are_refused) {
   BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2}); }).find("client 3/3 missing") != std::string::npos);
   BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2, h2}); }).find("both client 2/3") != std::string::npos);
   BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2, other}); }).find("another --start-at") != std::string::npos);
+  BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2, other_slot}); }).find("another --slot") != std::string::npos);
+  BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2, array}); }).find("not an llmbench-results") != std::string::npos);
   BOOST_TEST(ErrorOf([&] {
                ReadClientResults({h1, single});
              }).find("not a client host's results") != std::string::npos);
