@@ -66,6 +66,10 @@ std::string EngineLock(const scenario::Case& c) {
   return c.engine.sim ? "llmbench-embedded-simulator" : "llmbench-engine " + c.engine.url;
 }
 
+// One lock per scenario: its cases never run at once, so an engine-vs-engine comparison is of
+// engines measured one after another, and no case shares the client with another.
+std::string ScenarioLock(const scenario::Case& c) { return "llmbench-scenario " + c.scenario_file; }
+
 std::int64_t WholeSeconds(Nanoseconds d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
 
 // `scenario/engine:start` and `scenario/engine:stop` (':' never occurs in a case id): the setup
@@ -114,8 +118,8 @@ void PrintCase(const scenario::Case& c, const ListOptions& o, const std::string&
   fmt::print(
       "set_tests_properties({} PROPERTIES LABELS {} RESOURCE_LOCK {} TIMEOUT {} SKIP_RETURN_CODE {} "
       "FIXTURES_REQUIRED {})\n",
-      name, LabelList(labels), Bracket(EngineLock(c)), WholeSeconds(scenario::CaseTimeBudget(selected)),
-      kExitEngineUnreachable, Bracket(fixtures));
+      name, LabelList(labels), Bracket(EngineLock(c) + ";" + ScenarioLock(c)),
+      WholeSeconds(scenario::CaseTimeBudget(selected)), kExitEngineUnreachable, Bracket(fixtures));
 }
 
 // A file that does not load becomes one failing test that prints its errors.

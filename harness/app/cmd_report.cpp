@@ -9,6 +9,7 @@
 #include "app/exit_codes.hpp"
 #include "base/atomic_file.hpp"
 #include "base/version.hpp"
+#include "report/engine_compare.hpp"
 #include "report/provenance.hpp"
 #include "report/run_report.hpp"
 
@@ -18,7 +19,8 @@ namespace {
 struct ReportOptions {
   std::vector<std::string> dirs;
   std::string out = "reports";
-  std::vector<std::string> also;  ///< the same files written here too (a fixed path CI reads)
+  std::vector<std::string> compare;  ///< --compare A B
+  std::vector<std::string> also;     ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
 };
@@ -32,6 +34,11 @@ int Report(ReportOptions o) {
     r.generated_utc = o.generated_utc;
     r.host = o.host;
     r.harness_version = o.version;
+    if (!o.compare.empty()) {
+      r.compare_a = o.compare[0];
+      r.compare_b = o.compare[1];
+      report::CompareEngines(r, r.compare_a, r.compare_b);  // throws when they never ran side by side
+    }
     std::vector<std::string> outs{o.out};
     outs.insert(outs.end(), o.also.begin(), o.also.end());
     for (const auto& dir : outs) {
@@ -56,6 +63,9 @@ Command AddReportCommand(CLI::App& app) {
   cmd->add_option("dirs", o->dirs, "Directories searched recursively for verdicts.json (several: merge shards)")
       ->required();
   cmd->add_option("--out", o->out, "Where junit.xml and summary.md go")->capture_default_str();
+  cmd->add_option("--compare", o->compare,
+                  "Engines A B side by side (default: with several engines, the first against each other)")
+      ->expected(2);
   cmd->add_option("--also", o->also, "Write the same files here too (repeatable)");
   cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")
       ->capture_default_str();

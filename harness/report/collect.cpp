@@ -39,14 +39,26 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
     report.scenarios[scenario] = {p.value("git_commit", ""), p.value("host", ""), p.value("started_utc", ""),
                                   p.value("harness_version", ""), ""};
   }
+  // Every run's gated statistics, rebuilt from its raw records (as `compare` reads them).
+  std::vector<gate::CaseData> cases_data;
+  if (results.is_object()) cases_data = gate::CasesFromResults(results);
   for (const auto& v : verdicts) {
     CaseReport c;
     c.verdict = gate::VerdictFromJson(v);
     c.id = c.verdict.case_id;
     SplitId(c);
     if (results.is_object()) {
+      const json& settings = results["scenario"].value("settings", json::object());
+      c.started_utc = results["provenance"].value("started_utc", "");
+      c.engine_settings = gate::DumpJson(settings.value("engines", json::object()).value(c.engine, json::object()));
+      c.load_settings = gate::DumpJson(settings.value("load", json::object()));
+      for (auto& data : cases_data) {
+        if (data.case_id == c.id) c.runs = std::move(data.runs);
+      }
       for (const auto& entry : results["cases"]) {
         if (entry.value("id", "") != c.id) continue;
+        c.engine_identity = gate::EngineIdentityFromJson(entry.value("engine_identity", json::object()));
+        c.hardware = entry.value("fingerprint", json::object()).value("hardware", "");
         for (const auto& level : entry["levels"]) {
           c.levels.push_back(gate::SummaryFromJson(level["summary"]));
           c.duration_s += c.levels.back().level["duration"];
@@ -75,6 +87,7 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
     std::stable_sort(same->levels.begin(), same->levels.end(),
                      [](const auto& a, const auto& b) { return a.load_level < b.load_level; });
     same->duration_s += c.duration_s;
+    same->runs.insert(same->runs.end(), c.runs.begin(), c.runs.end());
   }
 }
 

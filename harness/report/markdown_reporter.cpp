@@ -7,6 +7,7 @@
 #include <set>
 
 #include "metrics/catalog.hpp"
+#include "report/engine_compare.hpp"
 #include "report/format.hpp"
 #include "report/run_report.hpp"
 
@@ -287,9 +288,13 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
   // Then optional blocks in priority order: case tables, charts, details.
   std::map<std::string, std::vector<const CaseReport*>> by_scenario;
   for (const auto& c : report.cases) by_scenario[c.scenario].push_back(&c);
+  const std::vector<EnginePair> pairs = CompareEngines(report, report.compare_a, report.compare_b);
   std::vector<std::pair<int, std::string>> blocks;  // (priority, text), in display order
   for (const auto& [scenario, cases] : by_scenario) {
     blocks.emplace_back(1, fmt::format("### {}\n\n{}\n", scenario, CaseTable(cases)));
+    for (const auto& pair : pairs) {
+      if (pair.scenario == scenario) blocks.emplace_back(2, EnginePairMarkdown(pair));
+    }
     std::map<std::string, std::vector<const CaseReport*>> by_class;
     for (const CaseReport* c : cases) by_class[c->prompt_class].push_back(c);
     for (const auto& [cls, class_cases] : by_class) {
@@ -320,8 +325,8 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
   }
   if (!dropped.empty()) {
     text += fmt::format(
-        "> ✂️ Cut to stay under {} characters: {} scenario tables, {} chart groups, {} case details "
-        "omitted. Every figure is in junit.xml and the per-case results.json.\n",
+        "> ✂️ Cut to stay under {} characters: {} scenario tables, {} engine comparisons and chart groups, {} case "
+        "details omitted. Every figure is in junit.xml and the per-case results.json.\n",
         max_chars, dropped[1], dropped[2], dropped[3]);
   }
   if (text.size() > max_chars) {  // only the failure list can get here: cut it hard, and say so

@@ -10,6 +10,7 @@
 
 #include "gate/verdict.hpp"
 #include "metrics/summary.hpp"
+#include "protocol/identity.hpp"
 
 namespace llmbench::report {
 
@@ -19,6 +20,13 @@ struct CaseReport {
   gate::CaseVerdict verdict;
   std::vector<metrics::Summary> levels;
   double duration_s = 0;  ///< sum of the levels' wall time
+  // What an engine-vs-engine comparison needs (report/engine_compare.hpp).
+  std::vector<gate::RunData> runs;  ///< every run's gated statistics, from its raw records
+  protocol::EngineIdentity engine_identity;
+  std::string hardware;         ///< the machine that ran the harness
+  std::string started_utc;      ///< when its invocation started
+  std::string engine_settings;  ///< the engine's table as the run read it (compact JSON)
+  std::string load_settings;    ///< the scenario's [load] (compact JSON): warm-up, repetitions, …
 };
 
 struct ScenarioInfo {
@@ -31,6 +39,9 @@ struct RunReport {
   std::string harness_version;
   std::vector<CaseReport> cases;  ///< sorted by id
   std::map<std::string, ScenarioInfo> scenarios;
+  /// Engines compared side by side (`report --compare A B`); empty: the first engine of each
+  /// scenario × class against each other one.
+  std::string compare_a, compare_b;
 };
 
 /// Reads every verdicts.json under `dirs` (recursively) with the results.json beside it.

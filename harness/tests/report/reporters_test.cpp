@@ -126,6 +126,25 @@ RunReport Fixture() {
   noisy.verdict.reasons = {"tpot.p50 at concurrency 8: " + noisy.verdict.comparisons[0].note};
   noisy.verdict.notes = {"not resolved: ttft.p95 at concurrency 8: cannot resolve ±10%"};
   noisy.verdict.earlier = {{1, gate::Outcome::Inconclusive, noisy.verdict.reasons, {}}};
+  // Engine A vs B (sim vs vllm, class short): three runs each at concurrency 8, vllm 10 % slower.
+  const auto add_runs = [](CaseReport& c, double ttft, double tpot, double throughput, const std::string& engine) {
+    for (int k = 0; k < 3; ++k) {
+      gate::RunData d;
+      d.load_level = scenario::Level::Closed(8);
+      d.repetition = k + 1;
+      const double wobble = 1 + 0.01 * (k - 1);
+      d.values = {{"ttft.p50", ttft * wobble}, {"tpot.p50", tpot * wobble}, {"output_throughput", throughput / wobble}};
+      c.runs.push_back(d);
+    }
+    c.engine_identity.engine = engine;
+    c.engine_identity.version = "0.1.0";
+    c.hardware = "AMD EPYC x 2";
+    c.started_utc = engine == "vLLM" ? "2026-11-22T11:52:00Z" : "2026-11-22T11:50:00Z";
+    c.load_settings = R"({"repetitions":3,"seed":1,"temperature":0.0,"warmup":4})";
+    c.engine_settings = R"({"force_output_length":true,"protocol":"openai-chat"})";
+  };
+  add_runs(pass, 55, 14, 560, "vLLM");
+  add_runs(fresh, 50, 12.7, 616, "llmbench simulator");
   r.cases = {broken, down, slow, pass, fresh, noisy};
   std::sort(r.cases.begin(), r.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return r;

@@ -1,0 +1,178 @@
+#include "report/engine_compare.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+#include "gate/compare.hpp"
+#include "gate/gated.hpp"
+#include "metrics/catalog.hpp"
+#include "report/format.hpp"
+
+namespace llmbench::report {
+namespace {
+
+using nlohmann::json;
+
+// One statistic at one level, B against A: the gate's t-test on per-run log values.
+std::optional<EngineRow> Compare(const CaseReport& a, const CaseReport& b, const gate::GatedMetric& g,
+                                 const scenario::Level& level) {
+  const std::string key = g.Key();
+  const auto values = [&](const CaseReport& c) {
+    std::vector<double> out;
+    for (const auto& r : c.runs) {
+      if (r.load_level != level || !r.invalid.empty()) continue;
+      const auto it = r.values.find(key);
+      if (it != r.values.end() && it->second > 0 && std::isfinite(it->second)) out.push_back(it->second);
+    }
+    return out;
+  };
+  const auto va = values(a), vb = values(b);
+  if (va.empty() || vb.empty()) return std::nullopt;
+  const gate::Comparison cmp = gate::CompareRuns(g.metric, g.Statistic(), va, vb, 0, g.lower_is_better);
+  EngineRow row;
+  row.key = key;
+  row.level = level;
+  row.a = cmp.base;
+  row.b = cmp.run;
+  row.ratio = cmp.run / cmp.base;
+  row.n_a = va.size();
+  row.n_b = vb.size();
+  row.lower_is_better = g.lower_is_better;
+  const metrics::MetricInfo* info = metrics::FindMetric(g.metric);
+  row.unit = info != nullptr ? std::string(info->unit) : "";
+  // An interval needs a spread on both sides together: 3 runs in all (the gate's rule).
+  if (cmp.verdict == gate::Change::Insufficient || va.size() + vb.size() < 3) {
+    row.ci_low = row.ci_high = std::nan("");
+    return row;
+  }
+  row.ci_low = 1 + cmp.ci_low;
+  row.ci_high = 1 + cmp.ci_high;
+  const bool b_higher = row.ci_low > 1, b_lower = row.ci_high < 1;
+  if (b_higher || b_lower) row.winner = (b_lower == g.lower_is_better) ? b.engine : a.engine;
+  return row;
+}
+
+std::string Value(const json& j, const char* key) { return j.contains(key) ? j[key].dump() : "-"; }
+
+// What was the same and what was not.
+std::vector<std::string> Fairness(const CaseReport& a, const CaseReport& b) {
+  std::vector<std::string> out;
+  const json load_a = json::parse(a.load_settings.empty() ? "{}" : a.load_settings, nullptr, false);
+  const json load_b = json::parse(b.load_settings.empty() ? "{}" : b.load_settings, nullptr, false);
+  if (!load_a.is_object() || load_a.empty() || !load_b.is_object() || load_b.empty()) {
+    return {
+        "⚠️ Settings unknown: the results of one engine lack their scenario settings (another llmbench "
+        "version?)"};
+  }
+  out.push_back(fmt::format(
+      "Same prompts: class `{}` of scenario `{}`, seed {} — prompt seeds come from the class and level, never the "
+      "engine",
+      a.prompt_class, a.scenario, Value(load_a, "seed")));
+  if (load_a == load_b) {
+    out.push_back(fmt::format("Same load: warm-up {} requests per level, {} runs per level, temperature {}",
+                              Value(load_a, "warmup"), Value(load_a, "repetitions"), Value(load_a, "temperature")));
+  } else {
+    out.push_back("⚠️ Different [load] settings: the two ran at different times with another scenario file");
+  }
+  // Engine settings that shape the requests (the rest is the engine's own address and name).
+  const json ea = json::parse(a.engine_settings.empty() ? "{}" : a.engine_settings, nullptr, false);
+  const json eb = json::parse(b.engine_settings.empty() ? "{}" : b.engine_settings, nullptr, false);
+  std::vector<std::string> differs;
+  for (const char* key : {"protocol", "force_output_length", "extra_body", "path"}) {
+    if (Value(ea, key) != Value(eb, key))
+      differs.push_back(fmt::format("{} {} vs {}", key, Value(ea, key), Value(eb, key)));
+  }
+  out.push_back(differs.empty() ? "Same request parameters (protocol, forced output length, extra body)"
+                                : "⚠️ Request parameters differ: " + fmt::format("{}", fmt::join(differs, "; ")));
+  const auto identity = [](const CaseReport& c) {
+    const auto& e = c.engine_identity;
+    return fmt::format("`{}`: {}{}{}", c.engine, e.engine.empty() ? "engine unknown" : e.engine,
+                       e.version.empty() ? "" : " " + e.version, e.model.empty() ? "" : ", model " + e.model);
+  };
+  out.push_back("Engines: " + identity(a) + "; " + identity(b));
+  out.push_back(a.hardware == b.hardware
+                    ? fmt::format("Same client machine: {}", a.hardware.empty() ? "?" : a.hardware)
+                    : fmt::format("⚠️ Client machines differ: {} vs {}", a.hardware, b.hardware));
+  out.push_back(fmt::format(
+      "Run one after another: `{}` started {}, `{}` started {} (one `llmbench run` measures one case at a time, and "
+      "CTest never runs two cases of a scenario at once: they share a RESOURCE_LOCK)",
+      a.engine, a.started_utc.empty() ? "?" : a.started_utc, b.engine, b.started_utc.empty() ? "?" : b.started_utc));
+  return out;
+}
+
+EnginePair Pair(const CaseReport& a, const CaseReport& b) {
+  EnginePair p{a.scenario, a.prompt_class, a.engine, b.engine, {}, Fairness(a, b), {{a.engine, 0}, {b.engine, 0}}};
+  std::set<scenario::Level> levels;
+  for (const auto& l : a.levels) levels.insert(l.load_level);
+  for (const auto& level : levels) {
+    if (std::none_of(b.levels.begin(), b.levels.end(), [&](const auto& l) { return l.load_level == level; })) continue;
+    for (const auto& g : gate::kGatedMetrics) {
+      if (auto row = Compare(a, b, g, level)) {
+        if (!row->winner.empty()) ++p.wins[row->winner];
+        p.rows.push_back(std::move(*row));
+      }
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+std::vector<EnginePair> CompareEngines(const RunReport& report, const std::string& a, const std::string& b) {
+  std::vector<EnginePair> out;
+  // scenario × class → its cases by engine name (cases are sorted by id: engines by name).
+  std::map<std::pair<std::string, std::string>, std::vector<const CaseReport*>> groups;
+  for (const auto& c : report.cases) {
+    if (!c.levels.empty() && !c.engine.empty()) groups[{c.scenario, c.prompt_class}].push_back(&c);
+  }
+  for (const auto& [key, cases] : groups) {
+    if (!a.empty()) {
+      const auto find = [&](const std::string& name) {
+        const auto it = std::find_if(cases.begin(), cases.end(), [&](const auto* c) { return c->engine == name; });
+        return it == cases.end() ? nullptr : *it;
+      };
+      const CaseReport *ca = find(a), *cb = find(b);
+      if (ca != nullptr && cb != nullptr) out.push_back(Pair(*ca, *cb));
+      continue;
+    }
+    for (std::size_t i = 1; i < cases.size(); ++i) out.push_back(Pair(*cases[0], *cases[i]));
+  }
+  if (!a.empty() && out.empty())
+    throw std::runtime_error(fmt::format("no scenario and class where both '{}' and '{}' ran", a, b));
+  return out;
+}
+
+std::string EnginePairMarkdown(const EnginePair& p) {
+  std::string out = fmt::format("#### `{}` vs `{}` — {} / {}\n\n", p.a, p.b, p.scenario, p.prompt_class);
+  const int wa = p.wins.count(p.a) ? p.wins.at(p.a) : 0, wb = p.wins.count(p.b) ? p.wins.at(p.b) : 0;
+  if (!p.rows.empty()) {
+    out += fmt::format("Metrics won: `{}` {}, `{}` {}, no clear winner {} (95% interval of B/A includes 1).\n\n", p.a,
+                       wa, p.b, wb, static_cast<int>(p.rows.size()) - wa - wb);
+  }
+  if (p.rows.empty()) {
+    out +=
+        "No statistic has runs from both engines at a common level (a failed or skipped case, or results without "
+        "their raw records).\n";
+  } else {
+    out += fmt::format(
+        "| metric | level | {} (A) | {} (B) | B/A [95% CI] | better | winner |\n|---|--:|--:|--:|--:|:-:|---|\n", p.a,
+        p.b);
+  }
+  for (const auto& r : p.rows) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.key, scenario::ShortLabel(r.level),
+                       FormatValue(r.a, r.unit), FormatValue(r.b, r.unit),
+                       std::isnan(r.ci_low) ? fmt::format("{:.3f} (too few runs)", r.ratio)
+                                            : fmt::format("{:.3f} [{:.3f}, {:.3f}]", r.ratio, r.ci_low, r.ci_high),
+                       r.lower_is_better ? "lower" : "higher", r.winner.empty() ? "–" : "**" + r.winner + "**");
+  }
+  out += "\n<details><summary>fairness</summary>\n\n";
+  for (const auto& f : p.fairness) out += "- " + f + "\n";
+  return out + "\n</details>\n\n";
+}
+
+}  // namespace llmbench::report
