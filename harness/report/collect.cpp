@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -58,6 +59,9 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
       for (const auto& entry : results["cases"]) {
         if (entry.value("id", "") != c.id) continue;
         c.engine_identity = gate::EngineIdentityFromJson(entry.value("engine_identity", json::object()));
+        c.level_tags = entry.value("level_tags", std::vector<std::string>{});
+        c.measured_tags = entry.value("selected_levels", std::vector<std::string>{});
+        if (c.measured_tags.empty()) c.measured_tags = c.level_tags;  // the whole case ran
         c.hardware = entry.value("fingerprint", json::object()).value("hardware", "");
         for (const auto& level : entry["levels"]) {
           c.levels.push_back(gate::SummaryFromJson(level["summary"]));
@@ -88,7 +92,23 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
                      [](const auto& a, const auto& b) { return a.load_level < b.load_level; });
     same->duration_s += c.duration_s;
     same->runs.insert(same->runs.end(), c.runs.begin(), c.runs.end());
+    same->measured_tags.insert(same->measured_tags.end(), c.measured_tags.begin(), c.measured_tags.end());
   }
+}
+
+// A case split by level whose shards do not cover its levels: a CI job did not deliver its
+// folder, and what it measured was never judged. Never a pass.
+void FlagMissingShards(CaseReport& c) {
+  std::vector<std::string> missing;
+  for (const auto& tag : c.level_tags) {
+    if (std::find(c.measured_tags.begin(), c.measured_tags.end(), tag) == c.measured_tags.end()) missing.push_back(tag);
+  }
+  if (missing.empty()) return;
+  c.verdict.reasons.push_back(
+      fmt::format("no results for level(s) {} of this case: a shard is missing (a CI job that failed or did not "
+                  "upload its folder?); its levels were never judged",
+                  fmt::join(missing, ", ")));
+  if (c.verdict.outcome != gate::Outcome::Failed) c.verdict.outcome = gate::Outcome::Error;
 }
 
 }  // namespace
@@ -102,6 +122,7 @@ RunReport CollectRunReport(const std::vector<std::string>& dirs) {
     AddDirectory(fs::path(file).parent_path(), report);
   }
   std::sort(report.cases.begin(), report.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& c : report.cases) FlagMissingShards(c);
   return report;
 }
 

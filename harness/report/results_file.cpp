@@ -73,7 +73,11 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
                      {"message", ""},
                      {"labels", c.labels},
                      {"fingerprint", fingerprint},
-                     {"engine_identity", engine_identity}},
+                     {"engine_identity", engine_identity},
+                     // The case's levels, and the ones this run measured (--level): `llmbench
+                     // report` tells from them whether a shard of a split case is missing.
+                     {"level_tags", c.LevelTags()},
+                     {"selected_levels", c.only_levels}},
                     {}});
   Write();
 }

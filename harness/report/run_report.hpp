@@ -27,6 +27,8 @@ struct CaseReport {
   std::string started_utc;      ///< when its invocation started
   std::string engine_settings;  ///< the engine's table as the run read it (compact JSON)
   std::string load_settings;    ///< the scenario's [load] (compact JSON): warm-up, repetitions, …
+  /// A case split by level (--level): every level tag it has, and those its shards measured.
+  std::vector<std::string> level_tags, measured_tags;
 };
 
 struct ScenarioInfo {

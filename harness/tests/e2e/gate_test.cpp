@@ -286,4 +286,7 @@ BOOST_AUTO_TEST_CASE(a_case_split_by_level_runs_blesses_and_reports_as_one_case)
   std::ifstream md_in(dir / "rep/summary.md");
   const std::string md((std::istreambuf_iterator<char>(md_in)), std::istreambuf_iterator<char>());
   BOOST_TEST(md.find("| requests (failed) | 30 (0) | 30 (0) |") != std::string::npos, md);  // c4 and r20, one case
+  // The c1 shard never arrived: its levels were never judged, and the case says so (not a pass).
+  BOOST_TEST(md.find("no results for level(s) c1 of this case: a shard is missing") != std::string::npos, md);
+  BOOST_TEST(md.find("1 errors") != std::string::npos, md);
 }
