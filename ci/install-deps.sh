@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs llmbench's build and test dependencies from Debian packages. Idempotent: when every
+# Installs llmbench's build dependencies (with --test: the tests' too) from Debian packages. Idempotent: when every
 # package is already installed it touches nothing (no apt-get update, no network).
 set -euo pipefail
 packages=(
@@ -9,6 +9,8 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
   libxml2-utils
 )
+# --test: also what only the tests need (the HTML report's headless-browser test).
+[ "${1:-}" = "--test" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

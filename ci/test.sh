@@ -2,6 +2,6 @@
 # Fresh machine → all tests: installs dependencies, builds, runs every ctest test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ci/install-deps.sh
+ci/install-deps.sh --test
 ci/build.sh
 ctest --test-dir build --output-on-failure -j 2 "$@"

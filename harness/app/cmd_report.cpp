@@ -45,7 +45,8 @@ int Report(ReportOptions o) {
       std::filesystem::create_directories(dir);
       WriteFileAtomically(dir + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
       WriteFileAtomically(dir + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
-      fmt::print("{} cases → {}/junit.xml, {}/summary.md\n", r.cases.size(), dir, dir);
+      WriteFileAtomically(dir + "/index.html", [&](std::ostream& s) { report::WriteHtml(r, s); });
+      fmt::print("{} cases → {}/junit.xml, {}/summary.md, {}/index.html\n", r.cases.size(), dir, dir, dir);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "metrics/catalog.hpp"
@@ -85,6 +86,67 @@ std::string MetricsLines(const metrics::Summary& s) {
                     LevelMetric(s, "cost_per_million_input_tokens"), LevelMetric(s, "cost_per_million_output_tokens"),
                     LevelMetric(s, "cost_per_million_tokens"))
               : "");
+}
+
+std::vector<TableRow> LevelRows(const std::vector<metrics::Summary>& levels) {
+  using metrics::Stats;
+  std::vector<TableRow> out;
+  const auto row = [&](const std::string& name, auto value) {
+    TableRow r{name, {}};
+    for (const auto& l : levels) r.cells.push_back(value(l));
+    out.push_back(std::move(r));
+  };
+  row("requests (failed)", [](const auto& l) { return fmt::format("{} ({})", l.requests, l.requests - l.succeeded); });
+  for (const auto& [label, metric, field] : {std::tuple{"TTFT p50 (ms)", "ttft", &Stats::p50},
+                                             {"TTFT p95 (ms)", "ttft", &Stats::p95},
+                                             {"TTFT p99 (ms)", "ttft", &Stats::p99},
+                                             {"ITL p50 (ms)", "itl", &Stats::p50},
+                                             {"ITL p95 (ms)", "itl", &Stats::p95},
+                                             {"TPOT p50 (ms)", "tpot", &Stats::p50},
+                                             {"E2E p50 (ms)", "e2e", &Stats::p50},
+                                             {"E2E p95 (ms)", "e2e", &Stats::p95}}) {
+    row(label, [&, m = metric, f = field](const auto& l) { return OneDecimal(Stat(l, m, f)); });
+  }
+  row("output (tok/s)", [](const auto& l) { return fmt::format("{:.1f}", LevelMetric(l, "output_throughput")); });
+  row("requests/s", [](const auto& l) { return fmt::format("{:.2f}", LevelMetric(l, "request_throughput")); });
+  row("error rate", [](const auto& l) { return FormatValue(LevelMetric(l, "error_rate"), "fraction"); });
+  row("TTFT > 3 s", [](const auto& l) { return FormatValue(LevelMetric(l, "ttft_over_3s"), "fraction"); });
+  const auto any = [&](auto pred) { return std::any_of(levels.begin(), levels.end(), pred); };
+  if (any([](const metrics::Summary& l) { return l.load_level.open(); })) {
+    row("sent (req/s)", [](const auto& l) { return OneDecimal(LevelMetric(l, "send_rate")); });
+    row("schedule lag p99 (ms)", [](const auto& l) {
+      return l.load_level.open() ? fmt::format("{:.3f}", Stat(l, "schedule_lag", &Stats::p99)) : std::string("-");
+    });
+    row("dropped", [](const auto& l) { return l.load_level.open() ? std::to_string(l.dropped) : std::string("-"); });
+  }
+  // Cost: the level's whole cost over each count ([engines.x] cost_per_hour or token prices).
+  if (any([](const metrics::Summary& l) { return l.level.contains("cost"); })) {
+    for (const auto& [label, metric] : {std::pair{"cost per 1K requests (USD)", "cost_per_1k_requests"},
+                                        {"cost per 1M input tokens (USD)", "cost_per_million_input_tokens"},
+                                        {"cost per 1M output tokens (USD)", "cost_per_million_output_tokens"},
+                                        {"cost per 1M tokens (USD)", "cost_per_million_tokens"}}) {
+      row(label, [m = metric](const auto& l) {
+        const double v = LevelMetric(l, m);
+        return std::isnan(v) ? std::string("-") : fmt::format("{:.4g}", v);
+      });
+    }
+  }
+  // Multi-turn classes: TTFT per turn, where an engine's prefix cache shows.
+  for (std::int32_t turn = 1;; ++turn) {
+    const std::string id = metrics::TurnTtftId(turn);
+    if (!any([&](const metrics::Summary& l) { return l.Find(id) != nullptr; })) break;
+    const std::string label = fmt::format("TTFT p50, turn {} (ms)", turn);
+    row(label, [&](const auto& l) { return OneDecimal(Stat(l, id.c_str(), &Stats::p50)); });
+  }
+  if (any([](const metrics::Summary& l) { return l.load_level.search(); })) {
+    row("max rate under SLO (req/s)", [](const auto& l) {
+      return l.load_level.search() ? fmt::format("{:.3g}", LevelMetric(l, "max_rate_under_slo")) : std::string("-");
+    });
+  }
+  if (any([](const metrics::Summary& l) { return !l.invalid.empty(); })) {
+    row("valid", [](const auto& l) { return l.invalid.empty() ? std::string("✅") : "❌ " + l.invalid; });
+  }
+  return out;
 }
 
 }  // namespace llmbench::report

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "gate/compare.hpp"
 #include "gate/thresholds.hpp"
@@ -29,6 +30,16 @@ std::string DescribeThreshold(const gate::ThresholdResult& t);
 
 /// key=value lines of a level's main figures (units in the key names), for <system-out>.
 std::string MetricsLines(const metrics::Summary& s);
+
+/// One figure of a case across its levels: a label and one cell per level (plain text).
+struct TableRow {
+  std::string label;
+  std::vector<std::string> cells;
+};
+
+/// The per-level figures every report shows for a case (requests, latencies, throughput,
+/// errors, open-loop figures, cost, per-turn TTFT, the search's result, validity), in order.
+std::vector<TableRow> LevelRows(const std::vector<metrics::Summary>& levels);
 
 /// A per-request statistic of a summary (NaN when absent).
 double Stat(const metrics::Summary& s, const char* metric, double metrics::Stats::*field);

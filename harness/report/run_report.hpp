@@ -61,4 +61,9 @@ void WriteJUnit(const RunReport& report, std::ostream& out);
 /// details folded in <details>. Never longer than `max_chars`; says what it cut.
 void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_chars = 65536);
 
+/// index.html: one self-contained file (inline SVG charts, no network, tables sortable by a
+/// few lines of inline script): verdicts first, every case and level, every baseline comparison
+/// with its interval and MDE, the engine comparisons with their fairness blocks.
+void WriteHtml(const RunReport& report, std::ostream& out);
+
 }  // namespace llmbench::report

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report/run_report.hpp"
+#include "report/svg_chart.hpp"
 #include "test_support.hpp"
 
 using namespace llmbench;
@@ -171,6 +172,26 @@ BOOST_AUTO_TEST_CASE(junit_matches_golden_and_validates_against_the_xsd) {
   std::ofstream(file) << out.str();
   const std::string cmd = "xmllint --noout --schema " + std::string(LLMBENCH_JUNIT_XSD) + " " + file + " 2>&1";
   BOOST_TEST(std::system(cmd.c_str()) == 0, cmd);
+}
+
+BOOST_AUTO_TEST_CASE(html_matches_golden) {
+  std::ostringstream out;
+  WriteHtml(Fixture(), out);
+  CheckGolden("index.html", out.str());
+}
+
+BOOST_AUTO_TEST_CASE(svg_charts_start_at_zero_with_nice_ticks_and_match_golden) {
+  BOOST_TEST(NiceTicks(51.03) == (std::vector<double>{0, 20, 40, 60}));
+  BOOST_TEST(NiceTicks(0.8).size() == 5u);                  // 0, 0.2, … 0.8
+  BOOST_TEST(NiceTicks(0) == (std::vector<double>{0, 1}));  // nothing measured: an axis, not a crash
+  BOOST_TEST(NiceTicks(std::nan("")) == (std::vector<double>{0, 1}));
+  // Issue 9's example: 51.03 → 51.01 ms must not fill the height; from zero it is two equal points.
+  LineChart c{"TTFT p50", "level", "TTFT (ms)", {"c=1", "c=8"}, {{"vllm", {{0, 51.03}, {1, 51.01}}}}};
+  const std::string svg = RenderSvg(c);
+  BOOST_TEST(svg.find(">0</text>") != std::string::npos);  // the axis's zero is labelled
+  BOOST_TEST(svg.find("(axis from 0)") != std::string::npos);
+  DistributionChart d{"TTFT", "TTFT (ms)", {{"c=1", {64, 41, 2, 35, 60, 40, 44, 48, 56}}}};
+  CheckGolden("chart.svg", svg + RenderSvg(d));
 }
 
 BOOST_AUTO_TEST_CASE(markdown_matches_golden) {

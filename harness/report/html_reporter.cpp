@@ -1,0 +1,292 @@
+// The HTML report: one self-contained file (styles, charts as inline SVG, a few lines of script
+// that only sort tables), verdicts first, then per scenario the cases, the engine comparisons
+// and the charts, then every case in detail: its levels, every baseline comparison with its
+// interval and minimum detectable change, its thresholds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "report/engine_compare.hpp"
+#include "report/format.hpp"
+#include "report/run_report.hpp"
+#include "report/svg_chart.hpp"
+#include "report/xml_writer.hpp"
+
+namespace llmbench::report {
+namespace {
+
+using gate::Outcome;
+using metrics::Stats;
+
+std::string H(std::string_view text) { return XmlEscape(text); }
+
+const char* OutcomeClass(Outcome o) {
+  switch (o) {
+    case Outcome::Passed:
+      return "passed";
+    case Outcome::Failed:
+      return "failed";
+    case Outcome::Error:
+      return "error";
+    case Outcome::Skipped:
+      return "skipped";
+    case Outcome::Inconclusive:
+      return "inconclusive";
+  }
+  return "";
+}
+
+constexpr const char* kStyle = R"(body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}
+table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid #ddd;padding:3px 8px;font-size:13px}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}table.sortable th{cursor:pointer}
+.passed{color:#1a7f37}.failed{color:#cf222e;font-weight:bold}.error{color:#bc4c00;font-weight:bold}
+.inconclusive{color:#8250df}.skipped{color:#777}.charts{display:flex;flex-wrap:wrap;gap:12px}
+.charts svg{border:1px solid #eee}details{margin:6px 0}summary{cursor:pointer}.note{color:#555;font-size:12px})";
+
+// Sorting only: the report reads without it.
+constexpr const char* kScript =
+    R"(document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{
+const t=th.closest('table'),b=t.tBodies[0],rows=[...b.rows],asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';
+const v=r=>{const s=r.cells[i].innerText.trim(),n=parseFloat(s.replace(/[^0-9.eE+-]/g,''));return isNaN(n)?s:n};
+rows.sort((a,c)=>{const x=v(a),y=v(c);return (x>y?1:x<y?-1:0)*(asc?1:-1)});rows.forEach(r=>b.appendChild(r));}));)";
+
+// The figures at the case's last level (the highest closed-loop one when there are only those).
+const metrics::Summary* TopLevel(const CaseReport& c) {
+  const metrics::Summary* s = nullptr;
+  for (const auto& l : c.levels) {
+    if (!l.load_level.search()) s = &l;
+  }
+  return s;
+}
+
+std::string VerdictTable(const std::vector<CaseReport>& cases) {
+  std::string out =
+      "<table class=\"sortable\" id=\"verdicts\"><thead><tr><th>case</th><th>verdict</th><th>levels</th><th>level "
+      "shown</th><th>TTFT p50 (ms)</th><th>TPOT p50 (ms)</th><th>output (tok/s)</th><th>errors</th><th>gated "
+      "comparisons not unchanged</th></tr></thead><tbody>\n";
+  for (const auto& c : cases) {
+    const metrics::Summary* s = TopLevel(c);
+    int changed = 0;
+    for (const auto& cmp : c.verdict.comparisons) changed += cmp.verdict != gate::Change::Unchanged;
+    out += fmt::format(
+        "<tr><td><a href=\"#{0}\">{0}</a></td><td class=\"{1}\">{2}</td><td class=\"n\">{3}</td><td>{4}</td>"
+        "<td class=\"n\">{5}</td><td class=\"n\">{6}</td><td class=\"n\">{7}</td><td class=\"n\">{8}</td>"
+        "<td class=\"n\">{9}</td></tr>\n",
+        H(c.id), OutcomeClass(c.verdict.outcome), gate::ToString(c.verdict.outcome), c.levels.size(),
+        s ? H(scenario::ShortLabel(s->load_level)) : "-", s ? OneDecimal(Stat(*s, "ttft", &Stats::p50)) : "-",
+        s ? OneDecimal(Stat(*s, "tpot", &Stats::p50)) : "-",
+        s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
+        s ? FormatValue(LevelMetric(*s, "error_rate"), "fraction") : "-", changed);
+  }
+  return out + "</tbody></table>\n";
+}
+
+// The charts of one scenario × class: each engine a series, the levels on x.
+std::string ClassCharts(const std::string& title, const std::vector<const CaseReport*>& cases) {
+  std::set<scenario::Level> level_set;
+  for (const CaseReport* c : cases) {
+    for (const auto& l : c->levels) {
+      if (!l.load_level.search()) level_set.insert(l.load_level);
+    }
+  }
+  if (level_set.empty()) return "";
+  const std::vector<scenario::Level> levels(level_set.begin(), level_set.end());
+  std::vector<std::string> labels;
+  for (const auto& l : levels) labels.push_back(scenario::ShortLabel(l));
+  const auto value_at = [&](const CaseReport& c, const scenario::Level& level, auto get) {
+    for (const auto& s : c.levels) {
+      if (s.load_level == level) return get(s);
+    }
+    return std::nan("");
+  };
+  const auto by_level = [&](const std::string& chart, const std::string& unit, auto get, bool p95 = false) {
+    LineChart lc{fmt::format("{} — {}", title, chart), "level", unit, labels, {}};
+    for (std::size_t e = 0; e < cases.size(); ++e) {
+      const CaseReport* c = cases[e];
+      SvgSeries s{c->engine, {}, false, static_cast<int>(e)};
+      for (std::size_t i = 0; i < levels.size(); ++i) s.points.emplace_back(i, value_at(*c, levels[i], get));
+      lc.series.push_back(std::move(s));
+      if (p95) {
+        SvgSeries t{c->engine + " p95", {}, true, static_cast<int>(e)};
+        for (std::size_t i = 0; i < levels.size(); ++i)
+          t.points.emplace_back(i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "ttft", &Stats::p95); }));
+        lc.series.push_back(std::move(t));
+      }
+    }
+    return RenderSvg(lc);
+  };
+  std::string out = "<div class=\"charts\">\n";
+  out += by_level(
+      "TTFT p50 (solid) and p95 (dashed) by level", "TTFT (ms)",
+      [](const auto& s) { return Stat(s, "ttft", &Stats::p50); }, true);
+  out += by_level("TPOT p50 by level", "TPOT (ms)", [](const auto& s) { return Stat(s, "tpot", &Stats::p50); });
+  out += by_level("output throughput by level", "output (tok/s)",
+                  [](const auto& s) { return LevelMetric(s, "output_throughput"); });
+  // The latency-throughput curve: what each engine's latency costs in throughput.
+  for (const auto& [metric, name] : {std::pair{"ttft", "TTFT"}, std::pair{"tpot", "TPOT"}}) {
+    LineChart curve{fmt::format("{} — {} p50 (solid) and p95 (dashed) vs throughput", title, name),
+                    "achieved output throughput (tok/s)",
+                    std::string(name) + " (ms)",
+                    {},
+                    {}};
+    for (std::size_t e = 0; e < cases.size(); ++e) {
+      const CaseReport* c = cases[e];
+      SvgSeries p50{c->engine + " p50", {}, false, static_cast<int>(e)},
+          p95{c->engine + " p95", {}, true, static_cast<int>(e)};
+      for (const auto& s : c->levels) {
+        if (s.load_level.search()) continue;
+        const double x = LevelMetric(s, "output_throughput");
+        p50.points.emplace_back(x, Stat(s, metric, &Stats::p50));
+        p95.points.emplace_back(x, Stat(s, metric, &Stats::p95));
+      }
+      curve.series.push_back(std::move(p50));
+      curve.series.push_back(std::move(p95));
+    }
+    out += RenderSvg(curve);
+  }
+  // Server vs client (the seeds' plot): where the engine reports its own time.
+  const bool server = std::any_of(cases.begin(), cases.end(), [](const CaseReport* c) {
+    return std::any_of(c->levels.begin(), c->levels.end(), [](const auto& s) { return s.Find("server_total"); });
+  });
+  if (server) {
+    LineChart sc{fmt::format("{} — client E2E (solid) vs server total (dashed), p50", title),
+                 "level",
+                 "latency (ms)",
+                 labels,
+                 {}};
+    for (std::size_t e = 0; e < cases.size(); ++e) {
+      const CaseReport* c = cases[e];
+      SvgSeries client{c->engine + " client", {}, false, static_cast<int>(e)},
+          srv{c->engine + " server", {}, true, static_cast<int>(e)};
+      for (std::size_t i = 0; i < levels.size(); ++i) {
+        client.points.emplace_back(i,
+                                   value_at(*c, levels[i], [](const auto& s) { return Stat(s, "e2e", &Stats::p50); }));
+        srv.points.emplace_back(
+            i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "server_total", &Stats::p50); }));
+      }
+      sc.series.push_back(std::move(client));
+      sc.series.push_back(std::move(srv));
+    }
+    out += RenderSvg(sc);
+  }
+  return out + "</div>\n";
+}
+
+std::string PairHtml(const EnginePair& p) {
+  std::string out = fmt::format("<h3>{} vs {} — {} / {}</h3>\n", H(p.a), H(p.b), H(p.scenario), H(p.prompt_class));
+  if (p.rows.empty()) {
+    out += "<p>No statistic has runs from both engines at a common level.</p>\n";
+  } else {
+    out += fmt::format(
+        "<table class=\"sortable\"><thead><tr><th>metric</th><th>level</th><th>{} (A)</th><th>{} (B)</th>"
+        "<th>B/A</th><th>95% interval</th><th>better</th><th>winner</th></tr></thead><tbody>\n",
+        H(p.a), H(p.b));
+    for (const auto& r : p.rows) {
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3f}</td>"
+          "<td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>\n",
+          H(r.key), H(scenario::ShortLabel(r.level)), FormatValue(r.a, r.unit), FormatValue(r.b, r.unit), r.ratio,
+          std::isnan(r.ci_low) ? std::string("too few runs") : fmt::format("[{:.3f}, {:.3f}]", r.ci_low, r.ci_high),
+          r.lower_is_better ? "lower" : "higher", r.winner.empty() ? "–" : "<b>" + H(r.winner) + "</b>");
+    }
+    out += "</tbody></table>\n";
+  }
+  out += "<details><summary>fairness</summary><ul>\n";
+  for (const auto& f : p.fairness) out += "<li>" + H(f) + "</li>\n";
+  return out + "</ul></details>\n";
+}
+
+std::string CaseHtml(const CaseReport& c) {
+  std::string out = fmt::format("<h3 id=\"{0}\">{0} — <span class=\"{1}\">{2}</span></h3>\n", H(c.id),
+                                OutcomeClass(c.verdict.outcome), gate::ToString(c.verdict.outcome));
+  if (!c.verdict.reasons.empty()) {
+    out += "<ul>";
+    for (const auto& r : c.verdict.reasons) out += "<li>" + H(r) + "</li>";
+    out += "</ul>\n";
+  }
+  for (const auto& n : c.verdict.notes) out += "<p class=\"note\">note: " + H(n) + "</p>\n";
+  if (!c.levels.empty()) {
+    out += "<table><thead><tr><th>figure</th>";
+    for (const auto& l : c.levels) out += "<th>" + H(scenario::ShortLabel(l.load_level)) + "</th>";
+    out += "</tr></thead><tbody>\n";
+    for (const auto& row : LevelRows(c.levels)) {
+      out += "<tr><td>" + H(row.label) + "</td>";
+      for (const auto& cell : row.cells) out += "<td class=\"n\">" + H(cell) + "</td>";
+      out += "</tr>\n";
+    }
+    out += "</tbody></table>\n";
+    DistributionChart d{c.id + " — TTFT distribution by level", "TTFT (ms)", {}};
+    for (const auto& l : c.levels) {
+      if (const metrics::Stats* s = l.Find("ttft")) d.boxes.emplace_back(scenario::ShortLabel(l.load_level), *s);
+    }
+    if (!d.boxes.empty()) out += "<div class=\"charts\">" + RenderSvg(d) + "</div>\n";
+  }
+  out += fmt::format("<p>Baseline: {} {}</p>\n", H(c.verdict.baseline_state), H(c.verdict.baseline_detail));
+  if (!c.verdict.comparisons.empty()) {
+    out +=
+        "<table class=\"sortable\"><thead><tr><th>check</th><th>level</th><th>baseline</th><th>run</th><th>change</th>"
+        "<th>95% interval</th><th>MDE</th><th>runs base/run</th><th>verdict</th></tr></thead><tbody>\n";
+    for (const auto& cmp : c.verdict.comparisons) {
+      const bool points = cmp.metric == "error_rate";
+      const auto pct = [&](double f) {
+        return std::isnan(f) ? std::string("-") : fmt::format("{:+.2f}{}", f * 100, points ? " pt" : "%");
+      };
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.4g}</td><td class=\"n\">{:.4g}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td>{}{}</td></tr>\n",
+          H(MetricLabel(cmp)), H(scenario::ShortLabel(cmp.load_level)), cmp.base, cmp.run, pct(cmp.change),
+          pct(cmp.ci_low), pct(cmp.ci_high), std::isnan(cmp.mde) ? std::string("-") : pct(cmp.mde), cmp.n_base,
+          cmp.n_run, gate::ToString(cmp.verdict), cmp.note.empty() ? "" : " — " + H(cmp.note));
+    }
+    out += "</tbody></table>\n";
+  }
+  if (!c.verdict.thresholds.empty()) {
+    out += "<table><thead><tr><th>threshold</th><th>level</th><th>measured</th><th>result</th></tr></thead><tbody>\n";
+    for (const auto& t : c.verdict.thresholds) {
+      out +=
+          fmt::format("<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>\n",
+                      H(t.rule), H(scenario::ShortLabel(t.load_level)), FormatValue(t.measured, t.unit),
+                      t.passed ? "passed" : "failed", t.passed ? "held" : "broken");
+    }
+    out += "</tbody></table>\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+void WriteHtml(const RunReport& report, std::ostream& out) {
+  std::map<Outcome, int> n;
+  for (const auto& c : report.cases) ++n[c.verdict.outcome];
+  std::string html = fmt::format(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>llmbench report</title>\n"
+      "<style>{}</style></head><body>\n<h1>llmbench: {} passed · {} failed · {} errors · {} inconclusive · {} "
+      "skipped ({} cases)</h1>\n<p class=\"note\">generated {} on {} by llmbench {}; changes against the stored "
+      "baseline with 95% intervals; every chart's y axis starts at 0</p>\n",
+      kStyle, n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error], n[Outcome::Inconclusive], n[Outcome::Skipped],
+      report.cases.size(), H(report.generated_utc), H(report.host), H(report.harness_version));
+  html += "<h2>Verdicts</h2>\n" + VerdictTable(report.cases);
+  std::map<std::string, std::vector<const CaseReport*>> by_scenario;
+  for (const auto& c : report.cases) by_scenario[c.scenario].push_back(&c);
+  const std::vector<EnginePair> pairs = CompareEngines(report, report.compare_a, report.compare_b);
+  for (const auto& [scenario, cases] : by_scenario) {
+    html += fmt::format("<h2>{}</h2>\n", H(scenario));
+    for (const auto& pair : pairs) {
+      if (pair.scenario == scenario) html += PairHtml(pair);
+    }
+    std::map<std::string, std::vector<const CaseReport*>> by_class;
+    for (const CaseReport* c : cases) {
+      if (!c->levels.empty()) by_class[c->prompt_class].push_back(c);
+    }
+    for (const auto& [cls, class_cases] : by_class) html += ClassCharts(scenario + " / " + cls, class_cases);
+    for (const CaseReport* c : cases) html += CaseHtml(*c);
+  }
+  html += fmt::format("<script>{}</script>\n</body></html>\n", kScript);
+  out << html;
+}
+
+}  // namespace llmbench::report
