@@ -212,7 +212,8 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
                   n[Outcome::Skipped], report.cases.size());
   text += fmt::format(
       "<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
-      "changes against the stored baseline with 95% intervals</sub>\n\n",
+      "changes against the stored baseline with 95% intervals; SVG charts of every level and case in "
+      "<code>index.html</code> beside this file (the CI job's report artifact)</sub>\n\n",
       report.generated_utc, report.host, report.harness_version);
   // The failures come first and are never cut (each reason is kept short by the gate).
   if (bad) {

@@ -375,7 +375,9 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_conversation_sends_its_history_and_the_prefix_
   results = ReadJson(dir / "open/results.json");
   const json& open = results["cases"][0]["runs"][0];
   BOOST_TEST(open["summary"]["requests"] == 12);
-  BOOST_TEST(std::abs(open["summary"]["level"]["send_rate"].get<double>() / 10 - 1) < 0.03);  // arrivals, not turns
+  // Arrivals, not turns (counting turns would read ~20/s). 6 arrivals span 0.5 s: one send 15 ms
+  // late on a busy runner moves the rate 3 %, so the bound is 10 %.
+  BOOST_TEST(std::abs(open["summary"]["level"]["send_rate"].get<double>() / 10 - 1) < 0.1);
   std::map<std::string, json> open_by_id;
   for (const json& r : open["records"]) open_by_id[r["request_id"].get<std::string>()] = r;
   for (const auto& [id, r] : open_by_id) {
