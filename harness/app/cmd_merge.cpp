@@ -44,6 +44,7 @@ const json* FindCase(const json& results, const std::string& id) {
 gate::CaseVerdict WriteCase(const scenario::Case& c, const pipeline::MergedCase& m, const scenario::Scenario& s,
                             const MergeOptions& o, report::ResultsFile& results) {
   scenario::Case copy = c;
+  copy.only_levels = m.fields.value("selected_levels", std::vector<std::string>{});  // what the parts ran (--level)
   results.BeginCase(copy, m.fields.value("url", ""), m.fields.value("protocol", ""),
                     m.fields.value("fingerprint", json::object()), m.fields.value("engine_identity", json::object()));
   for (const char* key : {"input_lengths", "prompts", "on_error"}) {

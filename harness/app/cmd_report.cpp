@@ -20,6 +20,7 @@ struct ReportOptions {
   std::vector<std::string> dirs;
   std::string out = "reports";
   std::vector<std::string> compare;  ///< --compare A B
+  bool complete = false;             ///< --complete: a case's missing levels are an error
   std::vector<std::string> also;     ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
@@ -30,7 +31,7 @@ int Report(ReportOptions o) {
   if (o.host.empty()) o.host = report::HostName();
   if (o.version.empty()) o.version = kVersion;
   try {
-    report::RunReport r = report::CollectRunReport(o.dirs);
+    report::RunReport r = report::CollectRunReport(o.dirs, o.complete);
     r.generated_utc = o.generated_utc;
     r.host = o.host;
     r.harness_version = o.version;
@@ -67,6 +68,9 @@ Command AddReportCommand(CLI::App& app) {
   cmd->add_option("--compare", o->compare,
                   "Engines A B side by side (default: with several engines, the first against each other)")
       ->expected(2);
+  cmd->add_flag("--complete", o->complete,
+                "Every level of each case must be here (the final merge of CI shards): a case split by level "
+                "whose shard is missing is an error, not a note");
   cmd->add_option("--also", o->also, "Write the same files here too (repeatable)");
   cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")
       ->capture_default_str();

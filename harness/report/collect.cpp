@@ -40,9 +40,14 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
     report.scenarios[scenario] = {p.value("git_commit", ""), p.value("host", ""), p.value("started_utc", ""),
                                   p.value("harness_version", ""), ""};
   }
-  // Every run's gated statistics, rebuilt from its raw records (as `compare` reads them).
+  // Every run's gated statistics, rebuilt from its raw records (as `compare` reads them); results
+  // of another version render without them (no engine comparison), they do not stop the report.
   std::vector<gate::CaseData> cases_data;
-  if (results.is_object()) cases_data = gate::CasesFromResults(results);
+  try {
+    if (results.is_object()) cases_data = gate::CasesFromResults(results);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "note: {}: {}; its cases are reported without engine comparisons\n", dir.string(), e.what());
+  }
   for (const auto& v : verdicts) {
     CaseReport c;
     c.verdict = gate::VerdictFromJson(v);
@@ -51,10 +56,12 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
     if (results.is_object()) {
       const json& settings = results["scenario"].value("settings", json::object());
       c.started_utc = results["provenance"].value("started_utc", "");
+      c.host = results["provenance"].value("host", "");
       c.engine_settings = gate::DumpJson(settings.value("engines", json::object()).value(c.engine, json::object()));
       c.load_settings = gate::DumpJson(settings.value("load", json::object()));
+      // The first attempt: both engines' same number of runs (a confirming attempt is the gate's).
       for (auto& data : cases_data) {
-        if (data.case_id == c.id) c.runs = std::move(data.runs);
+        if (data.case_id == c.id) c.runs = data.Attempt(1).runs;
       }
       for (const auto& entry : results["cases"]) {
         if (entry.value("id", "") != c.id) continue;
@@ -66,6 +73,8 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
         for (const auto& level : entry["levels"]) {
           c.levels.push_back(gate::SummaryFromJson(level["summary"]));
           c.duration_s += c.levels.back().level["duration"];
+          // What is here was measured, whatever the file says it selected (older files say nothing).
+          c.measured_tags.push_back(scenario::SelectionTag(c.levels.back().load_level));
         }
       }
     }
@@ -82,10 +91,19 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
                          [&](const auto& x) { return x.load_level == l.load_level; });
     });
     if (seen) {
+      // The same levels again: a newer run of the whole case replaces an older one (run folders are
+      // kept, and `report reports/runs` sees them all); anything else is the same shard twice.
+      if (same->shards == 1 && c.started_utc > same->started_utc && c.measured_tags == same->measured_tags) {
+        fmt::print(stderr, "note: {}: the run of {} in {} replaces an older one ({})\n", c.id, c.started_utc,
+                   dir.string(), same->started_utc);
+        *same = std::move(c);
+        continue;
+      }
       fmt::print(stderr, "note: {} in {}: its levels are reported already (from another folder); left out\n", c.id,
                  dir.string());
       continue;
     }
+    ++same->shards;
     same->verdict = gate::MergeShards(std::move(same->verdict), c.verdict);
     same->levels.insert(same->levels.end(), c.levels.begin(), c.levels.end());
     std::stable_sort(same->levels.begin(), same->levels.end(),
@@ -98,22 +116,26 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
 
 // A case split by level whose shards do not cover its levels: a CI job did not deliver its
 // folder, and what it measured was never judged. Never a pass.
-void FlagMissingShards(CaseReport& c) {
+void FlagMissingShards(CaseReport& c, bool complete) {
   std::vector<std::string> missing;
   for (const auto& tag : c.level_tags) {
     if (std::find(c.measured_tags.begin(), c.measured_tags.end(), tag) == c.measured_tags.end()) missing.push_back(tag);
   }
   if (missing.empty()) return;
-  c.verdict.reasons.push_back(
-      fmt::format("no results for level(s) {} of this case: a shard is missing (a CI job that failed or did not "
-                  "upload its folder?); its levels were never judged",
-                  fmt::join(missing, ", ")));
+  const std::string why = fmt::format("no results for level(s) {} of this case", fmt::join(missing, ", "));
+  if (!complete) {  // a run of some levels on purpose (--level), or one CI shard's own report
+    c.verdict.notes.push_back(why + " (not run here)");
+    return;
+  }
+  c.verdict.reasons.push_back(why +
+                              ": a shard is missing (a CI job that failed or did not upload its folder?); its levels "
+                              "were never judged");
   if (c.verdict.outcome != gate::Outcome::Failed) c.verdict.outcome = gate::Outcome::Error;
 }
 
 }  // namespace
 
-RunReport CollectRunReport(const std::vector<std::string>& dirs) {
+RunReport CollectRunReport(const std::vector<std::string>& dirs, bool complete) {
   RunReport report;
   const auto is_verdicts = [](const fs::path& p) { return p.filename() == "verdicts.json"; };
   std::set<fs::path> read;  // a folder given twice, or inside another one given, is read once
@@ -122,7 +144,7 @@ RunReport CollectRunReport(const std::vector<std::string>& dirs) {
     AddDirectory(fs::path(file).parent_path(), report);
   }
   std::sort(report.cases.begin(), report.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  for (auto& c : report.cases) FlagMissingShards(c);
+  for (auto& c : report.cases) FlagMissingShards(c, complete);
   return report;
 }
 

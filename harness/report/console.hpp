@@ -13,8 +13,9 @@
 
 namespace llmbench::report {
 
-/// Samples Progress every 250 ms from its own thread and redraws one stderr line; does
-/// nothing when stderr is not a terminal. Never touches the measurement loop.
+/// Samples Progress every 250 ms from its own thread (never the measurement loop's): on a
+/// terminal it redraws one stderr line (done/total, errors, retries, rate, ETA); otherwise (a CI
+/// log) it prints that line once per 10 % done.
 class ProgressLine {
  public:
   ProgressLine(std::string label, const load::Progress& progress);

@@ -1,7 +1,11 @@
 // Engine A vs B: two engines' cases of one scenario and prompt class, side by side, level by
 // level. Each gated statistic is compared with the gate's own test (gate::CompareRuns on the
-// per-run values, B against A): the ratio B/A with its 95 % interval, which way is better, and
-// the winner where the interval excludes a tie. The fairness block says what was the same and
+// per-run values of the first attempt, invalid runs left out, B against A; runs on a busy runner
+// count and are named in the fairness block): the
+// ratio B/A with its 95 % interval, which way is better, and the winner where the interval
+// excludes a tie and every run had a value. The error rate is compared as the gate compares it
+// (two-proportion z-test). A sweep's points are not compared: each engine placed them at its
+// own rates. The fairness block says what was the same and
 // what was not (prompts, parameters, warm-up, when each ran, engine identity and versions).
 #pragma once
 
@@ -21,7 +25,9 @@ struct EngineRow {
   bool lower_is_better = true;
   std::string unit;
   std::string winner;            ///< the engine's name, or "" when the interval includes 1 (no clear winner)
-  std::size_t n_a = 0, n_b = 0;  ///< runs per side
+  std::size_t n_a = 0, n_b = 0;  ///< runs per side with a value
+  bool difference = false;       ///< error rate: a and b are fractions, compared by their difference
+  std::string note;              ///< why no winner could be named although the interval says one
 };
 
 struct EnginePair {
@@ -35,6 +41,9 @@ struct EnginePair {
 /// or, with `a` and `b`, those two wherever both ran. Throws std::runtime_error when `a`/`b`
 /// name no pair that ran.
 std::vector<EnginePair> CompareEngines(const RunReport& report, const std::string& a = "", const std::string& b = "");
+
+/// "1.199 [1.186, 1.213]"; "+2.10 pt" (error rate); "1.2 (too few runs)"; with the note.
+std::string RatioText(const EngineRow& row);
 
 /// Markdown: the fairness block, then a table per pair (metric, level, A, B, B/A [95 % CI],
 /// better, winner).

@@ -61,6 +61,16 @@ double LevelMetric(const metrics::Summary& s, const char* metric) {
   return it == s.level.end() ? std::nan("") : it->second;
 }
 
+namespace {
+
+// A cost figure to 4 significant digits; "-" when the level has none (nothing succeeded).
+std::string Usd(const metrics::Summary& s, const char* metric) {
+  const double v = LevelMetric(s, metric);
+  return std::isnan(v) ? std::string("-") : fmt::format("{:.4g}", v);
+}
+
+}  // namespace
+
 std::string MetricsLines(const metrics::Summary& s) {
   using metrics::Stats;
   if (s.load_level.search()) {
@@ -77,14 +87,12 @@ std::string MetricsLines(const metrics::Summary& s) {
              Stat(s, "itl", &Stats::p50), Stat(s, "tpot", &Stats::p50), Stat(s, "e2e", &Stats::p50),
              LevelMetric(s, "output_throughput"), LevelMetric(s, "request_throughput"), LevelMetric(s, "error_rate")) +
          (s.level.contains("cost")
-              ? fmt::format(
-                    "{} cost_usd={:.4g} cost_per_1k_requests_usd={:.4g} cost_per_million_input_tokens_usd={:.4g} "
-                    "cost_per_million_output_tokens_usd={:.4g} cost_per_million_tokens_usd={:.4g}\n",
-                    s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
-                                        : fmt::format("concurrency={}", s.load_level.concurrency),
-                    LevelMetric(s, "cost"), LevelMetric(s, "cost_per_1k_requests"),
-                    LevelMetric(s, "cost_per_million_input_tokens"), LevelMetric(s, "cost_per_million_output_tokens"),
-                    LevelMetric(s, "cost_per_million_tokens"))
+              ? fmt::format("{} cost_usd={} cost_per_1k_requests_usd={} cost_per_million_input_tokens_usd={} "
+                            "cost_per_million_output_tokens_usd={} cost_per_million_tokens_usd={}\n",
+                            s.load_level.open() ? fmt::format("rate={:g}", s.load_level.rate)
+                                                : fmt::format("concurrency={}", s.load_level.concurrency),
+                            Usd(s, "cost"), Usd(s, "cost_per_1k_requests"), Usd(s, "cost_per_million_input_tokens"),
+                            Usd(s, "cost_per_million_output_tokens"), Usd(s, "cost_per_million_tokens"))
               : "");
 }
 

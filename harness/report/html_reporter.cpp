@@ -183,15 +183,15 @@ std::string PairHtml(const EnginePair& p) {
   } else {
     out += fmt::format(
         "<table class=\"sortable\"><thead><tr><th>metric</th><th>level</th><th>{} (A)</th><th>{} (B)</th>"
-        "<th>B/A</th><th>95% interval</th><th>better</th><th>winner</th></tr></thead><tbody>\n",
+        "<th>B/A [95% interval]</th><th>better</th><th>winner</th></tr></thead><tbody>\n",
         H(p.a), H(p.b));
     for (const auto& r : p.rows) {
       out += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.3f}</td>"
-          "<td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>\n",
-          H(r.key), H(scenario::ShortLabel(r.level)), FormatValue(r.a, r.unit), FormatValue(r.b, r.unit), r.ratio,
-          std::isnan(r.ci_low) ? std::string("too few runs") : fmt::format("[{:.3f}, {:.3f}]", r.ci_low, r.ci_high),
-          r.lower_is_better ? "lower" : "higher", r.winner.empty() ? "–" : "<b>" + H(r.winner) + "</b>");
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td>{}</td><td>{}</td></tr>\n",
+          H(r.key), H(scenario::ShortLabel(r.level)), FormatValue(r.a, r.unit), FormatValue(r.b, r.unit),
+          H(RatioText(r)), r.lower_is_better ? "lower" : "higher",
+          r.winner.empty() ? "–" : "<b>" + H(r.winner) + "</b>");
     }
     out += "</tbody></table>\n";
   }

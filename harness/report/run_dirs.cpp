@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
 #include <algorithm>
+
+#include <ctime>
 #include <filesystem>
+#include <regex>
 #include <stdexcept>
 #include <system_error>
 
@@ -14,6 +18,23 @@ namespace fs = std::filesystem;
 
 void Check(const std::error_code& ec, const std::string& what) {
   if (ec) throw std::runtime_error(fmt::format("{}: {}", what, ec.message()));
+}
+
+// A run folder's name ("20261207T063000.123Z-3fa9c1", "…-earlier"): other folders under runs/
+// are the user's, never listed or pruned.
+bool IsRunName(const std::string& name) {
+  static const std::regex pattern(R"(\d{8}T\d{6}(\.\d{3})?Z-[0-9a-z]+(-earlier)?)");
+  return std::regex_match(name, pattern);
+}
+
+// A folder's modification time as a run name's stamp ("20261207T063000.000Z").
+std::string StampOf(const fs::path& dir) {
+  struct stat st {};
+  std::time_t t = stat(dir.c_str(), &st) == 0 ? st.st_mtime : 0;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
 }
 
 // The run folder latest points at ("" when it points nowhere).
@@ -39,7 +60,8 @@ std::string NewRunDir(const std::string& reports_dir, const std::string& name) {
   if (fs::exists(status) && !fs::is_symlink(status)) {
     if (!fs::is_directory(status))
       throw std::runtime_error(latest.string() + " exists and is not a folder or a link: move it away");
-    fs::rename(latest, runs / (name + "-earlier"), ec);  // results from before run folders: kept
+    // Results from before run folders: kept, named for when they were written (older than this run).
+    fs::rename(latest, runs / RunDirName(StampOf(latest), "moved-earlier"), ec);
     Check(ec, "cannot move " + latest.string() + " into " + runs.string());
   }
   const fs::path dir = runs / name;
@@ -61,7 +83,7 @@ std::vector<std::string> ListRunDirs(const std::string& reports) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(fs::path(reports) / "runs", ec)) {
-    if (e.is_directory()) out.push_back(e.path().filename().string());
+    if (e.is_directory() && IsRunName(e.path().filename().string())) out.push_back(e.path().filename().string());
   }
   std::sort(out.begin(), out.end());
   return out;

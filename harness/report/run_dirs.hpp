@@ -9,15 +9,16 @@
 
 namespace llmbench::report {
 
-/// A run folder's name: "20261207T063000Z-3fa9c1" (sorts by time).
+/// A run folder's name: "20261207T063000.123Z-3fa9c1" (sorts by time).
 std::string RunDirName(const std::string& utc_compact, const std::string& id);
 
 /// Creates REPORTS/runs/<name>/ and points REPORTS/latest at it (replaced atomically; a real
-/// folder named latest, from before runs existed, is moved into runs/ as "<name>-earlier"
-/// first). Returns the new folder's path. Throws std::runtime_error saying what failed.
+/// folder named latest, from before runs existed, is moved into runs/ first, named for its own
+/// modification time: "<its time>-moved-earlier"). Returns the new folder's path. Throws std::runtime_error saying what
+/// failed.
 std::string NewRunDir(const std::string& reports, const std::string& name);
 
-/// The run folders under REPORTS/runs/, oldest first.
+/// The run folders under REPORTS/runs/, oldest first (folders not named like runs are left alone).
 std::vector<std::string> ListRunDirs(const std::string& reports);
 
 /// Deletes the oldest run folders until `keep` remain (never the one latest points at);

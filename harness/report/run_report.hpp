@@ -25,6 +25,8 @@ struct CaseReport {
   protocol::EngineIdentity engine_identity;
   std::string hardware;         ///< the machine that ran the harness
   std::string started_utc;      ///< when its invocation started
+  std::string host;             ///< the machine it ran on
+  int shards = 1;               ///< folders merged into it (a case split by level)
   std::string engine_settings;  ///< the engine's table as the run read it (compact JSON)
   std::string load_settings;    ///< the scenario's [load] (compact JSON): warm-up, repetitions, …
   /// A case split by level (--level): every level tag it has, and those its shards measured.
@@ -46,9 +48,11 @@ struct RunReport {
   std::string compare_a, compare_b;
 };
 
-/// Reads every verdicts.json under `dirs` (recursively) with the results.json beside it.
-/// Throws std::runtime_error for unreadable files.
-RunReport CollectRunReport(const std::vector<std::string>& dirs);
+/// Reads every verdicts.json under `dirs` (recursively) with the results.json beside it. A case
+/// split by level whose folders lack some of its levels gets a note; with `complete` (the final
+/// merge of CI shards) it is an error instead: a shard never arrived. Throws
+/// std::runtime_error for unreadable files.
+RunReport CollectRunReport(const std::vector<std::string>& dirs, bool complete = false);
 
 /// JUnit XML (valid against the Jenkins xUnit junit-10.xsd): a testsuite per scenario with
 /// provenance properties, a testcase per case and per check (threshold, baseline comparison),

@@ -30,6 +30,9 @@ BOOST_AUTO_TEST_CASE(engine_a_vs_b_names_the_faster_engine_with_the_right_ratio)
                                     "requests = 24\nwarmup = 2\nrepetitions = 3\n";
   auto [code, out] = RunCommand(kLlmbench + " run " + dir / "ab.toml" + " --out " + dir / "run");
   BOOST_TEST_REQUIRE(code == 0, out);
+  // Not a terminal (a CI log): the progress of each level, one line per 10 %, with rate and ETA.
+  BOOST_TEST(out.find("concurrency 2 run 1/3: ") != std::string::npos, out);
+  BOOST_TEST(out.find(" req/s, ETA ") != std::string::npos, out);
   std::tie(code, out) = RunCommand(kLlmbench + " report " + dir / "run" + " --out " + dir / "rep");
   BOOST_TEST_REQUIRE(code == 0, out);
   std::ifstream in(dir / "rep/summary.md");

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "report/engine_compare.hpp"
 #include "report/run_report.hpp"
 #include "report/svg_chart.hpp"
 #include "test_support.hpp"
@@ -234,4 +235,42 @@ BOOST_AUTO_TEST_CASE(xml_escaping_of_hostile_text) {
   WriteJUnit(r, out);
   BOOST_TEST(out.str().find("&lt;script&gt;&amp;&quot;quoted&quot; &apos;single&apos;  ]]&gt; end") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(engine_comparison_names_no_winner_from_runs_without_a_value_and_compares_error_rates) {
+  const auto engine = [](const std::string& name, std::vector<double> rates, std::int64_t errors) {
+    CaseReport c{"s/" + name + "/c", "s", name, "c", {}, {Level(8, 50, 10, 500)}, 1.0};
+    for (std::size_t k = 0; k < rates.size(); ++k) {
+      gate::RunData d;
+      d.load_level = scenario::Level::Closed(8);
+      d.repetition = static_cast<int>(k) + 1;
+      d.requests = 100;
+      d.errors = errors;
+      d.values["output_throughput"] = 500 + static_cast<double>(k);
+      if (rates[k] > 0) d.values["max_rate_under_slo"] = rates[k];  // 0: the search found no rate
+      c.runs.push_back(d);
+    }
+    return c;
+  };
+  RunReport r;
+  // B found a higher rate once, and none in two runs: not a win. B fails 30 % of its requests.
+  r.cases = {engine("a", {4.0, 4.1, 3.9}, 0), engine("b", {0, 0, 5.0}, 30)};
+  const auto pairs = CompareEngines(r);
+  BOOST_TEST_REQUIRE(pairs.size() == 1u);
+  bool saw_rate = false, saw_errors = false;
+  for (const auto& row : pairs[0].rows) {
+    if (row.key == "max_rate_under_slo") {
+      saw_rate = true;
+      BOOST_TEST(row.winner == "");
+      BOOST_TEST(row.note.find("1 of 3 of b have a value") != std::string::npos, row.note);
+    }
+    if (row.key == "error_rate") {
+      saw_errors = true;
+      BOOST_TEST(row.b == 0.3);
+      BOOST_TEST(row.winner == "a");
+      BOOST_TEST(RatioText(row) == "+30.00 pt");
+    }
+  }
+  BOOST_TEST(saw_rate);
+  BOOST_TEST(saw_errors);
 }
