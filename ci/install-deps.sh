@@ -7,7 +7,7 @@ packages=(
   libtomlplusplus-dev libcurl4-openssl-dev libre2-dev libfmt-dev
   libboost-test-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
-  libxml2-utils
+  libxml2-utils libsqlite3-dev
 )
 # --test: also what only the tests need (the HTML report's headless-browser test).
 [ "${1:-}" = "--test" ] && packages+=(chromium)

@@ -10,6 +10,7 @@
 #include "base/atomic_file.hpp"
 #include "base/version.hpp"
 #include "report/engine_compare.hpp"
+#include "report/history.hpp"
 #include "report/provenance.hpp"
 #include "report/run_report.hpp"
 
@@ -20,6 +21,7 @@ struct ReportOptions {
   std::vector<std::string> dirs;
   std::string out = "reports";
   std::vector<std::string> compare;  ///< --compare A B
+  std::string history;               ///< --history DB: add this report's runs to the history database
   bool complete = false;             ///< --complete: a case's missing levels are an error
   std::vector<std::string> also;     ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
@@ -39,6 +41,11 @@ int Report(ReportOptions o) {
       r.compare_a = o.compare[0];
       r.compare_b = o.compare[1];
       report::CompareEngines(r, r.compare_a, r.compare_b);  // throws when they never ran side by side
+    }
+    if (!o.history.empty()) {
+      const std::int64_t added = report::History(o.history).Add(o.dirs);
+      fmt::print("history: {} measurements added to {} (`llmbench history show CASE --db {}`)\n", added, o.history,
+                 o.history);
     }
     std::vector<std::string> outs{o.out};
     outs.insert(outs.end(), o.also.begin(), o.also.end());
@@ -68,6 +75,7 @@ Command AddReportCommand(CLI::App& app) {
   cmd->add_option("--compare", o->compare,
                   "Engines A B side by side (default: with several engines, the first against each other)")
       ->expected(2);
+  cmd->add_option("--history", o->history, "Also add these runs' summaries to this SQLite history database");
   cmd->add_flag("--complete", o->complete,
                 "Every level of each case must be here (the final merge of CI shards): a case split by level "
                 "whose shard is missing is an error, not a note");

@@ -20,5 +20,6 @@ Command AddCompareCommand(CLI::App& app);
 Command AddEngineCommand(CLI::App& app);
 Command AddMergeCommand(CLI::App& app);
 Command AddRunsCommand(CLI::App& app);
+Command AddHistoryCommand(CLI::App& app);
 
 }  // namespace llmbench::app

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   add(AddEngineCommand);
   add(AddMergeCommand);
   add(AddRunsCommand);
+  add(AddHistoryCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -48,7 +48,9 @@ Each test gets ``RESOURCE_LOCK`` on its engine (two tests never load one engine 
 derived from the scenario, and the fixture ``llmbench_reports``: the test
 ``llmbench/prepare`` makes the run's folder first (``llmbench runs new``; nothing of an earlier
 run is deleted), and ``llmbench/report`` merges the per-case results of ``REPORTS_DIR/latest/cases/``
-into ``junit.xml`` and ``summary.md`` in the run's folder and in ``REPORTS_DIR`` after the last one.
+into ``junit.xml``, ``summary.md`` and ``index.html`` in the run's folder and in ``REPORTS_DIR``
+after the last one, and adds the run's summaries to ``REPORTS_DIR/history.sqlite``
+(``llmbench history show <case>`` draws a metric's trend).
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -146,7 +148,7 @@ endif()
     add_test(NAME llmbench/prepare COMMAND ${exe} runs new "${reports}" ${keep})
     set_tests_properties(llmbench/prepare PROPERTIES FIXTURES_SETUP llmbench_reports LABELS llmbench)
     add_test(NAME llmbench/report COMMAND ${exe} report "${reports}/latest/cases" --out "${reports}/latest"
-             --also "${reports}")
+             --also "${reports}" --history "${reports}/history.sqlite")
     set_tests_properties(llmbench/report PROPERTIES FIXTURES_CLEANUP llmbench_reports LABELS llmbench)
   endif()
 endfunction()
