@@ -172,7 +172,31 @@ std::string ClassCharts(const std::string& title, const std::vector<const CaseRe
       sc.series.push_back(std::move(srv));
     }
     out += RenderSvg(sc);
+    // Network overhead: E2E − the engine's own total (it absorbs every wait the engine does not count).
+    out += by_level("network overhead p50 (E2E − server total)", "network overhead (ms)",
+                    [](const auto& s) { return Stat(s, "network_overhead", &Stats::p50); });
   }
+  // Token usage: what the requests asked for and got, per request (the engine's counts where it
+  // reports them).
+  LineChart tokens{fmt::format("{} — tokens per request, mean: input (solid), output (dashed)", title),
+                   "level",
+                   "tokens per request (tok)",
+                   labels,
+                   {}};
+  for (std::size_t e = 0; e < cases.size(); ++e) {
+    const CaseReport* c = cases[e];
+    SvgSeries in{c->engine + " input", {}, false, static_cast<int>(e)},
+        outs{c->engine + " output", {}, true, static_cast<int>(e)};
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      in.points.emplace_back(
+          i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "input_tokens", &Stats::mean); }));
+      outs.points.emplace_back(
+          i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "output_tokens", &Stats::mean); }));
+    }
+    tokens.series.push_back(std::move(in));
+    tokens.series.push_back(std::move(outs));
+  }
+  out += RenderSvg(tokens);
   return out + "</div>\n";
 }
 
