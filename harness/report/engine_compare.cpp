@@ -244,13 +244,8 @@ std::string RatioText(const EngineRow& r) {
 }
 
 std::string EnginePairMarkdown(const EnginePair& p) {
-  const auto cell = [](const std::string& text) {  // a table cell: no line or column breaks
-    std::string out;
-    for (const char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
-    return out;
-  };
-  std::string out =
-      fmt::format("#### `{}` vs `{}` — {} / {}\n\n", cell(p.a), cell(p.b), cell(p.scenario), cell(p.prompt_class));
+  std::string out = fmt::format("#### `{}` vs `{}` — {} / {}\n\n", MarkdownCell(p.a), MarkdownCell(p.b),
+                                MarkdownCell(p.scenario), MarkdownCell(p.prompt_class));
   const int wa = p.wins.count(p.a) ? p.wins.at(p.a) : 0, wb = p.wins.count(p.b) ? p.wins.at(p.b) : 0;
   if (p.rows.empty()) {
     out +=
@@ -261,15 +256,17 @@ std::string EnginePairMarkdown(const EnginePair& p) {
         "Metrics won: `{}` {}, `{}` {}, no clear winner {} (95% interval of B/A includes 1, or a run had no "
         "value).\n\n| metric | level | {} (A) | {} (B) | B/A [95% CI] | better | winner |\n"
         "|---|--:|--:|--:|--:|:-:|---|\n",
-        cell(p.a), wa, cell(p.b), wb, static_cast<int>(p.rows.size()) - wa - wb, cell(p.a), cell(p.b));
+        MarkdownCell(p.a), wa, MarkdownCell(p.b), wb, static_cast<int>(p.rows.size()) - wa - wb, MarkdownCell(p.a),
+        MarkdownCell(p.b));
   }
   for (const auto& r : p.rows) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.key, scenario::ShortLabel(r.level),
-                       FormatValue(r.a, r.unit), FormatValue(r.b, r.unit), cell(RatioText(r)),
-                       r.lower_is_better ? "lower" : "higher", r.winner.empty() ? "–" : "**" + cell(r.winner) + "**");
+                       FormatValue(r.a, r.unit), FormatValue(r.b, r.unit), MarkdownCell(RatioText(r)),
+                       r.lower_is_better ? "lower" : "higher",
+                       r.winner.empty() ? "–" : "**" + MarkdownCell(r.winner) + "**");
   }
   out += "\n<details><summary>fairness</summary>\n\n";
-  for (const auto& f : p.fairness) out += "- " + cell(f) + "\n";
+  for (const auto& f : p.fairness) out += "- " + MarkdownCell(f) + "\n";
   return out + "\n</details>\n\n";
 }
 

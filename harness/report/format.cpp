@@ -9,6 +9,17 @@
 
 namespace llmbench::report {
 
+std::string SignedPercent(double fraction, bool points) {
+  return std::isnan(fraction) ? std::string("-") : fmt::format("{:+.2f}{}", fraction * 100, points ? " pt" : "%");
+}
+
+std::string MarkdownCell(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::string out;
+  for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
 std::string FormatValue(double value, const std::string& unit) {
   if (std::isnan(value)) return "-";
   if (unit == "fraction") return fmt::format("{:.2f}%", value * 100);

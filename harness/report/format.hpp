@@ -16,6 +16,12 @@ std::string FormatValue(double value, const std::string& unit);
 /// "12.3", or "-" for NaN (table cells whose unit is in the header).
 std::string OneDecimal(double value);
 
+/// A relative change as "+4.20%", or an error rate's difference as "+1.50 pt" (`points`); "-" for NaN.
+std::string SignedPercent(double fraction, bool points);
+
+/// Text for a Markdown table cell: line breaks become spaces, '|' is escaped.
+std::string MarkdownCell(std::string text);
+
 /// "ttft.p50", "output_throughput".
 std::string MetricLabel(const gate::Comparison& c);
 

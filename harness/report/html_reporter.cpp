@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "report/engine_compare.hpp"
@@ -22,22 +23,6 @@ using gate::Outcome;
 using metrics::Stats;
 
 std::string H(std::string_view text) { return XmlEscape(text); }
-
-const char* OutcomeClass(Outcome o) {
-  switch (o) {
-    case Outcome::Passed:
-      return "passed";
-    case Outcome::Failed:
-      return "failed";
-    case Outcome::Error:
-      return "error";
-    case Outcome::Skipped:
-      return "skipped";
-    case Outcome::Inconclusive:
-      return "inconclusive";
-  }
-  return "";
-}
 
 constexpr const char* kStyle = R"(body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}
@@ -76,7 +61,7 @@ std::string VerdictTable(const std::vector<CaseReport>& cases) {
         "<tr><td><a href=\"#{0}\">{0}</a></td><td class=\"{1}\">{2}</td><td class=\"n\">{3}</td><td>{4}</td>"
         "<td class=\"n\">{5}</td><td class=\"n\">{6}</td><td class=\"n\">{7}</td><td class=\"n\">{8}</td>"
         "<td class=\"n\">{9}</td></tr>\n",
-        H(c.id), OutcomeClass(c.verdict.outcome), gate::ToString(c.verdict.outcome), c.levels.size(),
+        H(c.id), gate::ToString(c.verdict.outcome), gate::ToString(c.verdict.outcome), c.levels.size(),
         s ? H(scenario::ShortLabel(s->load_level)) : "-", s ? OneDecimal(Stat(*s, "ttft", &Stats::p50)) : "-",
         s ? OneDecimal(Stat(*s, "tpot", &Stats::p50)) : "-",
         s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
@@ -103,29 +88,33 @@ std::string ClassCharts(const std::string& title, const std::vector<const CaseRe
     }
     return std::nan("");
   };
-  const auto by_level = [&](const std::string& chart, const std::string& unit, auto get, bool p95 = false) {
+  // A chart by level: per engine a solid line, and optionally a dashed one in the same colour.
+  struct Line {
+    const char* suffix;  ///< after the engine's name in the legend: "", " p95", " server"
+    double (*get)(const metrics::Summary&);
+  };
+  const auto by_level = [&](const std::string& chart, const std::string& unit, Line solid,
+                            std::optional<Line> dashed = std::nullopt) {
     LineChart lc{fmt::format("{} — {}", title, chart), "level", unit, labels, {}};
     for (std::size_t e = 0; e < cases.size(); ++e) {
-      const CaseReport* c = cases[e];
-      SvgSeries s{c->engine, {}, false, static_cast<int>(e)};
-      for (std::size_t i = 0; i < levels.size(); ++i) s.points.emplace_back(i, value_at(*c, levels[i], get));
-      lc.series.push_back(std::move(s));
-      if (p95) {
-        SvgSeries t{c->engine + " p95", {}, true, static_cast<int>(e)};
+      for (const auto& [line, is_dashed] : {std::pair{std::optional<Line>(solid), false}, std::pair{dashed, true}}) {
+        if (!line) continue;
+        SvgSeries series{cases[e]->engine + line->suffix, {}, is_dashed, static_cast<int>(e)};
         for (std::size_t i = 0; i < levels.size(); ++i)
-          t.points.emplace_back(i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "ttft", &Stats::p95); }));
-        lc.series.push_back(std::move(t));
+          series.points.emplace_back(i, value_at(*cases[e], levels[i], line->get));
+        lc.series.push_back(std::move(series));
       }
     }
     return RenderSvg(lc);
   };
   std::string out = "<div class=\"charts\">\n";
-  out += by_level(
-      "TTFT p50 (solid) and p95 (dashed) by level", "TTFT (ms)",
-      [](const auto& s) { return Stat(s, "ttft", &Stats::p50); }, true);
-  out += by_level("TPOT p50 by level", "TPOT (ms)", [](const auto& s) { return Stat(s, "tpot", &Stats::p50); });
+  out += by_level("TTFT p50 (solid) and p95 (dashed) by level", "TTFT (ms)",
+                  {"", [](const metrics::Summary& s) { return Stat(s, "ttft", &Stats::p50); }},
+                  Line{" p95", [](const metrics::Summary& s) { return Stat(s, "ttft", &Stats::p95); }});
+  out += by_level("TPOT p50 by level", "TPOT (ms)",
+                  {"", [](const metrics::Summary& s) { return Stat(s, "tpot", &Stats::p50); }});
   out += by_level("output throughput by level", "output (tok/s)",
-                  [](const auto& s) { return LevelMetric(s, "output_throughput"); });
+                  {"", [](const metrics::Summary& s) { return LevelMetric(s, "output_throughput"); }});
   // The latency-throughput curve: what each engine's latency costs in throughput.
   for (const auto& [metric, name] : {std::pair{"ttft", "TTFT"}, std::pair{"tpot", "TPOT"}}) {
     LineChart curve{fmt::format("{} — {} p50 (solid) and p95 (dashed) vs throughput", title, name),
@@ -153,50 +142,18 @@ std::string ClassCharts(const std::string& title, const std::vector<const CaseRe
     return std::any_of(c->levels.begin(), c->levels.end(), [](const auto& s) { return s.Find("server_total"); });
   });
   if (server) {
-    LineChart sc{fmt::format("{} — client E2E (solid) vs server total (dashed), p50", title),
-                 "level",
-                 "latency (ms)",
-                 labels,
-                 {}};
-    for (std::size_t e = 0; e < cases.size(); ++e) {
-      const CaseReport* c = cases[e];
-      SvgSeries client{c->engine + " client", {}, false, static_cast<int>(e)},
-          srv{c->engine + " server", {}, true, static_cast<int>(e)};
-      for (std::size_t i = 0; i < levels.size(); ++i) {
-        client.points.emplace_back(i,
-                                   value_at(*c, levels[i], [](const auto& s) { return Stat(s, "e2e", &Stats::p50); }));
-        srv.points.emplace_back(
-            i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "server_total", &Stats::p50); }));
-      }
-      sc.series.push_back(std::move(client));
-      sc.series.push_back(std::move(srv));
-    }
-    out += RenderSvg(sc);
+    out += by_level("client E2E (solid) vs server total (dashed), p50", "latency (ms)",
+                    {" client", [](const metrics::Summary& s) { return Stat(s, "e2e", &Stats::p50); }},
+                    Line{" server", [](const metrics::Summary& s) { return Stat(s, "server_total", &Stats::p50); }});
     // Network overhead: E2E − the engine's own total (it absorbs every wait the engine does not count).
     out += by_level("network overhead p50 (E2E − server total)", "network overhead (ms)",
-                    [](const auto& s) { return Stat(s, "network_overhead", &Stats::p50); });
+                    {"", [](const metrics::Summary& s) { return Stat(s, "network_overhead", &Stats::p50); }});
   }
   // Token usage: what the requests asked for and got, per request (the engine's counts where it
   // reports them).
-  LineChart tokens{fmt::format("{} — tokens per request, mean: input (solid), output (dashed)", title),
-                   "level",
-                   "tokens per request (tok)",
-                   labels,
-                   {}};
-  for (std::size_t e = 0; e < cases.size(); ++e) {
-    const CaseReport* c = cases[e];
-    SvgSeries in{c->engine + " input", {}, false, static_cast<int>(e)},
-        outs{c->engine + " output", {}, true, static_cast<int>(e)};
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      in.points.emplace_back(
-          i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "input_tokens", &Stats::mean); }));
-      outs.points.emplace_back(
-          i, value_at(*c, levels[i], [](const auto& s) { return Stat(s, "output_tokens", &Stats::mean); }));
-    }
-    tokens.series.push_back(std::move(in));
-    tokens.series.push_back(std::move(outs));
-  }
-  out += RenderSvg(tokens);
+  out += by_level("tokens per request, mean: input (solid), output (dashed)", "tokens per request (tok)",
+                  {" input", [](const metrics::Summary& s) { return Stat(s, "input_tokens", &Stats::mean); }},
+                  Line{" output", [](const metrics::Summary& s) { return Stat(s, "output_tokens", &Stats::mean); }});
   return out + "</div>\n";
 }
 
@@ -226,7 +183,7 @@ std::string PairHtml(const EnginePair& p) {
 
 std::string CaseHtml(const CaseReport& c) {
   std::string out = fmt::format("<h3 id=\"{0}\">{0} — <span class=\"{1}\">{2}</span></h3>\n", H(c.id),
-                                OutcomeClass(c.verdict.outcome), gate::ToString(c.verdict.outcome));
+                                gate::ToString(c.verdict.outcome), gate::ToString(c.verdict.outcome));
   if (!c.verdict.reasons.empty()) {
     out += "<ul>";
     for (const auto& r : c.verdict.reasons) out += "<li>" + H(r) + "</li>";
@@ -255,10 +212,7 @@ std::string CaseHtml(const CaseReport& c) {
         "<table class=\"sortable\"><thead><tr><th>check</th><th>level</th><th>baseline</th><th>run</th><th>change</th>"
         "<th>95% interval</th><th>MDE</th><th>runs base/run</th><th>verdict</th></tr></thead><tbody>\n";
     for (const auto& cmp : c.verdict.comparisons) {
-      const bool points = cmp.metric == "error_rate";
-      const auto pct = [&](double f) {
-        return std::isnan(f) ? std::string("-") : fmt::format("{:+.2f}{}", f * 100, points ? " pt" : "%");
-      };
+      const auto pct = [&](double f) { return SignedPercent(f, cmp.metric == "error_rate"); };
       out += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.4g}</td><td class=\"n\">{:.4g}</td><td class=\"n\">{}</td>"
           "<td class=\"n\">[{}, {}]</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td>{}{}</td></tr>\n",

@@ -102,9 +102,7 @@ std::vector<Check> ChecksOf(const CaseReport& c) {
     const metrics::MetricInfo* info = metrics::FindMetric(cmp.metric);
     const std::string unit = info != nullptr ? std::string(info->unit) : "";
     const bool points = cmp.metric == "error_rate";  // a difference of rates: percentage points
-    const auto pct = [&](double f) {
-      return std::isnan(f) ? std::string("-") : fmt::format("{:+.2f}{}", f * 100, points ? " pt" : "%");
-    };
+    const auto pct = [&](double f) { return SignedPercent(f, points); };
     k.out = fmt::format(
         "base={} run={} change={} ci=[{}, {}] mde={} sigma_run={:.4f} dof={:.1f} p_worse={:.3g} runs_base={} "
         "runs_run={} verdict={}\n",

@@ -35,12 +35,7 @@ std::string_view Icon(Outcome o) {
 }
 
 // Table cells must not break the table.
-std::string Cell(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::string out;
-  for (const char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
+std::string Cell(std::string s) { return MarkdownCell(std::move(s)); }
 
 // The comparison to show in the case table: a regression if any, else TPOT p50 at the highest
 // level, else the first comparison.
