@@ -9,6 +9,7 @@
 #include "app/exit_codes.hpp"
 #include "base/atomic_file.hpp"
 #include "base/version.hpp"
+#include "report/charts.hpp"
 #include "report/engine_compare.hpp"
 #include "report/history.hpp"
 #include "report/provenance.hpp"
@@ -25,8 +26,20 @@ struct ReportOptions {
   bool complete = false;             ///< --complete: a case's missing levels are an error
   std::vector<std::string> also;     ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
+  std::string charts_url = "charts/";  ///< where summary.md links the chart files
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
 };
+
+// charts/: one SVG file per chart; an earlier report's SVG files there go first (a chart this
+// report does not draw must not be linked from an old file).
+void WriteCharts(const std::string& dir, const std::vector<report::Chart>& charts) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".svg") fs::remove(entry.path());
+  }
+  for (const auto& c : charts) WriteFileAtomically(dir + "/" + c.file, [&](std::ostream& s) { s << c.svg; });
+}
 
 int Report(ReportOptions o) {
   if (o.generated_utc.empty()) o.generated_utc = report::UtcNow();
@@ -37,6 +50,7 @@ int Report(ReportOptions o) {
     r.generated_utc = o.generated_utc;
     r.host = o.host;
     r.harness_version = o.version;
+    r.charts_url = o.charts_url;
     if (!o.compare.empty()) {
       r.compare_a = o.compare[0];
       r.compare_b = o.compare[1];
@@ -49,12 +63,15 @@ int Report(ReportOptions o) {
     }
     std::vector<std::string> outs{o.out};
     outs.insert(outs.end(), o.also.begin(), o.also.end());
+    const std::vector<report::Chart> charts = report::BuildCharts(r);
     for (const auto& dir : outs) {
       std::filesystem::create_directories(dir);
+      WriteCharts(dir + "/charts", charts);
       WriteFileAtomically(dir + "/junit.xml", [&](std::ostream& s) { report::WriteJUnit(r, s); });
       WriteFileAtomically(dir + "/summary.md", [&](std::ostream& s) { report::WriteMarkdown(r, s, o.max_chars); });
       WriteFileAtomically(dir + "/index.html", [&](std::ostream& s) { report::WriteHtml(r, s); });
-      fmt::print("{} cases → {}/junit.xml, {}/summary.md, {}/index.html\n", r.cases.size(), dir, dir, dir);
+      fmt::print("{} cases → {}/junit.xml, {}/summary.md, {}/index.html, {} charts in {}/charts/\n", r.cases.size(),
+                 dir, dir, dir, charts.size(), dir);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
@@ -81,6 +98,10 @@ Command AddReportCommand(CLI::App& app) {
                 "whose shard is missing is an error, not a note");
   cmd->add_option("--also", o->also, "Write the same files here too (repeatable)");
   cmd->add_option("--max-chars", o->max_chars, "Size limit of summary.md (a PR comment takes 65,536)")
+      ->capture_default_str();
+  cmd->add_option("--charts-url", o->charts_url,
+                  "Where summary.md links the SVG chart files (default: charts/ beside it; e.g. the URL where CI "
+                  "publishes the report folder)")
       ->capture_default_str();
   cmd->add_option("--generated-utc", o->generated_utc, "Timestamp to print (default: now)");
   cmd->add_option("--host", o->host, "Host name to print (default: this host)");

@@ -8,6 +8,7 @@
 #include "base/find_files.hpp"
 #include "gate/json_codec.hpp"
 #include "gate/verdict.hpp"
+#include "report/engine_compare.hpp"
 #include "report/run_report.hpp"
 
 namespace llmbench::report {
@@ -22,6 +23,23 @@ void SplitId(CaseReport& c) {
   c.scenario = c.id.substr(0, a);
   if (a != std::string::npos) c.engine = c.id.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
   if (b != std::string::npos) c.prompt_class = c.id.substr(b + 1);
+}
+
+// Each first-attempt run's cost figures (from its own summary), beside its gated values: the
+// engine comparison compares them like the others.
+void AddRunCosts(const json& entry, std::vector<gate::RunData>& runs) {
+  for (const auto& run : entry.value("runs", json::array())) {
+    if (run.value("attempt", 1) != 1) continue;
+    const json& level = run.value("summary", json::object()).value("level", json::object());
+    const scenario::Level at = gate::SummaryFromJson(run.at("summary")).load_level;
+    for (auto& r : runs) {
+      if (r.load_level != at || r.repetition != run.value("repetition", 1)) continue;
+      for (const char* key : kCostKeys) {
+        if (const auto it = level.find(key); it != level.end() && it->is_number() && it->get<double>() > 0)
+          r.values[key] = it->get<double>();
+      }
+    }
+  }
 }
 
 void AddDirectory(const fs::path& dir, RunReport& report) {
@@ -65,6 +83,7 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
       }
       for (const auto& entry : results["cases"]) {
         if (entry.value("id", "") != c.id) continue;
+        AddRunCosts(entry, c.runs);
         c.engine_identity = gate::EngineIdentityFromJson(entry.value("engine_identity", json::object()));
         c.level_tags = entry.value("level_tags", std::vector<std::string>{});
         c.measured_tags = entry.value("selected_levels", std::vector<std::string>{});
@@ -76,6 +95,16 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
           // What is here was measured, whatever the file says it selected (older files say nothing).
           c.measured_tags.push_back(scenario::SelectionTag(c.levels.back().load_level));
         }
+      }
+      try {
+        CaseSamples samples = ReadCaseSamples((dir / "records.jsonl").string(), c.id);
+        if (samples.bad_lines > 0) {
+          fmt::print(stderr, "note: {}: {} lines of {} are not records (a run cut off mid-line?); left out\n",
+                     (dir / "records.jsonl").string(), samples.bad_lines, c.id);
+        }
+        c.samples = std::move(samples.levels);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "note: {}; {} is reported without its CDFs and timeline\n", e.what(), c.id);
       }
     }
     // A case run in level shards (--level, SPLIT_LEVELS): one case again, its levels in order.
@@ -110,6 +139,9 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
                      [](const auto& a, const auto& b) { return a.load_level < b.load_level; });
     same->duration_s += c.duration_s;
     same->runs.insert(same->runs.end(), c.runs.begin(), c.runs.end());
+    same->samples.insert(same->samples.end(), c.samples.begin(), c.samples.end());
+    std::stable_sort(same->samples.begin(), same->samples.end(),
+                     [](const auto& a, const auto& b) { return a.level < b.level; });
     same->measured_tags.insert(same->measured_tags.end(), c.measured_tags.begin(), c.measured_tags.end());
   }
 }

@@ -196,6 +196,13 @@ EnginePair Pair(const CaseReport& a, const CaseReport& b) {
         p.rows.push_back(std::move(*row));
       }
     }
+    // Cost per run: with cost_per_hour it follows the throughput, with token prices the tokens.
+    for (const char* key : kCostKeys) {
+      if (auto row = Compare(a, b, gate::GatedMetric{key, -1, 0, false, true, false}, level)) {
+        if (!row->winner.empty()) ++p.wins[row->winner];
+        p.rows.push_back(std::move(*row));
+      }
+    }
     if (auto row = CompareErrors(a, b, level)) {
       if (!row->winner.empty()) ++p.wins[row->winner];
       p.rows.push_back(std::move(*row));

@@ -17,6 +17,10 @@
 
 namespace llmbench::report {
 
+/// Cost figures compared per run like the gated statistics (each run's own summary; present
+/// when the engines have prices: cost_per_hour or token prices).
+inline constexpr const char* kCostKeys[] = {"cost_per_1k_requests", "cost_per_million_output_tokens"};
+
 struct EngineRow {
   std::string key;  ///< "ttft.p50", "output_throughput"
   scenario::Level level;

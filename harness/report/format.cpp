@@ -25,6 +25,7 @@ std::string FormatValue(double value, const std::string& unit) {
   if (unit == "fraction") return fmt::format("{:.2f}%", value * 100);
   if (unit == "%") return fmt::format("{:.1f}%", value);
   if (unit == "count") return fmt::format("{:.0f}", value);
+  if (unit == "USD") return fmt::format("{:.4g} USD", value);  // cents per 1K requests need their digits
   const double a = std::abs(value);
   const int decimals = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : 3;
   return fmt::format("{:.{}f} {}", value, decimals, unit);

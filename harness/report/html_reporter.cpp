@@ -7,13 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <optional>
-#include <set>
 
+#include "report/charts.hpp"
 #include "report/engine_compare.hpp"
 #include "report/format.hpp"
 #include "report/run_report.hpp"
-#include "report/svg_chart.hpp"
 #include "report/xml_writer.hpp"
 
 namespace llmbench::report {
@@ -70,91 +68,14 @@ std::string VerdictTable(const std::vector<CaseReport>& cases) {
   return out + "</tbody></table>\n";
 }
 
-// The charts of one scenario × class: each engine a series, the levels on x.
-std::string ClassCharts(const std::string& title, const std::vector<const CaseReport*>& cases) {
-  std::set<scenario::Level> level_set;
-  for (const CaseReport* c : cases) {
-    for (const auto& l : c->levels) {
-      if (!l.load_level.search()) level_set.insert(l.load_level);
-    }
+// Charts side by side: those of `case_id` ("" = the class's) in scenario × class.
+std::string ChartsHtml(const std::vector<Chart>& charts, const std::string& scenario, const std::string& cls,
+                       const std::string& case_id) {
+  std::string out;
+  for (const Chart& c : charts) {
+    if (c.scenario == scenario && c.prompt_class == cls && c.case_id == case_id) out += c.svg;
   }
-  if (level_set.empty()) return "";
-  const std::vector<scenario::Level> levels(level_set.begin(), level_set.end());
-  std::vector<std::string> labels;
-  for (const auto& l : levels) labels.push_back(scenario::ShortLabel(l));
-  const auto value_at = [&](const CaseReport& c, const scenario::Level& level, auto get) {
-    for (const auto& s : c.levels) {
-      if (s.load_level == level) return get(s);
-    }
-    return std::nan("");
-  };
-  // A chart by level: per engine a solid line, and optionally a dashed one in the same colour.
-  struct Line {
-    const char* suffix;  ///< after the engine's name in the legend: "", " p95", " server"
-    double (*get)(const metrics::Summary&);
-  };
-  const auto by_level = [&](const std::string& chart, const std::string& unit, Line solid,
-                            std::optional<Line> dashed = std::nullopt) {
-    LineChart lc{fmt::format("{} — {}", title, chart), "level", unit, labels, {}};
-    for (std::size_t e = 0; e < cases.size(); ++e) {
-      for (const auto& [line, is_dashed] : {std::pair{std::optional<Line>(solid), false}, std::pair{dashed, true}}) {
-        if (!line) continue;
-        SvgSeries series{cases[e]->engine + line->suffix, {}, is_dashed, static_cast<int>(e)};
-        for (std::size_t i = 0; i < levels.size(); ++i)
-          series.points.emplace_back(i, value_at(*cases[e], levels[i], line->get));
-        lc.series.push_back(std::move(series));
-      }
-    }
-    return RenderSvg(lc);
-  };
-  std::string out = "<div class=\"charts\">\n";
-  out += by_level("TTFT p50 (solid) and p95 (dashed) by level", "TTFT (ms)",
-                  {"", [](const metrics::Summary& s) { return Stat(s, "ttft", &Stats::p50); }},
-                  Line{" p95", [](const metrics::Summary& s) { return Stat(s, "ttft", &Stats::p95); }});
-  out += by_level("TPOT p50 by level", "TPOT (ms)",
-                  {"", [](const metrics::Summary& s) { return Stat(s, "tpot", &Stats::p50); }});
-  out += by_level("output throughput by level", "output (tok/s)",
-                  {"", [](const metrics::Summary& s) { return LevelMetric(s, "output_throughput"); }});
-  // The latency-throughput curve: what each engine's latency costs in throughput.
-  for (const auto& [metric, name] : {std::pair{"ttft", "TTFT"}, std::pair{"tpot", "TPOT"}}) {
-    LineChart curve{fmt::format("{} — {} p50 (solid) and p95 (dashed) vs throughput", title, name),
-                    "achieved output throughput (tok/s)",
-                    std::string(name) + " (ms)",
-                    {},
-                    {}};
-    for (std::size_t e = 0; e < cases.size(); ++e) {
-      const CaseReport* c = cases[e];
-      SvgSeries p50{c->engine + " p50", {}, false, static_cast<int>(e)},
-          p95{c->engine + " p95", {}, true, static_cast<int>(e)};
-      for (const auto& s : c->levels) {
-        if (s.load_level.search()) continue;
-        const double x = LevelMetric(s, "output_throughput");
-        p50.points.emplace_back(x, Stat(s, metric, &Stats::p50));
-        p95.points.emplace_back(x, Stat(s, metric, &Stats::p95));
-      }
-      curve.series.push_back(std::move(p50));
-      curve.series.push_back(std::move(p95));
-    }
-    out += RenderSvg(curve);
-  }
-  // Server vs client (the seeds' plot): where the engine reports its own time.
-  const bool server = std::any_of(cases.begin(), cases.end(), [](const CaseReport* c) {
-    return std::any_of(c->levels.begin(), c->levels.end(), [](const auto& s) { return s.Find("server_total"); });
-  });
-  if (server) {
-    out += by_level("client E2E (solid) vs server total (dashed), p50", "latency (ms)",
-                    {" client", [](const metrics::Summary& s) { return Stat(s, "e2e", &Stats::p50); }},
-                    Line{" server", [](const metrics::Summary& s) { return Stat(s, "server_total", &Stats::p50); }});
-    // Network overhead: E2E − the engine's own total (it absorbs every wait the engine does not count).
-    out += by_level("network overhead p50 (E2E − server total)", "network overhead (ms)",
-                    {"", [](const metrics::Summary& s) { return Stat(s, "network_overhead", &Stats::p50); }});
-  }
-  // Token usage: what the requests asked for and got, per request (the engine's counts where it
-  // reports them).
-  out += by_level("tokens per request, mean: input (solid), output (dashed)", "tokens per request (tok)",
-                  {" input", [](const metrics::Summary& s) { return Stat(s, "input_tokens", &Stats::mean); }},
-                  Line{" output", [](const metrics::Summary& s) { return Stat(s, "output_tokens", &Stats::mean); }});
-  return out + "</div>\n";
+  return out.empty() ? "" : "<div class=\"charts\">\n" + out + "</div>\n";
 }
 
 std::string PairHtml(const EnginePair& p) {
@@ -181,7 +102,7 @@ std::string PairHtml(const EnginePair& p) {
   return out + "</ul></details>\n";
 }
 
-std::string CaseHtml(const CaseReport& c) {
+std::string CaseHtml(const CaseReport& c, const std::vector<Chart>& charts) {
   std::string out = fmt::format("<h3 id=\"{0}\">{0} — <span class=\"{1}\">{2}</span></h3>\n", H(c.id),
                                 gate::ToString(c.verdict.outcome), gate::ToString(c.verdict.outcome));
   if (!c.verdict.reasons.empty()) {
@@ -200,11 +121,7 @@ std::string CaseHtml(const CaseReport& c) {
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
-    DistributionChart d{c.id + " — TTFT distribution by level", "TTFT (ms)", {}};
-    for (const auto& l : c.levels) {
-      if (const metrics::Stats* s = l.Find("ttft")) d.boxes.emplace_back(scenario::ShortLabel(l.load_level), *s);
-    }
-    if (!d.boxes.empty()) out += "<div class=\"charts\">" + RenderSvg(d) + "</div>\n";
+    out += ChartsHtml(charts, c.scenario, c.prompt_class, c.id);
   }
   out += fmt::format("<p>Baseline: {} {}</p>\n", H(c.verdict.baseline_state), H(c.verdict.baseline_detail));
   if (!c.verdict.comparisons.empty()) {
@@ -251,6 +168,7 @@ void WriteHtml(const RunReport& report, std::ostream& out) {
   std::map<std::string, std::vector<const CaseReport*>> by_scenario;
   for (const auto& c : report.cases) by_scenario[c.scenario].push_back(&c);
   const std::vector<EnginePair> pairs = CompareEngines(report, report.compare_a, report.compare_b);
+  const std::vector<Chart> charts = BuildCharts(report);
   for (const auto& [scenario, cases] : by_scenario) {
     html += fmt::format("<h2>{}</h2>\n", H(scenario));
     for (const auto& pair : pairs) {
@@ -260,8 +178,8 @@ void WriteHtml(const RunReport& report, std::ostream& out) {
     for (const CaseReport* c : cases) {
       if (!c->levels.empty()) by_class[c->prompt_class].push_back(c);
     }
-    for (const auto& [cls, class_cases] : by_class) html += ClassCharts(scenario + " / " + cls, class_cases);
-    for (const CaseReport* c : cases) html += CaseHtml(*c);
+    for (const auto& [cls, class_cases] : by_class) html += ChartsHtml(charts, scenario, cls, "");
+    for (const CaseReport* c : cases) html += CaseHtml(*c, charts);
   }
   html += fmt::format("<script>{}</script>\n</body></html>\n", kScript);
   out << html;

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "metrics/catalog.hpp"
+#include "report/charts.hpp"
 #include "report/engine_compare.hpp"
 #include "report/format.hpp"
 #include "report/run_report.hpp"
@@ -37,17 +39,21 @@ std::string_view Icon(Outcome o) {
 // Table cells must not break the table.
 std::string Cell(std::string s) { return MarkdownCell(std::move(s)); }
 
-// The comparison to show in the case table: a regression if any, else TPOT p50 at the highest
-// level, else the first comparison.
-std::string BaselineCell(const CaseReport& c) {
+// The comparison to show in the case table for one level (nullptr: any level): a regression if
+// any, else an inconclusive one, else TPOT p50, else "insufficient samples".
+std::string BaselineCell(const CaseReport& c, const scenario::Level* level) {
   if (c.verdict.baseline_state != "compared") return c.verdict.baseline_state;
   const gate::Comparison* pick = nullptr;
+  bool any = false;
   for (const auto& cmp : c.verdict.comparisons) {
+    if (level != nullptr && !(cmp.load_level == *level)) continue;
+    any = true;
     if (cmp.verdict == Change::Regressed) return fmt::format("🔺 {} {}", MetricLabel(cmp), FormatChange(cmp));
     if (cmp.verdict == Change::Inconclusive)
       return fmt::format("❔ {} {}, MDE {:.1f}%", MetricLabel(cmp), FormatChange(cmp), cmp.mde * 100);
     if (cmp.metric == "tpot" && cmp.verdict != Change::Insufficient) pick = &cmp;
   }
+  if (!any) return "-";
   if (!pick) return "insufficient samples";
   const char* mark = pick->verdict == Change::Improved ? "🟢 " : pick->verdict == Change::Warn ? "⚠️ " : "";
   return fmt::format("{}{} {}", mark, MetricLabel(*pick), FormatChange(*pick));
@@ -58,26 +64,62 @@ std::string LevelCell(const scenario::Level& l) {
   return l.kind == scenario::Level::Kind::Closed ? std::to_string(l.concurrency) : scenario::ShortLabel(l);
 }
 
+// A row per case and level (every level, not only the highest); the case's name and verdict
+// on its first row.
 std::string CaseTable(const std::vector<const CaseReport*>& cases) {
   std::string t =
-      "| case | verdict | conc. | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | "
+      "| case | verdict | level | TTFT p50 (ms) | TTFT p95 (ms) | ITL p50 (ms) | TPOT p50 (ms) | output (tok/s) | "
       "errors | vs baseline |\n"
       "|---|:-:|--:|--:|--:|--:|--:|--:|--:|---|\n";
   for (const CaseReport* c : cases) {
-    // The last load level (the highest closed-loop one when there are only those), not the search.
-    const metrics::Summary* s = nullptr;
-    for (const auto& l : c->levels) {
-      if (!l.load_level.search()) s = &l;
+    const std::string name = Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class);
+    if (c->levels.empty()) {
+      t += fmt::format("| {} | {} | - | - | - | - | - | - | - | {} |\n", name, Icon(c->verdict.outcome),
+                       Cell(BaselineCell(*c, nullptr)));
+      continue;
     }
-    const auto stat = [&](const char* m, double Stats::*f) { return s ? OneDecimal(Stat(*s, m, f)) : "-"; };
-    t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                     Cell(c->prompt_class.empty() ? c->engine : c->engine + "/" + c->prompt_class),
-                     Icon(c->verdict.outcome), s ? LevelCell(s->load_level) : "-", stat("ttft", &Stats::p50),
-                     stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
-                     s ? fmt::format("{:.0f}", LevelMetric(*s, "output_throughput")) : "-",
-                     s ? FormatValue(LevelMetric(*s, "error_rate"), "fraction") : "-", Cell(BaselineCell(*c)));
+    bool first = true;
+    for (const auto& s : c->levels) {
+      const auto stat = [&](const char* m, double Stats::*f) { return OneDecimal(Stat(s, m, f)); };
+      t += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", first ? name : "",
+                       first ? Icon(c->verdict.outcome) : "", LevelCell(s.load_level), stat("ttft", &Stats::p50),
+                       stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
+                       s.load_level.search() ? "-" : fmt::format("{:.0f}", LevelMetric(s, "output_throughput")),
+                       FormatValue(LevelMetric(s, "error_rate"), "fraction"),
+                       Cell(BaselineCell(*c, &s.load_level)));
+      first = false;
+    }
   }
   return t;
+}
+
+// Every gated comparison whose verdict is not "unchanged", across the scenario's cases.
+std::string ChangesTable(const std::vector<const CaseReport*>& cases) {
+  std::string rows;
+  for (const CaseReport* c : cases) {
+    for (const auto& cmp : c->verdict.comparisons) {
+      if (cmp.verdict == Change::Unchanged) continue;
+      rows += fmt::format("| {} | {} | {} | {} |\n", Cell(c->id), LevelCell(cmp.load_level), MetricLabel(cmp),
+                          Cell(DescribeComparison(cmp)));
+    }
+  }
+  if (rows.empty()) return "";
+  return "**Baseline comparisons that are not unchanged**\n\n| case | level | check | baseline → run, change [95% CI], "
+         "MDE, n: verdict |\n|---|--:|---|---|\n" +
+         rows + "\n";
+}
+
+// Links to the SVG files of the charts `of` selects (a PR comment cannot embed SVG).
+std::string ChartLinks(const std::vector<Chart>& charts, const std::string& url,
+                       const std::function<bool(const Chart&)>& of) {
+  std::string out;
+  for (const Chart& c : charts) {
+    if (!of(c)) continue;
+    const auto dash = c.title.find(" — ");
+    out += fmt::format("{}[{}]({}{})", out.empty() ? "" : " · ",
+                       Cell(dash == std::string::npos ? c.title : c.title.substr(dash + 5)), url, c.file);
+  }
+  return out.empty() ? "" : "SVG charts (files in the report artifact): " + out + "\n\n";
 }
 
 struct ChartSpec {
@@ -150,7 +192,7 @@ std::string Charts(const std::string& prompt_class, const std::vector<const Case
   return out;
 }
 
-std::string Details(const CaseReport& c) {
+std::string Details(const CaseReport& c, const std::vector<Chart>& charts, const std::string& url) {
   std::string out =
       fmt::format("<details><summary>{} {}: per level, checks</summary>\n\n", Icon(c.verdict.outcome), Cell(c.id));
   if (!c.levels.empty()) {
@@ -183,6 +225,7 @@ std::string Details(const CaseReport& c) {
     }
     out += "\n";
   }
+  out += ChartLinks(charts, url, [&](const Chart& x) { return x.case_id == c.id; });
   for (const auto& n : c.verdict.notes) out += fmt::format("- note: {}\n", Cell(n));
   for (const auto& a : c.verdict.earlier) {
     out += fmt::format("- attempt {} (re-measured): {}{}\n", a.attempt, gate::ToString(a.outcome),
@@ -206,7 +249,7 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
                   n[Outcome::Passed], n[Outcome::Failed], n[Outcome::Error], n[Outcome::Inconclusive],
                   n[Outcome::Skipped], report.cases.size());
   text += fmt::format(
-      "<sub>generated {} on {} by llmbench {}; figures at the highest concurrency level; "
+      "<sub>generated {} on {} by llmbench {}; figures of every level; "
       "changes against the stored baseline with 95% intervals; SVG charts of every level and case in "
       "<code>index.html</code> beside this file (the CI job's report artifact)</sub>\n\n",
       report.generated_utc, report.host, report.harness_version);
@@ -234,21 +277,25 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
   std::map<std::string, std::vector<const CaseReport*>> by_scenario;
   for (const auto& c : report.cases) by_scenario[c.scenario].push_back(&c);
   const std::vector<EnginePair> pairs = CompareEngines(report, report.compare_a, report.compare_b);
+  const std::vector<Chart> charts = BuildCharts(report);
   std::vector<std::pair<int, std::string>> blocks;  // (priority, text), in display order
   for (const auto& [scenario, cases] : by_scenario) {
-    blocks.emplace_back(1, fmt::format("### {}\n\n{}\n", scenario, CaseTable(cases)));
+    blocks.emplace_back(1, fmt::format("### {}\n\n{}\n{}", scenario, CaseTable(cases), ChangesTable(cases)));
     for (const auto& pair : pairs) {
       if (pair.scenario == scenario) blocks.emplace_back(2, EnginePairMarkdown(pair));
     }
     std::map<std::string, std::vector<const CaseReport*>> by_class;
     for (const CaseReport* c : cases) by_class[c->prompt_class].push_back(c);
     for (const auto& [cls, class_cases] : by_class) {
-      const std::string charts = Charts(cls, class_cases);
-      if (!charts.empty())
-        blocks.emplace_back(2, "<details><summary>charts: " + Cell(scenario + " / " + cls) + "</summary>\n\n" + charts +
-                                   "</details>\n\n");
+      const std::string links = ChartLinks(charts, report.charts_url, [&](const Chart& x) {
+        return x.scenario == scenario && x.prompt_class == cls && x.case_id.empty();
+      });
+      const std::string mermaid = Charts(cls, class_cases);
+      if (!mermaid.empty() || !links.empty())
+        blocks.emplace_back(2, "<details><summary>charts: " + Cell(scenario + " / " + cls) + "</summary>\n\n" + links +
+                                   mermaid + "</details>\n\n");
     }
-    for (const CaseReport* c : cases) blocks.emplace_back(3, Details(*c));
+    for (const CaseReport* c : cases) blocks.emplace_back(3, Details(*c, charts, report.charts_url));
   }
   constexpr std::size_t kNoteReserve = 400;
   std::vector<bool> keep(blocks.size(), false);

@@ -11,6 +11,7 @@
 #include "gate/verdict.hpp"
 #include "metrics/summary.hpp"
 #include "protocol/identity.hpp"
+#include "report/samples.hpp"
 
 namespace llmbench::report {
 
@@ -31,6 +32,8 @@ struct CaseReport {
   std::string load_settings;    ///< the scenario's [load] (compact JSON): warm-up, repetitions, …
   /// A case split by level (--level): every level tag it has, and those its shards measured.
   std::vector<std::string> level_tags, measured_tags;
+  /// Per-request figures of each level, from records.jsonl (the CDFs and the timeline).
+  std::vector<LevelSamples> samples;
 };
 
 struct ScenarioInfo {
@@ -46,6 +49,9 @@ struct RunReport {
   /// Engines compared side by side (`report --compare A B`); empty: the first engine of each
   /// scenario × class against each other one.
   std::string compare_a, compare_b;
+  /// Where the Markdown summary links the chart files (`report --charts-url`): relative to
+  /// summary.md by default, as `llmbench report` writes them beside it.
+  std::string charts_url = "charts/";
 };
 
 /// Reads every verdicts.json under `dirs` (recursively) with the results.json beside it. A case

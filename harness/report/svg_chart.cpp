@@ -129,6 +129,7 @@ std::string RenderSvg(const LineChart& c) {
     }
     out += fmt::format("<polyline fill=\"none\" stroke-width=\"2\" {} points=\"{}\"/>\n", style, path);
     for (const auto& [x, y] : s.points) {
+      if (!s.markers) break;
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
       const std::string at = categorical ? c.categories[static_cast<std::size_t>(x)] : Num(x);
       out +=
@@ -173,6 +174,59 @@ std::string RenderSvg(const DistributionChart& c) {
          {{"box p50–p95, whiskers min–max", fmt::format("stroke=\"{}\"", kColours[0])},
           {"tick p99, dot mean", fmt::format("stroke=\"{}\"", kColours[1])}});
   return out + "</svg>\n";
+}
+
+std::string RenderSvg(const TimelineChart& c) {
+  double x_max = 0;
+  for (const auto& r : c.requests) x_max = std::max(x_max, r.end_ms);
+  std::string out;
+  const double rows = static_cast<double>(std::max<std::size_t>(1, c.requests.size()));
+  Frame f = Open(out, c.width, c.height, c.title, "request, in send order", "ms since the first send", rows);
+  const std::vector<double> x_ticks = NiceTicks(x_max);
+  const auto xpos = [&](double ms) { return f.X(ms / x_ticks.back()); };
+  for (const double t : x_ticks)
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", xpos(t), f.Y(0) + 14,
+                       Num(t));
+  const double bar = std::max(1.0, (f.Y(0) - f.Y(1)) * 0.8);
+  constexpr const char* kWaiting = "#56B4E9";
+  for (std::size_t i = 0; i < c.requests.size(); ++i) {
+    const RequestSpan& r = c.requests[i];
+    const double y = f.Y(static_cast<double>(i) + 1) + (f.Y(0) - f.Y(1) - bar) / 2;
+    const std::string tip = fmt::format("request {}: sent {} ms, first token {}, end {} ms{}", i + 1, Num(r.send_ms),
+                                        r.first_token_ms < 0 ? "none" : Num(r.first_token_ms) + " ms",
+                                        Num(r.end_ms), r.failed ? ", failed" : "");
+    const auto rect = [&](double from, double to, const char* colour) {
+      return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>",
+                         xpos(from), y, std::max(0.5, xpos(to) - xpos(from)), bar, colour);
+    };
+    out += "<g><title>" + XmlEscape(tip) + "</title>";
+    if (r.failed || r.first_token_ms < 0) {
+      out += rect(r.send_ms, r.end_ms, kColours[1]);
+    } else {
+      out += rect(r.send_ms, r.first_token_ms, kWaiting) + rect(r.first_token_ms, r.end_ms, kColours[0]);
+    }
+    out += "</g>\n";
+  }
+  Legend(out, f,
+         {{"sent → first token", fmt::format("stroke=\"{}\"", kWaiting)},
+          {"first token → end", fmt::format("stroke=\"{}\"", kColours[0])},
+          {"failed", fmt::format("stroke=\"{}\"", kColours[1])}});
+  return out + "</svg>\n";
+}
+
+std::vector<std::pair<double, double>> CdfPoints(const std::vector<double>& sorted, std::size_t points) {
+  std::vector<std::pair<double, double>> out;
+  const std::size_t n = sorted.size();
+  if (n == 0 || points < 2) return out;
+  std::size_t last = n;  // no index twice
+  for (std::size_t k = 0; k < points; ++k) {
+    const auto i = static_cast<std::size_t>(
+        std::llround(static_cast<double>(k) / static_cast<double>(points - 1) * static_cast<double>(n - 1)));
+    if (i == last) continue;
+    last = i;
+    out.emplace_back(sorted[i], static_cast<double>(i + 1) / static_cast<double>(n));
+  }
+  return out;
 }
 
 }  // namespace llmbench::report

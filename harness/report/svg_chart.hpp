@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "metrics/statistics.hpp"
+#include "report/samples.hpp"
 
 namespace llmbench::report {
 
@@ -17,6 +18,7 @@ struct SvgSeries {
   std::vector<std::pair<double, double>> points;  ///< (x, y); NaN y leaves a gap
   bool dashed = false;
   int colour = -1;  ///< palette index (series of one engine share theirs); -1 = by position
+  bool markers = true;  ///< a dot with a tooltip per point (off for dense lines such as CDFs)
 };
 
 /// A line chart. The y axis always starts at zero (every metric here is ≥ 0), so a 0.04 %
@@ -38,8 +40,21 @@ struct DistributionChart {
   int width = 560, height = 320;
 };
 
+/// Requests as horizontal bars on a time axis (ms since the first send), one row each in send
+/// order: sent → first token (waiting), first token → end (streaming), failed requests whole in
+/// another colour.
+struct TimelineChart {
+  std::string title;
+  std::vector<RequestSpan> requests;
+  int width = 560, height = 320;
+};
+
 std::string RenderSvg(const LineChart& chart);
 std::string RenderSvg(const DistributionChart& chart);
+std::string RenderSvg(const TimelineChart& chart);
+
+/// A sorted sample as a CDF line: at most `points` (x = value, y = fraction of samples ≤ x).
+std::vector<std::pair<double, double>> CdfPoints(const std::vector<double>& sorted, std::size_t points = 101);
 
 /// Axis ticks: a "nice" step (1, 2 or 5 × 10^k) giving about `count` ticks from 0 to ≥ max.
 std::vector<double> NiceTicks(double max, int count = 5);

@@ -3,6 +3,7 @@
 // and a script added to a copy of the page measures every chart as laid out.
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -41,7 +42,16 @@ BOOST_AUTO_TEST_CASE(the_html_report_renders_in_headless_chromium_with_every_cha
   BOOST_TEST(html.find("https://") == std::string::npos);
   int charts = 0;
   for (std::size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1)) ++charts;
-  BOOST_TEST(charts >= 8, charts);  // 6 per class (both engines) + a distribution per case
+  // Per class: 8 by level or vs throughput (the simulator reports server times), 2 CDFs of both
+  // engines; per case: a box, 3 CDFs, a timeline.
+  BOOST_TEST(charts == 8 + 2 + 2 * 5, charts);
+  BOOST_TEST(html.find("h/fast/c — TTFT CDF by level") != std::string::npos);
+  BOOST_TEST(html.find("h/slow/c — run 1 at c=4: all 20 requests in time") != std::string::npos);
+  // Each chart also as its own file (what summary.md links).
+  int files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "rep/charts")) files += f.path().extension() == ".svg";
+  BOOST_TEST(files == charts);
+  BOOST_TEST(Read(dir / "rep/summary.md").find("(charts/h_slow_c.timeline.svg)") != std::string::npos);
 
   // Every chart as the browser laid it out: a copy of the page reports each svg's size.
   std::string probe = html;

@@ -8,6 +8,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
+#include <set>
+
+#include "report/charts.hpp"
 #include "report/engine_compare.hpp"
 #include "report/run_report.hpp"
 #include "report/svg_chart.hpp"
@@ -135,7 +140,10 @@ RunReport Fixture() {
       d.load_level = scenario::Level::Closed(8);
       d.repetition = k + 1;
       const double wobble = 1 + 0.01 * (k - 1);
-      d.values = {{"ttft.p50", ttft * wobble}, {"tpot.p50", tpot * wobble}, {"output_throughput", throughput / wobble}};
+      d.values = {{"ttft.p50", ttft * wobble},
+                  {"tpot.p50", tpot * wobble},
+                  {"output_throughput", throughput / wobble},
+                  {"cost_per_1k_requests", 0.04 * 560 / throughput * wobble}};
       c.runs.push_back(d);
     }
     c.engine_identity.engine = engine;
@@ -145,6 +153,31 @@ RunReport Fixture() {
     c.load_settings = R"({"repetitions":3,"seed":1,"temperature":0.0,"warmup":4})";
     c.engine_settings = R"({"force_output_length":true,"protocol":"openai-chat"})";
   };
+  // Per-request samples (records.jsonl): the CDFs and, at c=8, 16 requests in two waves of 8
+  // (the fifth failed without a token).
+  const auto add_samples = [](CaseReport& c, double ttft, double tpot) {
+    for (const std::int64_t conc : {1, 8}) {
+      LevelSamples s;
+      s.level = scenario::Level::Closed(conc);
+      for (int i = 0; i < 64; ++i) {
+        const double spread = 1 + 0.01 * i * static_cast<double>(conc);
+        s.ttft.push_back(ttft * spread);
+        s.tpot.push_back(tpot * (1 + 0.002 * i));
+        s.e2e.push_back(ttft * spread + 127 * tpot * (1 + 0.002 * i));
+      }
+      if (conc == 8) {
+        for (int i = 0; i < 16; ++i) {
+          const double send = (i / 8) * 900.0 + (i % 8) * 2;
+          s.timeline.push_back({send, i == 4 ? -1 : send + ttft + i, i == 4 ? send + 30 : send + ttft + i + 800,
+                                i == 4});
+        }
+        s.timeline_requests = 64;
+      }
+      c.samples.push_back(std::move(s));
+    }
+  };
+  add_samples(pass, 55, 14);
+  add_samples(fresh, 14, 1.1);
   add_runs(pass, 55, 14, 560, "vLLM");
   add_runs(fresh, 50, 12.7, 616, "llmbench simulator");
   r.cases = {broken, down, slow, pass, fresh, noisy};
@@ -192,7 +225,107 @@ BOOST_AUTO_TEST_CASE(svg_charts_start_at_zero_with_nice_ticks_and_match_golden) 
   BOOST_TEST(svg.find(">0</text>") != std::string::npos);  // the axis's zero is labelled
   BOOST_TEST(svg.find("(axis from 0)") != std::string::npos);
   DistributionChart d{"TTFT", "TTFT (ms)", {{"c=1", {64, 41, 2, 35, 60, 40, 44, 48, 56}}}};
-  CheckGolden("chart.svg", svg + RenderSvg(d));
+  // A CDF of 4 samples: each at its own fraction, the last at 1.
+  const auto cdf = CdfPoints({10, 20, 30, 40});
+  BOOST_TEST(cdf.size() == 4u);
+  BOOST_TEST(cdf.front().first == 10);
+  BOOST_TEST(cdf.front().second == 0.25);
+  BOOST_TEST(cdf.back().first == 40);
+  BOOST_TEST(cdf.back().second == 1.0);
+  BOOST_TEST(CdfPoints({}).empty());
+  std::vector<double> many(10000);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<double>(i);
+  BOOST_TEST(CdfPoints(many).size() == 101u);  // bounded, whatever the sample size
+  BOOST_TEST(CdfPoints(many)[50].first == 5000);
+  // A timeline: waiting and streaming parts, a failed request whole, in its own colour.
+  TimelineChart t{"timeline", {{0, 50, 850, false}, {2, -1, 30, true}, {900, 960, 1700, false}}};
+  const std::string timeline = RenderSvg(t);
+  BOOST_TEST(timeline.find("request 2: sent 2 ms, first token none, end 30 ms, failed") != std::string::npos);
+  BOOST_TEST(timeline.find("ms since the first send") != std::string::npos);
+  CheckGolden("chart.svg", svg + RenderSvg(d) + timeline);
+}
+
+// records.jsonl → per-level samples: warm-up, other cases and earlier attempts left out, failed
+// requests on the timeline only, a line cut off mid-way counted, not fatal.
+BOOST_AUTO_TEST_CASE(case_samples_read_from_records_jsonl) {
+  const std::string path = (std::filesystem::temp_directory_path() / "llmbench-samples-test.jsonl").string();
+  {
+    std::ofstream f(path);
+    const auto line = [&](const char* case_id, int attempt, int repetition, bool warmup, int concurrency,
+                          std::int64_t start_ms, std::int64_t first_ms, std::int64_t end_ms, const char* error) {
+      const std::int64_t ms = 1'000'000;
+      f << fmt::format(
+          R"({{"attempt":{},"case":"{}","chunk_ns":{},"concurrency":{},"done_ns":{},"error":"{}","repetition":{},)"
+          R"("scheduled_ns":{},"start_ns":{},"warmup":{},"completion_tokens":2,"prompt_tokens":10}})"
+          "\n",
+          attempt, case_id,
+          first_ms < 0 ? std::string("[]") : fmt::format("[{},{}]", first_ms * ms, (first_ms + 10) * ms), concurrency,
+          end_ms * ms, error, repetition, start_ms * ms, start_ms * ms, warmup ? "true" : "false");
+    };
+    line("s/e/c", 1, 1, false, 1, 1000, 1100, 1200, "none");  // an earlier attempt
+    line("s/e/c", 2, 1, true, 1, 2000, 2100, 2200, "none");   // warm-up
+    line("s/e/c", 2, 1, false, 1, 3000, 3040, 3050, "none");
+    line("s/e/c", 2, 1, false, 1, 3100, 3120, 3130, "none");
+    line("s/e/c", 2, 2, false, 1, 3200, 3230, 3240, "none");  // repetition 2: samples, not the timeline
+    line("s/e/c", 2, 1, false, 4, 4000, -1, 4005, "stream");  // failed: timeline only
+    line("s/e/c", 2, 1, false, 4, 3990, 4060, 4070, "none");
+    line("s/x/c", 2, 1, false, 1, 3000, 3001, 3002, "none");  // another case
+    f << R"({"attempt":2,"case":"s/e/c","chunk_ns":[1,)";     // cut off mid-line
+  }
+  const CaseSamples samples = ReadCaseSamples(path, "s/e/c");
+  BOOST_TEST(samples.bad_lines == 1);
+  BOOST_TEST_REQUIRE(samples.levels.size() == 2u);
+  const LevelSamples& c1 = samples.levels[0];
+  BOOST_TEST(c1.level.concurrency == 1);
+  BOOST_TEST(c1.ttft == (std::vector<double>{20, 30, 40}));  // sorted, ms
+  BOOST_TEST(c1.e2e == (std::vector<double>{30, 40, 50}));
+  BOOST_TEST(c1.tpot == (std::vector<double>{10, 10, 10}));
+  BOOST_TEST(c1.timeline_requests == 2);
+  BOOST_TEST_REQUIRE(c1.timeline.size() == 2u);
+  BOOST_TEST(c1.timeline[0].send_ms == 0);
+  BOOST_TEST(c1.timeline[0].first_token_ms == 40);
+  BOOST_TEST(c1.timeline[1].send_ms == 100);
+  BOOST_TEST(c1.timeline[1].end_ms == 130);
+  const LevelSamples& c4 = samples.levels[1];
+  BOOST_TEST(c4.ttft == (std::vector<double>{70}));
+  BOOST_TEST_REQUIRE(c4.timeline.size() == 2u);
+  BOOST_TEST(c4.timeline[1].failed);  // sent 10 ms after the other one
+  BOOST_TEST(c4.timeline[1].send_ms == 10);
+  BOOST_TEST(c4.timeline[1].first_token_ms == -1);
+  BOOST_TEST(ReadCaseSamples(path + ".absent", "s/e/c").levels.empty());
+  BOOST_CHECK_THROW(ReadCaseSamples(std::filesystem::temp_directory_path().string(), "s/e/c"), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+BOOST_AUTO_TEST_CASE(charts_are_built_once_with_unique_file_names_and_linked_from_markdown) {
+  const RunReport r = Fixture();
+  const std::vector<Chart> charts = BuildCharts(r);
+  std::set<std::string> files;
+  bool per_engine_cdf = false, timeline = false;
+  for (const auto& c : charts) {
+    BOOST_TEST(files.insert(c.file).second, c.file << " twice");
+    BOOST_TEST(c.file.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+               std::string::npos);
+    BOOST_TEST(c.svg.rfind("<svg", 0) == 0u);
+    per_engine_cdf |= c.file == "chat.short.ttft-cdf.svg";
+    timeline |= c.file == "chat_vllm_short.timeline.svg";
+  }
+  BOOST_TEST(per_engine_cdf);
+  BOOST_TEST(timeline);
+  std::ostringstream md;
+  WriteMarkdown(r, md);
+  BOOST_TEST(md.str().find("(charts/chat_vllm_short.timeline.svg)") != std::string::npos);
+  // Cost compared per run like the gated statistics: vLLM's throughput is 560 vs 616 tok/s.
+  bool cost = false;
+  for (const auto& pair : CompareEngines(r)) {
+    for (const auto& row : pair.rows) {
+      if (row.key != "cost_per_1k_requests") continue;
+      cost = true;
+      BOOST_TEST(row.ratio == 616.0 / 560, boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(row.winner == "sim");
+    }
+  }
+  BOOST_TEST(cost);
 }
 
 BOOST_AUTO_TEST_CASE(markdown_matches_golden) {
