@@ -26,7 +26,7 @@ struct ReportOptions {
   bool complete = false;             ///< --complete: a case's missing levels are an error
   std::vector<std::string> also;     ///< the same files written here too (a fixed path CI reads)
   std::size_t max_chars = 65536;
-  std::string charts_url = "charts/";  ///< where summary.md links the chart files
+  std::string charts_url = "charts/";        ///< where summary.md links the chart files
   std::string generated_utc, host, version;  ///< injected for reproducible output; default: now, this host, this build
 };
 

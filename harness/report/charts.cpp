@@ -128,10 +128,13 @@ void ClassCharts(const std::string& scenario, const std::string& cls, const std:
     if (everywhere && !it->sweep()) common = *it;
   }
   if (!common) return;
-  for (const auto& [name, slug, field] : {std::tuple{"TTFT", "ttft-cdf", &LevelSamples::ttft},
-                                          std::tuple{"E2E", "e2e-cdf", &LevelSamples::e2e}}) {
+  for (const auto& [name, slug, field] :
+       {std::tuple{"TTFT", "ttft-cdf", &LevelSamples::ttft}, std::tuple{"E2E", "e2e-cdf", &LevelSamples::e2e}}) {
     LineChart cdf{fmt::format("{} — {} CDF at {}, per engine", title, name, scenario::ShortLabel(*common)),
-                  std::string(name) + " (ms)", "fraction of requests ≤ x", {}, {}};
+                  std::string(name) + " (ms)",
+                  "fraction of requests ≤ x",
+                  {},
+                  {}};
     for (std::size_t e = 0; e < cases.size(); ++e) {
       for (const LevelSamples& s : cases[e]->samples) {
         if (s.level != *common) continue;
@@ -159,12 +162,14 @@ void CaseCharts(const CaseReport& c, std::vector<Chart>& out) {
   for (const auto& [name, slug, field] :
        {std::tuple{"TTFT", "ttft-cdf", &LevelSamples::ttft}, std::tuple{"TPOT", "tpot-cdf", &LevelSamples::tpot},
         std::tuple{"E2E", "e2e-cdf", &LevelSamples::e2e}}) {
-    LineChart cdf{fmt::format("{} — {} CDF by level", c.id, name), std::string(name) + " (ms)",
-                  "fraction of requests ≤ x", {}, {}};
+    LineChart cdf{fmt::format("{} — {} CDF by level", c.id, name),
+                  std::string(name) + " (ms)",
+                  "fraction of requests ≤ x",
+                  {},
+                  {}};
     for (const LevelSamples& s : c.samples) {
       if ((s.*field).empty()) continue;
-      SvgSeries series{fmt::format("{} (n={})", scenario::ShortLabel(s.level), (s.*field).size()),
-                       CdfPoints(s.*field)};
+      SvgSeries series{fmt::format("{} (n={})", scenario::ShortLabel(s.level), (s.*field).size()), CdfPoints(s.*field)};
       series.markers = false;
       cdf.series.push_back(std::move(series));
     }

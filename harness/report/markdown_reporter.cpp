@@ -85,8 +85,7 @@ std::string CaseTable(const std::vector<const CaseReport*>& cases) {
                        first ? Icon(c->verdict.outcome) : "", LevelCell(s.load_level), stat("ttft", &Stats::p50),
                        stat("ttft", &Stats::p95), stat("itl", &Stats::p50), stat("tpot", &Stats::p50),
                        s.load_level.search() ? "-" : fmt::format("{:.0f}", LevelMetric(s, "output_throughput")),
-                       FormatValue(LevelMetric(s, "error_rate"), "fraction"),
-                       Cell(BaselineCell(*c, &s.load_level)));
+                       FormatValue(LevelMetric(s, "error_rate"), "fraction"), Cell(BaselineCell(*c, &s.load_level)));
       first = false;
     }
   }

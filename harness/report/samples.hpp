@@ -26,8 +26,8 @@ struct LevelSamples {
   scenario::Level level;
   /// ms, one per successful measured request of every repetition of the last attempt, sorted.
   std::vector<double> ttft, tpot, e2e;
-  std::vector<RequestSpan> timeline;     ///< repetition 1, the first kTimelineRequests by send time
-  std::int64_t timeline_requests = 0;    ///< measured requests of repetition 1
+  std::vector<RequestSpan> timeline;   ///< repetition 1, the first kTimelineRequests by send time
+  std::int64_t timeline_requests = 0;  ///< measured requests of repetition 1
 };
 
 struct CaseSamples {

@@ -185,19 +185,19 @@ std::string RenderSvg(const TimelineChart& c) {
   const std::vector<double> x_ticks = NiceTicks(x_max);
   const auto xpos = [&](double ms) { return f.X(ms / x_ticks.back()); };
   for (const double t : x_ticks)
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", xpos(t), f.Y(0) + 14,
-                       Num(t));
+    out +=
+        fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", xpos(t), f.Y(0) + 14, Num(t));
   const double bar = std::max(1.0, (f.Y(0) - f.Y(1)) * 0.8);
   constexpr const char* kWaiting = "#56B4E9";
   for (std::size_t i = 0; i < c.requests.size(); ++i) {
     const RequestSpan& r = c.requests[i];
     const double y = f.Y(static_cast<double>(i) + 1) + (f.Y(0) - f.Y(1) - bar) / 2;
     const std::string tip = fmt::format("request {}: sent {} ms, first token {}, end {} ms{}", i + 1, Num(r.send_ms),
-                                        r.first_token_ms < 0 ? "none" : Num(r.first_token_ms) + " ms",
-                                        Num(r.end_ms), r.failed ? ", failed" : "");
+                                        r.first_token_ms < 0 ? "none" : Num(r.first_token_ms) + " ms", Num(r.end_ms),
+                                        r.failed ? ", failed" : "");
     const auto rect = [&](double from, double to, const char* colour) {
-      return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>",
-                         xpos(from), y, std::max(0.5, xpos(to) - xpos(from)), bar, colour);
+      return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", xpos(from),
+                         y, std::max(0.5, xpos(to) - xpos(from)), bar, colour);
     };
     out += "<g><title>" + XmlEscape(tip) + "</title>";
     if (r.failed || r.first_token_ms < 0) {

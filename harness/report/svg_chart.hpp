@@ -17,7 +17,7 @@ struct SvgSeries {
   std::string name;
   std::vector<std::pair<double, double>> points;  ///< (x, y); NaN y leaves a gap
   bool dashed = false;
-  int colour = -1;  ///< palette index (series of one engine share theirs); -1 = by position
+  int colour = -1;      ///< palette index (series of one engine share theirs); -1 = by position
   bool markers = true;  ///< a dot with a tooltip per point (off for dense lines such as CDFs)
 };
 

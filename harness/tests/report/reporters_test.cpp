@@ -168,8 +168,8 @@ RunReport Fixture() {
       if (conc == 8) {
         for (int i = 0; i < 16; ++i) {
           const double send = (i / 8) * 900.0 + (i % 8) * 2;
-          s.timeline.push_back({send, i == 4 ? -1 : send + ttft + i, i == 4 ? send + 30 : send + ttft + i + 800,
-                                i == 4});
+          s.timeline.push_back(
+              {send, i == 4 ? -1 : send + ttft + i, i == 4 ? send + 30 : send + ttft + i + 800, i == 4});
         }
         s.timeline_requests = 64;
       }
