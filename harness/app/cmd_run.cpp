@@ -240,6 +240,13 @@ int Run(const RunOptions& o) {
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kExitBadInput;
+  } catch (const WriteError& e) {
+    // The disk stopped taking results mid-run: what reached it stays whole and readable.
+    fmt::print(stderr,
+               "error: {}\nthe run stopped; {}/results.json keeps every level completed before its last rewrite, and "
+               "records.jsonl every complete record\n",
+               e.what(), o.out);
+    return kExitMeasurementFailed;
   } catch (const std::runtime_error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;

@@ -3,12 +3,21 @@
 
 #include <functional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 
 namespace llmbench {
 
+/// A file could not be written (disk full, read-only, I/O error): what the message names, with
+/// the system's reason. Distinct from bad input: something may have been measured already.
+class WriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Calls `write` on a stream to `path`.tmp, then renames it over `path` (creating parent
-/// directories). Throws std::runtime_error when the file cannot be written.
+/// directories). Throws WriteError (the temporary removed, `path` untouched) when the file
+/// cannot be written.
 void WriteFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace llmbench

@@ -1,5 +1,11 @@
 #include "report/results_file.hpp"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -35,8 +41,9 @@ ResultsFile::ResultsFile(std::string dir, const Provenance& p, const scenario::S
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) throw std::runtime_error("cannot create output directory " + dir_ + ": " + ec.message());
-  records_.open(dir_ + "/records.jsonl", std::ios::trunc);
-  if (!records_) throw std::runtime_error("cannot write " + dir_ + "/records.jsonl");
+  records_fd_ = ::open((dir_ + "/records.jsonl").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (records_fd_ < 0)
+    throw std::runtime_error(fmt::format("cannot write {}/records.jsonl: {}", dir_, std::strerror(errno)));
   header_["schema"] = gate::kResultsSchema;
   header_["provenance"] = {{"harness_version", p.harness_version},
                            {"git_commit", p.git_commit},
@@ -59,6 +66,7 @@ ResultsFile::~ResultsFile() {
   }
   wake_.notify_one();
   writer_.join();
+  ::close(records_fd_);
 }
 
 void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
@@ -135,6 +143,8 @@ void ResultsFile::EndCase(const std::string& status, const std::string& message)
 }
 
 void ResultsFile::Write() {
+  // Records the disk did not take: stop here, with what is on disk still whole.
+  if (std::string problem = RecordsProblem(); !problem.empty()) throw WriteError(problem);
   WriteFileAtomically(path_, [&](std::ostream& out) {
     // The header object without its closing brace, then the cases written piece by piece.
     const std::string header = gate::DumpJson(header_, 1);
@@ -162,6 +172,11 @@ void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repe
   wake_.notify_one();
 }
 
+std::string ResultsFile::RecordsProblem() {
+  std::lock_guard lock(mutex_);
+  return records_problem_;
+}
+
 void ResultsFile::WriterLoop() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -169,13 +184,39 @@ void ResultsFile::WriterLoop() {
     while (!queue_.empty()) {
       Queued q = std::move(queue_.front());
       queue_.pop_front();
+      const bool failed = !records_problem_.empty();
       lock.unlock();
-      nlohmann::json line = gate::ToJson(q.record);
-      line["case"] = q.case_id;
-      line["attempt"] = q.attempt;
-      line["repetition"] = q.repetition;
-      records_ << gate::DumpJson(line) << '\n';
-      records_.flush();
+      if (!failed) {
+        nlohmann::json line = gate::ToJson(q.record);
+        line["case"] = q.case_id;
+        line["attempt"] = q.attempt;
+        line["repetition"] = q.repetition;
+        const std::string text = gate::DumpJson(line) + '\n';
+        // One write per line, finished or undone: a reader never meets half a record.
+        std::size_t done = 0;
+        int error = 0;
+        while (done < text.size()) {
+          const ssize_t n = ::write(records_fd_, text.data() + done, text.size() - done);
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) {
+            error = n < 0 ? errno : EIO;
+            break;
+          }
+          done += static_cast<std::size_t>(n);
+        }
+        if (error == 0) {
+          records_bytes_ += static_cast<std::int64_t>(text.size());
+          ++records_written_;
+        } else {
+          const bool cut = ::ftruncate(records_fd_, records_bytes_) == 0;
+          (void)::lseek(records_fd_, records_bytes_, SEEK_SET);
+          lock.lock();
+          records_problem_ = fmt::format("cannot write {}/records.jsonl: {}; it keeps the {} records written before{}",
+                                         dir_, std::strerror(error), records_written_,
+                                         cut ? "" : " (and part of the next: it could not be cut off)");
+          lock.unlock();
+        }
+      }
       lock.lock();
     }
     if (closing_) return;

@@ -5,7 +5,6 @@
 
 #include <condition_variable>
 #include <deque>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,6 +56,11 @@ class ResultsFile {
 
   const std::string& path() const { return path_; }
 
+  /// Why records.jsonl stopped taking records ("" = it took every one): the disk filled up or
+  /// failed. The file then ends with its last complete line (a part-written line is cut off), and
+  /// the next rewrite of results.json throws WriteError saying so: the run stops.
+  std::string RecordsProblem();
+
  private:
   void Write();
   void WriterLoop();
@@ -74,7 +78,10 @@ class ResultsFile {
   std::string path_;
   nlohmann::ordered_json header_;  ///< schema, provenance, scenario, definitions (in that order)
   std::vector<CaseEntry> cases_;
-  std::ofstream records_;
+  int records_fd_ = -1;
+  std::int64_t records_bytes_ = 0;    ///< complete lines on disk (writer thread)
+  std::int64_t records_written_ = 0;  ///< records in them (writer thread)
+  std::string records_problem_;       ///< under mutex_
   std::mutex mutex_;
   std::condition_variable wake_;
   struct Queued {

@@ -213,13 +213,14 @@ BOOST_AUTO_TEST_CASE(directories_fifos_huge_and_unreadable_files_are_clear_error
   BOOST_TEST(output.find("104857600 bytes, more than the 16 MiB a scenario file may have") != std::string::npos,
              output);
 
-  if (geteuid() != 0) {  // root reads any file
-    std::ofstream(dir / "secret.toml") << "schema = 1\n";
-    std::filesystem::permissions(dir / "secret.toml", std::filesystem::perms::none);
-    std::tie(code, output) = RunCommand(kLlmbench + " validate " + dir / "secret.toml");
-    BOOST_TEST(code == 2, output);
-    BOOST_TEST(output.find("Permission denied") != std::string::npos, output);
-  }
+  // Root reads any file: as root, llmbench runs as `nobody` for this check (setpriv, util-linux).
+  std::ofstream(dir / "secret.toml") << "schema = 1\n";
+  std::filesystem::permissions(dir / "secret.toml", std::filesystem::perms::none);
+  std::filesystem::permissions(dir / "", std::filesystem::perms::all);
+  const std::string as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  std::tie(code, output) = RunCommand(as_user + kLlmbench + " validate " + dir / "secret.toml");
+  BOOST_TEST(code == 2, output);
+  BOOST_TEST(output.find("secret.toml: error: cannot open: Permission denied") != std::string::npos, output);
 
   // The JSON inputs of compare and baseline update, too.
   std::tie(code, output) = RunCommand(kLlmbench + " compare " + dir / "adir" + " " + dir / "adir");
@@ -232,6 +233,46 @@ BOOST_AUTO_TEST_CASE(directories_fifos_huge_and_unreadable_files_are_clear_error
   std::tie(code, output) = RunCommand(kLlmbench + " baseline update " + dir / "run" + " --baselines " + dir / "b");
   BOOST_TEST(code == 2, output);
   BOOST_TEST(output.find("terminate") == std::string::npos, output);
+}
+
+// A results disk that fills up mid-run, or is read-only: a clear error, and what reached the disk
+// stays whole (every line of records.jsonl a record, results.json valid JSON). The disks are small
+// tmpfs mounts in a private mount namespace (unshare, util-linux), so no root is needed.
+BOOST_AUTO_TEST_CASE(a_full_or_read_only_results_disk_is_a_clear_error_and_keeps_what_was_written) {
+  TempDir dir("disk");
+  if (RunCommand("unshare -rm true").first != 0) {
+    BOOST_TEST_MESSAGE("skipped: no user/mount namespaces here (unshare -rm) for a small tmpfs");
+    return;
+  }
+  std::ofstream(dir / "f.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[engines.sim.simulator]\n"
+                                   "decode_step = \"1ms\"\nprefill_base = \"1ms\"\nprefill_per_token = \"0ms\"\n"
+                                   "decode_per_seq = \"0ms\"\n[classes.c]\ninput_tokens = 32\noutput_tokens = 64\n"
+                                   "[load]\nconcurrency = [4, 8]\nrequests = 400\nwarmup = 2\nrepetitions = 2\n";
+  std::filesystem::create_directories(dir / "mnt");
+  // 300 KiB: the initial results.json (15 KB) fits, the level's ~2 KB records do not.
+  const std::string mount = "unshare -rm sh -c 'mount -t tmpfs -o size=300k tmpfs " + dir / "mnt" + " && ";
+  auto [code, output] = RunCommand(mount + "timeout 120 " + kLlmbench + " run " + dir / "f.toml" + " --out " +
+                                   dir / "mnt/out" + "; echo exit=$?; cat " + dir / "mnt/out/records.jsonl" + " > " +
+                                   dir / "records.jsonl; cp " + dir / "mnt/out/results.json " + dir / "'");
+  BOOST_TEST(output.find("exit=1") != std::string::npos, output);  // a failed measurement, not bad input
+  BOOST_TEST(output.find("records.jsonl: No space left on device; it keeps the ") != std::string::npos, output);
+  BOOST_TEST(output.find("the run stopped") != std::string::npos, output);
+  std::ifstream records(dir / "records.jsonl");
+  std::string line;
+  int lines = 0;
+  while (std::getline(records, line)) {
+    BOOST_TEST(json::parse(line, nullptr, false).is_object(), "line " << lines + 1 << " is not a record");
+    ++lines;
+  }
+  BOOST_TEST(lines > 10);
+  BOOST_TEST(!json::parse(std::ifstream(dir / "results.json"), nullptr, false).is_discarded());
+  // Read-only: refused before anything runs.
+  std::tie(code, output) =
+      RunCommand("unshare -rm sh -c 'mount -t tmpfs -o ro,size=300k tmpfs " + dir / "mnt" + " && " + kLlmbench +
+                 " run " + dir / "f.toml" + " --out " + dir / "mnt/out; echo exit=$?'");
+  BOOST_TEST(output.find("exit=2") != std::string::npos, output);
+  BOOST_TEST(output.find("cannot create output directory") != std::string::npos, output);
+  BOOST_TEST(output.find("Read-only file system") != std::string::npos, output);
 }
 
 // TGI's non-streaming /generate: the answer comes whole, so only E2E is measured on the client
