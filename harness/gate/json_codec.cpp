@@ -16,11 +16,27 @@ namespace {
 using nlohmann::json;
 
 json Nullable(std::int64_t v) { return v < 0 ? json(nullptr) : json(v); }
+// An integer field; `fallback` when absent or null. A number beyond int64 (a float such as 4e22)
+// throws: converting it would be undefined behaviour (found by fuzz_results_json).
 std::int64_t IntOr(const json& j, const char* key, std::int64_t fallback = -1) {
   const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? fallback : it->get<std::int64_t>();
+  if (it == j.end() || it->is_null()) return fallback;
+  if (it->is_number_float()) {
+    const double d = it->get<double>();
+    if (!(d > -9.2e18 && d < 9.2e18)) throw std::runtime_error(fmt::format("'{}': {} is out of range", key, d));
+    return static_cast<std::int64_t>(d);
+  }
+  return it->get<std::int64_t>();  // an integer; a string or object throws json::type_error
 }
-double NumberOrNaN(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
+std::size_t CountOr(const json& j, const char* key) {
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, IntOr(j, key, 0)));
+}
+// j[key] when it is a number, else NaN. Never operator[] on a const json: for a missing key that
+// is undefined behaviour (found by fuzz_results_json: a heap use-after-free).
+double NumberOrNaN(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
 
 // A level as its keys: "concurrency" (closed loop), "rate" (open loop, req/s), "search": true,
 // or "sweep": its point, with the concurrency or rate it ran at.
@@ -41,7 +57,7 @@ scenario::Level LevelFromJson(const json& j) {
   if (j.value("trace", false)) return scenario::Level::Trace(j.value("rate", 1.0));
   const auto rate = j.find("rate");
   if (const auto point = j.find("sweep"); point != j.end() && point->is_number_integer()) {
-    const auto k = point->get<std::int32_t>();
+    const auto k = static_cast<std::int32_t>(std::clamp<std::int64_t>(IntOr(j, "sweep", 0), 0, 1'000'000));
     const double r = rate != j.end() && rate->is_number() ? rate->get<double>() : 0.0;
     return r > 0 ? scenario::Level::SweepPoint(k, 0).WithRate(r)
                  : scenario::Level::SweepPoint(k, std::max<std::int64_t>(0, IntOr(j, "concurrency", 0)));
@@ -116,7 +132,15 @@ load::Record RecordFromJson(const json& j) {
   r.start_ns = IntOr(j, "start_ns", 0);
   r.first_byte_ns = IntOr(j, "first_byte_ns", 0);
   r.done_ns = IntOr(j, "done_ns", 0);
-  r.chunk_ns = j.value("chunk_ns", std::vector<std::int64_t>{});
+  if (const auto chunks = j.find("chunk_ns"); chunks != j.end() && !chunks->is_null()) {
+    if (!chunks->is_array()) throw std::runtime_error("'chunk_ns' is not an array");
+    r.chunk_ns.reserve(chunks->size());
+    for (const auto& c : *chunks) {
+      const double d = c.is_number() ? c.get<double>() : NAN;
+      if (!(d >= 0 && d < 9.2e18)) throw std::runtime_error("'chunk_ns' holds something other than a stamp");
+      r.chunk_ns.push_back(c.is_number_integer() ? c.get<std::int64_t>() : static_cast<std::int64_t>(d));
+    }
+  }
   r.target_input_tokens = IntOr(j, "target_input_tokens", 0);
   r.max_tokens = IntOr(j, "max_tokens", 0);
   r.prompt_tokens = IntOr(j, "prompt_tokens");
@@ -182,13 +206,13 @@ metrics::Summary SummaryFromJson(const json& j) {
   s.input_tokens_counted = j.value("input_tokens_counted", false);
   // Bind to locals: items() of a temporary would dangle inside the loop.
   const json level = j.value("level", json::object());
-  for (const auto& [k, v] : level.items()) s.level[k] = NumberOrNaN(v);
+  for (const auto& [k, v] : level.items()) s.level[k] = v.is_number() ? v.get<double>() : std::nan("");
   const json distributions = j.value("distributions", json::object());
   for (const auto& [id, d] : distributions.items()) {
     s.distributions.emplace_back(
-        id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d["mean"]), NumberOrNaN(d["stddev"]),
-                           NumberOrNaN(d["min"]), NumberOrNaN(d["max"]), NumberOrNaN(d["p50"]), NumberOrNaN(d["p90"]),
-                           NumberOrNaN(d["p95"]), NumberOrNaN(d["p99"])});
+        id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d, "mean"), NumberOrNaN(d, "stddev"),
+                           NumberOrNaN(d, "min"), NumberOrNaN(d, "max"), NumberOrNaN(d, "p50"), NumberOrNaN(d, "p90"),
+                           NumberOrNaN(d, "p95"), NumberOrNaN(d, "p99")});
   }
   return s;
 }
@@ -241,25 +265,25 @@ Comparison ComparisonFromJson(const json& j) {
   c.metric = j.value("metric", "");
   c.statistic = j.value("statistic", "");
   c.load_level = LevelFromJson(j);
-  c.n_base = j.value("n_base", std::size_t{0});
-  c.n_run = j.value("n_run", std::size_t{0});
-  c.base = NumberOrNaN(j["base"]);
-  c.run = NumberOrNaN(j["run"]);
-  c.change = NumberOrNaN(j["change"]);
-  c.ci_low = NumberOrNaN(j["ci_low"]);
-  c.ci_high = NumberOrNaN(j["ci_high"]);
-  c.mde = NumberOrNaN(j["mde"]);
-  c.se = NumberOrNaN(j.value("se", json()));
+  c.n_base = CountOr(j, "n_base");
+  c.n_run = CountOr(j, "n_run");
+  c.base = NumberOrNaN(j, "base");
+  c.run = NumberOrNaN(j, "run");
+  c.change = NumberOrNaN(j, "change");
+  c.ci_low = NumberOrNaN(j, "ci_low");
+  c.ci_high = NumberOrNaN(j, "ci_high");
+  c.mde = NumberOrNaN(j, "mde");
+  c.se = NumberOrNaN(j, "se");
   c.alpha = j.value("alpha", 0.025);
-  c.sigma = NumberOrNaN(j.value("sigma", json()));
+  c.sigma = NumberOrNaN(j, "sigma");
   c.sigma_between = j.value("sigma_between", 0.0);
-  c.dof = NumberOrNaN(j.value("dof", json()));
+  c.dof = NumberOrNaN(j, "dof");
   c.p_worse = j.value("p_worse", 1.0);
   c.significant = j.value("significant", false);
   c.method = j.value("method", "");
-  c.busy_excluded = j.value("busy_excluded", std::size_t{0});
+  c.busy_excluded = CountOr(j, "busy_excluded");
   c.all_busy = j.value("all_busy", false);
-  c.tolerance = NumberOrNaN(j["tolerance"]);
+  c.tolerance = NumberOrNaN(j, "tolerance");
   c.lower_is_better = j.value("lower_is_better", true);
   c.gating = j.value("gating", true);
   c.decisive = j.value("decisive", true);
@@ -283,7 +307,7 @@ json ToJson(const ThresholdResult& t) {
 }
 
 ThresholdResult ThresholdResultFromJson(const json& j) {
-  return {j.value("rule", ""), LevelFromJson(j),         NumberOrNaN(j["measured"]), NumberOrNaN(j["limit"]),
+  return {j.value("rule", ""), LevelFromJson(j),         NumberOrNaN(j, "measured"), NumberOrNaN(j, "limit"),
           j.value("unit", ""), j.value("passed", false), j.value("check", "")};
 }
 
@@ -306,15 +330,15 @@ json ToJson(const HostLoad& h) {
 
 HostLoad HostLoadFromJson(const json& j) {
   HostLoad h;
-  h.cpu_wait = NumberOrNaN(j.value("cpu_wait", json()));
-  h.wait_per_slice_us = NumberOrNaN(j.value("wait_per_slice_us", json()));
-  h.steal = NumberOrNaN(j.value("steal", json()));
-  h.others_cores = NumberOrNaN(j.value("others_cores", json()));
-  h.engine_cores = NumberOrNaN(j.value("engine_cores", json()));
-  h.engine_rss_mib = NumberOrNaN(j.value("engine_rss_mib", json()));
-  h.gpu_utilization = NumberOrNaN(j.value("gpu_utilization", json()));
-  h.gpu_memory_mib = NumberOrNaN(j.value("gpu_memory_mib", json()));
-  h.loadavg1 = NumberOrNaN(j.value("loadavg1", json()));
+  h.cpu_wait = NumberOrNaN(j, "cpu_wait");
+  h.wait_per_slice_us = NumberOrNaN(j, "wait_per_slice_us");
+  h.steal = NumberOrNaN(j, "steal");
+  h.others_cores = NumberOrNaN(j, "others_cores");
+  h.engine_cores = NumberOrNaN(j, "engine_cores");
+  h.engine_rss_mib = NumberOrNaN(j, "engine_rss_mib");
+  h.gpu_utilization = NumberOrNaN(j, "gpu_utilization");
+  h.gpu_memory_mib = NumberOrNaN(j, "gpu_memory_mib");
+  h.loadavg1 = NumberOrNaN(j, "loadavg1");
   h.busy = j.value("busy", false);
   h.why = j.value("why", "");
   return h;
@@ -390,7 +414,7 @@ CaseData BaselineFromJson(const json& j) {
   c.commit = j.value("commit", "");
   c.date = j.value("date", "");
   c.host = j.value("host", "");
-  c.sessions = j.value("sessions", 1);
+  c.sessions = static_cast<int>(std::clamp<std::int64_t>(IntOr(j, "sessions", 1), 1, 1'000'000));
   for (const auto& r : j.value("runs", json::array())) c.runs.push_back(RunDataFromJson(r));
   if (c.runs.empty()) throw std::runtime_error("a baseline without runs");
   return c;
@@ -412,7 +436,7 @@ std::vector<CaseData> CasesFromResults(const json& results) {
     c.commit = provenance.value("git_commit", "");
     c.date = provenance.value("started_utc", "");
     c.host = provenance.value("host", "");
-    for (const auto& run : entry["runs"]) {
+    for (const auto& run : entry.at("runs")) {
       std::vector<load::Record> records;
       for (const auto& r : run.value("records", json::array())) records.push_back(RecordFromJson(r));
       RunData d = MakeRunData(SummaryFromJson(run.at("summary")), records);

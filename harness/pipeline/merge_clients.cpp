@@ -163,7 +163,7 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
   std::map<scenario::Level, std::vector<std::size_t>> by_level;  // level → its runs in out.runs
   for (std::size_t i = 0; i < runs; ++i) {
     MergedRun m;
-    const json& head = (*entries.front())["runs"][i];
+    const json& head = entries.front()->at("runs").at(i);
     const gate::RunData first = gate::RunDataFromJson(head);
     load::LevelOutcome& pooled = m.outcome;
     pooled.load_level = first.load_level;
@@ -172,7 +172,7 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
     std::vector<std::int64_t> late(hosts.size(), 0);
     m.clients = json::array();
     for (std::size_t k = 0; k < hosts.size(); ++k) {
-      const json& run = (*entries[k])["runs"][i];
+      const json& run = entries[k]->at("runs").at(i);
       const gate::RunData d = gate::RunDataFromJson(run);
       if (d.load_level != first.load_level || d.attempt != first.attempt || d.repetition != first.repetition) {
         throw std::runtime_error(fmt::format("{}: run {} of {} is {} (repetition {}), on client 1 {} (repetition {})",

@@ -17,6 +17,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::uintmax_t kMaxTraceBytes = std::uintmax_t{4} << 30;
+constexpr std::int64_t kMaxTokens = 1'000'000;  // as [classes] input_tokens / output_tokens
+constexpr double kMaxTraceSeconds = 1e7;        // 116 days: a later timestamp is a wrong unit or corrupt
 
 [[noreturn]] void Fail(const std::string& path, int line, const std::string& message) {
   throw InputError({{path, line, 0, "trace", message,
@@ -28,8 +30,10 @@ std::int64_t Length(const json& entry, const char* a, const char* b, const std::
   for (const char* key : {a, b}) {
     const auto it = entry.find(key);
     if (it == entry.end()) continue;
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 1)
-      Fail(path, line, fmt::format("'{}' must be a whole number of tokens ≥ 1", key));
+    // The scenario's own bound on lengths: a hostile or corrupt entry must not synthesise a
+    // prompt of a trillion tokens.
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxTokens)
+      Fail(path, line, fmt::format("'{}' must be a whole number of tokens from 1 to {}", key, kMaxTokens));
     return it->get<std::int64_t>();
   }
   Fail(path, line, fmt::format("no '{}' (or '{}')", a, b));
@@ -47,8 +51,9 @@ Trace LoadTrace(const std::string& path, const scenario::PromptClass& cls) {
     const json entry = json::parse(row, nullptr, false);
     if (entry.is_discarded() || !entry.is_object()) Fail(path, line, "not a JSON object");
     const auto ts = entry.find("timestamp");
-    if (ts == entry.end() || !ts->is_number() || !std::isfinite(ts->get<double>()) || ts->get<double>() < 0)
-      Fail(path, line, "no 'timestamp' (a number ≥ 0)");
+    if (ts == entry.end() || !ts->is_number() || !std::isfinite(ts->get<double>()) || ts->get<double>() < 0 ||
+        ts->get<double>() * unit_s > kMaxTraceSeconds)
+      Fail(path, line, fmt::format("no 'timestamp' (a number ≥ 0, at most {:g} s into the trace)", kMaxTraceSeconds));
     t.timestamps_s.push_back(ts->get<double>() * unit_s);
     t.input_tokens.push_back(Length(entry, "input_length", "input_tokens", path, line));
     t.output_tokens.push_back(Length(entry, "output_length", "output_tokens", path, line));

@@ -39,7 +39,7 @@ void ReadUsage(value v, StreamTally& tally) {
   for (auto field : usage) {
     std::string_view key;
     if (field.unescaped_key().get(key) != SUCCESS) return;
-    const auto n = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+    const auto n = CountOr(field.value());
     if (n < 0) continue;
     if (key == "input_tokens") input.uncached = n;
     if (key == "cache_read_input_tokens") input.cache_read = n;

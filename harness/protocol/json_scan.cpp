@@ -16,4 +16,10 @@ double NumberOr(simdjson::ondemand::value value, double fallback) {
   return fallback;
 }
 
+double NumberOr(simdjson::simdjson_result<simdjson::ondemand::value> value, double fallback) {
+  simdjson::ondemand::value v;
+  if (value.get(v) != simdjson::SUCCESS) return fallback;
+  return NumberOr(v, fallback);
+}
+
 }  // namespace llmbench::protocol

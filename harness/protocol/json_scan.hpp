@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace llmbench::protocol {
 
@@ -25,6 +26,9 @@ class JsonScratch {
 /// Reads a number field as double whether the JSON holds an integer or a float; nullopt-like -1
 /// when absent, null or of another type.
 double NumberOr(simdjson::ondemand::value value, double fallback);
+/// The same for a field's value still wrapped in its result (`field.value()`): an error is the
+/// fallback, never an exception.
+double NumberOr(simdjson::simdjson_result<simdjson::ondemand::value> value, double fallback);
 
 /// True when the whole document was consumed: no trailing bytes after the root value.
 inline bool AtEnd(simdjson::ondemand::document& doc) {
@@ -32,7 +36,18 @@ inline bool AtEnd(simdjson::ondemand::document& doc) {
   return doc.is_alive() && doc.current_location().get(location) != simdjson::SUCCESS;
 }
 
-/// Seconds (double) to integer nanoseconds.
-inline std::int64_t SecondsToNs(double s) { return static_cast<std::int64_t>(s * 1e9 + 0.5); }
+/// A number as a whole count (tokens, ns): -1 when absent, negative, NaN or beyond int64. A
+/// server's nonsense is "not reported", never an out-of-range conversion (undefined behaviour;
+/// found by fuzz_stream_decoders).
+inline std::int64_t WholeOr(double v) { return v >= 0 && v < 9.2e18 ? static_cast<std::int64_t>(v) : -1; }
+template <class Value>
+std::int64_t CountOr(Value&& v) {
+  return WholeOr(NumberOr(std::forward<Value>(v), -1));
+}
+
+/// Seconds (double) to integer nanoseconds; -1 (not reported) when negative or beyond 292 years.
+inline std::int64_t SecondsToNs(double s) {
+  return s >= 0 && s < 9.2e9 ? static_cast<std::int64_t>(s * 1e9 + 0.5) : -1;
+}
 
 }  // namespace llmbench::protocol

@@ -51,9 +51,9 @@ class LlamaCppCompletion final : public Protocol {
       } else if (key == "stop_type") {
         if (v.get_string().get(text) == SUCCESS) tally.finish_reason.assign(text);
       } else if (key == "tokens_predicted") {
-        tally.completion_tokens = static_cast<std::int64_t>(NumberOr(v, -1));
+        tally.completion_tokens = CountOr(v);
       } else if (key == "tokens_evaluated") {
-        tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(v, -1));
+        tally.prompt_tokens = CountOr(v);
       } else if (key == "timings") {
         ReadLlamaCppTimings(v, tally);
       }

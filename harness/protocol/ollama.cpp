@@ -18,7 +18,7 @@ using simdjson::SUCCESS;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-std::int64_t NsOr(value v) { return static_cast<std::int64_t>(NumberOr(v, -1)); }
+std::int64_t NsOr(value v) { return CountOr(v); }
 
 class Ollama final : public Protocol {
  public:

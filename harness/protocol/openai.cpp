@@ -22,11 +22,11 @@ void ReadCountFields(object fields, StreamTally& tally) {
     std::string_view key;
     if (field.unescaped_key().get(key) != SUCCESS) return;
     if (key == "prompt_tokens") {
-      tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      tally.prompt_tokens = CountOr(field.value());
       continue;
     }
     if (key == "completion_tokens") {
-      tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      tally.completion_tokens = CountOr(field.value());
       continue;
     }
     if (key == "prompt_tokens_details") {  // OpenAI, vLLM: {"cached_tokens": N}
@@ -37,7 +37,7 @@ void ReadCountFields(object fields, StreamTally& tally) {
           details.find_field_unordered("cached_tokens").get(v) == SUCCESS) {
         cached = NumberOr(v, -1);
       }
-      if (cached >= 0) tally.cached_prompt_tokens = static_cast<std::int64_t>(cached);
+      if (cached >= 0) tally.cached_prompt_tokens = WholeOr(cached);
       continue;
     }
     std::int64_t* slot = key == "queue_time"        ? &tally.timings.queue_ns

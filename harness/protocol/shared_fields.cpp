@@ -66,7 +66,7 @@ void ReadLlamaCppTimings(value v, StreamTally& tally) {
     const double ms = NumberOr(field.value(), -1);
     if (ms < 0) continue;
     if (key == "prompt_n")
-      tally.evaluated_prompt_tokens = static_cast<std::int64_t>(ms);  // a count, not a time
+      tally.evaluated_prompt_tokens = WholeOr(ms);  // a count, not a time
     else if (key == "prompt_ms")
       tally.timings.prompt_ns = SecondsToNs(ms / 1e3);
     else if (key == "predicted_ms")

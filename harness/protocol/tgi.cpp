@@ -80,9 +80,9 @@ void ReadDetails(value v, StreamTally& tally) {
     if (field.unescaped_key().get(key) != SUCCESS) break;
     std::string_view text;
     if (key == "generated_tokens") {
-      tally.completion_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      tally.completion_tokens = CountOr(field.value());
     } else if (key == "input_length") {
-      tally.prompt_tokens = static_cast<std::int64_t>(NumberOr(field.value(), -1));
+      tally.prompt_tokens = CountOr(field.value());
     } else if (key == "finish_reason" && field.value().get_string().get(text) == SUCCESS) {
       tally.finish_reason.assign(text);
     }
@@ -106,6 +106,7 @@ class Tgi final : public Protocol {
       return CountMalformed(tally);
     }
     EventKind kind = EventKind::Meta;
+    bool final_event = false;  // the stream's end, once the whole event proves well-formed
     for (auto field : root) {
       std::string_view key;
       value v;
@@ -117,7 +118,11 @@ class Tgi final : public Protocol {
       } else if (key == "details") {
         ReadDetails(v, tally);
       } else if (key == "generated_text") {
-        if (!v.is_null()) tally.done = true;
+        // is_null() is a simdjson_result: read through get(), never as a bool (that throws on a
+        // malformed value; found by fuzz_stream_decoders).
+        bool null = false;
+        if (v.is_null().get(null) != SUCCESS) return CountMalformed(tally);
+        final_event = !null;
       } else if (key == "error") {
         std::string_view message;
         if (v.get_string().get(message) != SUCCESS) message = "error object in stream";
@@ -126,6 +131,7 @@ class Tgi final : public Protocol {
       }
     }
     if (!AtEnd(doc)) return CountMalformed(tally);
+    if (final_event) tally.done = true;
     if (kind == EventKind::Meta && tally.done) return EventKind::Done;
     return kind;
   }

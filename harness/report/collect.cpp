@@ -89,8 +89,8 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
         c.measured_tags = entry.value("selected_levels", std::vector<std::string>{});
         if (c.measured_tags.empty()) c.measured_tags = c.level_tags;  // the whole case ran
         c.hardware = entry.value("fingerprint", json::object()).value("hardware", "");
-        for (const auto& level : entry["levels"]) {
-          c.levels.push_back(gate::SummaryFromJson(level["summary"]));
+        for (const auto& level : entry.at("levels")) {
+          c.levels.push_back(gate::SummaryFromJson(level.at("summary")));
           c.duration_s += c.levels.back().level["duration"];
           // What is here was measured, whatever the file says it selected (older files say nothing).
           c.measured_tags.push_back(scenario::SelectionTag(c.levels.back().load_level));

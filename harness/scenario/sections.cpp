@@ -678,6 +678,8 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
       ctx.Error(node.source(), "thresholds[]", "expected a rule string or a table {rule, concurrency, rate, sweep}");
       continue;
     }
+    // A table without its rule has its error already ("missing required key"): nothing to parse.
+    if (node.as_table() && !node.as_table()->contains("rule")) continue;
     ThresholdError error;
     auto parsed = ParseThreshold(t.expression, error);
     if (parsed && slo.empty() &&
@@ -708,7 +710,9 @@ std::vector<ThresholdSpec> ReadThresholds(const toml::array& rules, const LoadCo
       out.push_back(std::move(t));
     } else {
       // Point into the string: the literal's opening quote is at the node's column.
-      const auto& where = node.as_table() ? (*node.as_table())["rule"].node()->source() : node.source();
+      // A table without a "rule" (found by fuzz_scenario_toml: a null node) points at the table.
+      const toml::node* rule = node.as_table() ? (*node.as_table())["rule"].node() : nullptr;
+      const auto& where = rule != nullptr ? rule->source() : node.source();
       ctx.diagnostics->push_back({ctx.file, static_cast<int>(where.begin.line),
                                   static_cast<int>(where.begin.column + 1 + error.offset), "thresholds[]",
                                   fmt::format("in \"{}\": {}", t.expression, error.message), error.hint});

@@ -468,3 +468,26 @@ BOOST_AUTO_TEST_CASE(a_level_the_baseline_lacks_is_said_not_compared) {
                          }),
              boost::algorithm::join(v.notes, " | "));
 }
+
+// Found by fuzz_results_json: a comparison, threshold result or summary without its numbers read
+// missing keys through a const operator[] (undefined behaviour: a use-after-free under ASan).
+// Absent numbers are NaN.
+BOOST_AUTO_TEST_CASE(results_json_objects_without_their_numbers_read_as_nan) {
+  const auto c = ComparisonFromJson(nlohmann::json::object({{"metric", "ttft"}}));
+  BOOST_TEST(std::isnan(c.base));
+  BOOST_TEST(std::isnan(c.ci_high));
+  BOOST_TEST(std::isnan(c.mde));
+  const auto t = ThresholdResultFromJson(nlohmann::json::object());
+  BOOST_TEST(std::isnan(t.measured));
+  const auto s = SummaryFromJson(nlohmann::json::parse(R"({"distributions":{"ttft":{"count":3}},"level":{"x":"y"}})"));
+  BOOST_TEST_REQUIRE(s.Find("ttft") != nullptr);
+  BOOST_TEST(std::isnan(s.Find("ttft")->p50));
+  BOOST_TEST(std::isnan(s.level.at("x")));
+  BOOST_CHECK_THROW(CasesFromResults(nlohmann::json::parse(R"({"schema":"x"})")), std::runtime_error);
+  // Numbers beyond int64 where integers belong (a float-to-integer conversion out of range is
+  // undefined behaviour): an error, never a wrapped value.
+  BOOST_CHECK_THROW(RecordFromJson(nlohmann::json::parse(R"({"chunk_ns":[1, 4.1e22]})")), std::runtime_error);
+  BOOST_CHECK_THROW(RecordFromJson(nlohmann::json::parse(R"({"start_ns":-4.1e22})")), std::runtime_error);
+  BOOST_TEST(RecordFromJson(nlohmann::json::parse(R"({"chunk_ns":[1, 2.0]})")).chunk_ns ==
+             (std::vector<std::int64_t>{1, 2}));
+}

@@ -85,9 +85,14 @@ BOOST_AUTO_TEST_CASE(bad_trace_lines_name_their_line) {
   BOOST_TEST(e.diagnostics().front().line == 2);
   BOOST_TEST(e.diagnostics().front().message == "not a JSON object");
   e = ErrorOf("{\"input_length\": 1, \"output_length\": 1}\n");
-  BOOST_TEST(e.diagnostics().front().message == "no 'timestamp' (a number ≥ 0)");
+  BOOST_TEST(e.diagnostics().front().message == "no 'timestamp' (a number ≥ 0, at most 1e+07 s into the trace)");
   e = ErrorOf("{\"timestamp\": 0, \"input_length\": 0, \"output_length\": 1}\n");
-  BOOST_TEST(e.diagnostics().front().message == "'input_length' must be a whole number of tokens ≥ 1");
+  BOOST_TEST(e.diagnostics().front().message == "'input_length' must be a whole number of tokens from 1 to 1000000");
+  // Bounded like [classes]: an entry must not synthesise a prompt of 10^12 tokens, nor wait 10^9 s.
+  e = ErrorOf("{\"timestamp\": 0, \"input_length\": 1000000000000, \"output_length\": 1}\n");
+  BOOST_TEST(e.diagnostics().front().message == "'input_length' must be a whole number of tokens from 1 to 1000000");
+  e = ErrorOf("{\"timestamp\": 1e12, \"input_length\": 10, \"output_length\": 1}\n");
+  BOOST_TEST(e.diagnostics().front().message == "no 'timestamp' (a number ≥ 0, at most 1e+07 s into the trace)");
   e = ErrorOf("{\"timestamp\": 0, \"input_length\": 5}\n");
   BOOST_TEST(e.diagnostics().front().message == "no 'output_length' (or 'output_tokens')");
   e = ErrorOf("\n\n");

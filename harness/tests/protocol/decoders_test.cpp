@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "protocol/json_scan.hpp"
 #include "protocol/protocol.hpp"
 #include "test_support.hpp"
 
@@ -340,4 +341,31 @@ BOOST_AUTO_TEST_CASE(a_later_turn_sends_its_history_in_every_protocol) {
   r.history.clear();
   BOOST_TEST(nlohmann::json::parse(MakeProtocol(kTgi)->BuildRequest(r).body)["inputs"] == "and then?");
   BOOST_TEST(nlohmann::json::parse(MakeProtocol(kOpenAiChat)->BuildRequest(r).body)["messages"].size() == 1u);
+}
+
+// Found by fuzz_stream_decoders: TGI's `generated_text` holding a malformed value threw (a
+// simdjson result read as a bool). A decoder never throws; the event is malformed.
+BOOST_AUTO_TEST_CASE(tgi_malformed_generated_text_is_malformed_not_an_exception) {
+  Decoded d;
+  BOOST_REQUIRE_NO_THROW(d = DecodeStream(kTgi,
+                                          "data:{\"generated_text\":\n\n"
+                                          "data:{\"generated_text\":\"\\uZZ\",\"details\":}\n\n"
+                                          "data:{\"generated_text\"\n\n"));
+  BOOST_TEST(d.kinds.size() == 3u);
+  BOOST_TEST(d.tally.malformed_events == 3);
+  BOOST_TEST(!d.tally.done);
+}
+
+// Found by fuzz_stream_decoders: a count or time beyond int64 was converted anyway (undefined
+// behaviour). Nonsense from a server is "not reported".
+BOOST_AUTO_TEST_CASE(counts_and_times_beyond_int64_are_not_reported) {
+  const auto d = DecodeStream(kOpenAiChat,
+                              "data:{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"
+                              "data:{\"choices\":[],\"usage\":{\"prompt_tokens\":3.3e67,\"completion_tokens\":-2}}\n\n"
+                              "data: [DONE]\n\n");
+  BOOST_TEST(d.tally.prompt_tokens == -1);
+  BOOST_TEST(d.tally.completion_tokens == -1);
+  BOOST_TEST(SecondsToNs(3.3e67) == -1);
+  BOOST_TEST(SecondsToNs(1.5) == 1'500'000'000);
+  BOOST_TEST(WholeOr(std::nan("")) == -1);
 }

@@ -645,3 +645,15 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_class_declares_turns_and_think_time) {
   OnlyError("schema = 1\n[engines.sim]\nprotocol = \"sim\"\n[classes.t]\ntrace = \"x.jsonl\"\nturns = 2\n",
             "classes.t.turns", 6);
 }
+
+// Found by fuzz_scenario_toml (a null node's source read: undefined behaviour): a thresholds
+// table without its rule is one clear error, not a crash and not an empty rule parsed.
+BOOST_AUTO_TEST_CASE(a_threshold_table_without_a_rule_is_one_clear_error) {
+  const auto errors = Errors(
+      "schema = 1\nthresholds = [{ rul = \"itl.p50 < 50ms\" }]\n[engines.sim]\nprotocol = \"sim\"\n"
+      "[classes.a]\ninput_tokens = 10\noutput_tokens = 10\n");
+  BOOST_TEST_REQUIRE(errors.size() == 2u);
+  BOOST_TEST(errors[0].key_path == "thresholds[].rule");
+  BOOST_TEST(errors[0].message == "missing required key");
+  BOOST_TEST(errors[1].key_path == "thresholds[].rul");
+}
