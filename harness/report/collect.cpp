@@ -66,6 +66,19 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "note: {}: {}; its cases are reported without engine comparisons\n", dir.string(), e.what());
   }
+  // Per-request samples of every case in this folder, from one pass over records.jsonl.
+  RecordSamples samples;
+  if (results.is_object()) {
+    const std::string path = (dir / "records.jsonl").string();
+    try {
+      samples = ReadRecordSamples(path);
+      if (samples.bad_lines > 0)
+        fmt::print(stderr, "note: {}: {} lines are not records (a run cut off mid-line?); left out\n", path,
+                   samples.bad_lines);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "note: {}; its cases are reported without their CDFs and timelines\n", e.what());
+    }
+  }
   for (const auto& v : verdicts) {
     CaseReport c;
     c.verdict = gate::VerdictFromJson(v);
@@ -96,16 +109,7 @@ void AddDirectory(const fs::path& dir, RunReport& report) {
           c.measured_tags.push_back(scenario::SelectionTag(c.levels.back().load_level));
         }
       }
-      try {
-        CaseSamples samples = ReadCaseSamples((dir / "records.jsonl").string(), c.id);
-        if (samples.bad_lines > 0) {
-          fmt::print(stderr, "note: {}: {} lines of {} are not records (a run cut off mid-line?); left out\n",
-                     (dir / "records.jsonl").string(), samples.bad_lines, c.id);
-        }
-        c.samples = std::move(samples.levels);
-      } catch (const std::exception& e) {
-        fmt::print(stderr, "note: {}; {} is reported without its CDFs and timeline\n", e.what(), c.id);
-      }
+      if (const auto it = samples.cases.find(c.id); it != samples.cases.end()) c.samples = it->second;
     }
     // A case run in level shards (--level, SPLIT_LEVELS): one case again, its levels in order.
     const auto same =

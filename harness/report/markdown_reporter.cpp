@@ -286,8 +286,10 @@ void WriteMarkdown(const RunReport& report, std::ostream& out, std::size_t max_c
     std::map<std::string, std::vector<const CaseReport*>> by_class;
     for (const CaseReport* c : cases) by_class[c->prompt_class].push_back(c);
     for (const auto& [cls, class_cases] : by_class) {
+      const std::string& in_scenario = scenario;  // structured bindings cannot be captured before Clang 16
+      const std::string& in_class = cls;
       const std::string links = ChartLinks(charts, report.charts_url, [&](const Chart& x) {
-        return x.scenario == scenario && x.prompt_class == cls && x.case_id.empty();
+        return x.scenario == in_scenario && x.prompt_class == in_class && x.case_id.empty();
       });
       const std::string mermaid = Charts(cls, class_cases);
       if (!mermaid.empty() || !links.empty())

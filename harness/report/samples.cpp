@@ -31,28 +31,44 @@ struct Accumulator {
   std::vector<Stamps> first_repetition;
 };
 
+// The level's samples sorted, and its timeline: the first kTimelineRequests sends of repetition 1.
+LevelSamples Finish(const scenario::Level& level, Accumulator& acc) {
+  LevelSamples s = std::move(acc.samples);
+  s.level = level;
+  for (auto* v : {&s.ttft, &s.tpot, &s.e2e}) std::sort(v->begin(), v->end());
+  auto& stamps = acc.first_repetition;
+  s.timeline_requests = static_cast<std::int64_t>(stamps.size());
+  const auto by_start = [](const Stamps& a, const Stamps& b) { return a.start < b.start; };
+  if (stamps.size() > kTimelineRequests) {
+    std::nth_element(stamps.begin(), stamps.begin() + kTimelineRequests, stamps.end(), by_start);
+    stamps.resize(kTimelineRequests);
+  }
+  std::sort(stamps.begin(), stamps.end(), by_start);
+  const std::int64_t t0 = stamps.empty() ? 0 : stamps.front().start;
+  const auto ms = [&](std::int64_t ns) { return static_cast<double>(ns - t0) / 1e6; };
+  for (const Stamps& st : stamps)
+    s.timeline.push_back({ms(st.start), st.first > 0 ? ms(st.first) : -1.0, ms(st.done), st.failed});
+  return s;
+}
+
 }  // namespace
 
-CaseSamples ReadCaseSamples(const std::string& path, const std::string& case_id) {
-  CaseSamples out;
+RecordSamples ReadRecordSamples(const std::string& path) {
+  RecordSamples out;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return out;
   if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": not a regular file");
   std::ifstream in(path);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  // Lines of other cases are skipped before parsing (records.jsonl of one invocation holds every case).
-  const std::string needle = "\"case\":" + json(case_id).dump();
-  std::map<int, std::map<scenario::Level, Accumulator>> by_attempt;
+  // case → attempt → level → what is collected.
+  std::map<std::string, std::map<int, std::map<scenario::Level, Accumulator>>> all;
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find(needle) == std::string::npos) continue;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const json j = json::parse(line, nullptr, false);
-    if (!j.is_object() || j.value("case", "") != case_id) {
-      ++out.bad_lines;
-      continue;
-    }
     load::Record r;
     try {
+      if (!j.is_object() || !j.contains("case")) throw std::runtime_error("not a record");
       r = gate::RecordFromJson(j);
     } catch (const std::exception&) {
       ++out.bad_lines;
@@ -60,7 +76,7 @@ CaseSamples ReadCaseSamples(const std::string& path, const std::string& case_id)
     }
     if (r.warmup) continue;
     const int attempt = j.value("attempt", 1), repetition = j.value("repetition", 1);
-    Accumulator& acc = by_attempt[attempt][r.load_level];
+    Accumulator& acc = all[j.value("case", "")][attempt][r.load_level];
     const bool ok = r.error == load::ErrorKind::None && !r.chunk_ns.empty();
     if (ok) {
       const metrics::RequestMetrics m = metrics::Measure(r);
@@ -74,24 +90,9 @@ CaseSamples ReadCaseSamples(const std::string& path, const std::string& case_id)
     }
   }
   if (in.bad()) throw std::runtime_error(fmt::format("{}: read error: {}", path, std::strerror(errno)));
-  if (by_attempt.empty()) return out;
-  for (auto& [level, acc] : by_attempt.rbegin()->second) {
-    LevelSamples& s = acc.samples;
-    s.level = level;
-    for (auto* v : {&s.ttft, &s.tpot, &s.e2e}) std::sort(v->begin(), v->end());
-    auto& stamps = acc.first_repetition;
-    s.timeline_requests = static_cast<std::int64_t>(stamps.size());
-    const auto by_start = [](const Stamps& a, const Stamps& b) { return a.start < b.start; };
-    if (stamps.size() > kTimelineRequests) {
-      std::nth_element(stamps.begin(), stamps.begin() + kTimelineRequests, stamps.end(), by_start);
-      stamps.resize(kTimelineRequests);
-    }
-    std::sort(stamps.begin(), stamps.end(), by_start);
-    const std::int64_t t0 = stamps.empty() ? 0 : stamps.front().start;
-    const auto ms = [&](std::int64_t ns) { return static_cast<double>(ns - t0) / 1e6; };
-    for (const Stamps& st : stamps)
-      s.timeline.push_back({ms(st.start), st.first > 0 ? ms(st.first) : -1.0, ms(st.done), st.failed});
-    out.levels.push_back(std::move(s));
+  for (auto& [case_id, by_attempt] : all) {
+    std::vector<LevelSamples>& levels = out.cases[case_id];
+    for (auto& [level, acc] : by_attempt.rbegin()->second) levels.push_back(Finish(level, acc));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,13 +31,13 @@ struct LevelSamples {
   std::int64_t timeline_requests = 0;  ///< measured requests of repetition 1
 };
 
-struct CaseSamples {
-  std::vector<LevelSamples> levels;  ///< in level order
-  std::int64_t bad_lines = 0;        ///< lines that were not a record (a run cut off mid-line)
+struct RecordSamples {
+  std::map<std::string, std::vector<LevelSamples>> cases;  ///< by case id; levels in level order
+  std::int64_t bad_lines = 0;                              ///< lines that were not a record (a run cut off mid-line)
 };
 
-/// The last attempt of `case_id` in the records.jsonl at `path` (warm-up left out). A missing
-/// file gives nothing; a file that cannot be read throws std::runtime_error naming it.
-CaseSamples ReadCaseSamples(const std::string& path, const std::string& case_id);
+/// Every case's last attempt in the records.jsonl at `path` (warm-up left out), in one pass. A
+/// missing file gives nothing; a file that cannot be read throws std::runtime_error naming it.
+RecordSamples ReadRecordSamples(const std::string& path);
 
 }  // namespace llmbench::report

@@ -272,10 +272,13 @@ BOOST_AUTO_TEST_CASE(case_samples_read_from_records_jsonl) {
     line("s/x/c", 2, 1, false, 1, 3000, 3001, 3002, "none");  // another case
     f << R"({"attempt":2,"case":"s/e/c","chunk_ns":[1,)";     // cut off mid-line
   }
-  const CaseSamples samples = ReadCaseSamples(path, "s/e/c");
-  BOOST_TEST(samples.bad_lines == 1);
-  BOOST_TEST_REQUIRE(samples.levels.size() == 2u);
-  const LevelSamples& c1 = samples.levels[0];
+  const RecordSamples all = ReadRecordSamples(path);
+  BOOST_TEST(all.bad_lines == 1);
+  BOOST_TEST_REQUIRE(all.cases.size() == 2u);
+  BOOST_TEST(all.cases.at("s/x/c").size() == 1u);
+  const std::vector<LevelSamples>& levels = all.cases.at("s/e/c");
+  BOOST_TEST_REQUIRE(levels.size() == 2u);
+  const LevelSamples& c1 = levels[0];
   BOOST_TEST(c1.level.concurrency == 1);
   BOOST_TEST(c1.ttft == (std::vector<double>{20, 30, 40}));  // sorted, ms
   BOOST_TEST(c1.e2e == (std::vector<double>{30, 40, 50}));
@@ -286,14 +289,14 @@ BOOST_AUTO_TEST_CASE(case_samples_read_from_records_jsonl) {
   BOOST_TEST(c1.timeline[0].first_token_ms == 40);
   BOOST_TEST(c1.timeline[1].send_ms == 100);
   BOOST_TEST(c1.timeline[1].end_ms == 130);
-  const LevelSamples& c4 = samples.levels[1];
+  const LevelSamples& c4 = levels[1];
   BOOST_TEST(c4.ttft == (std::vector<double>{70}));
   BOOST_TEST_REQUIRE(c4.timeline.size() == 2u);
   BOOST_TEST(c4.timeline[1].failed);  // sent 10 ms after the other one
   BOOST_TEST(c4.timeline[1].send_ms == 10);
   BOOST_TEST(c4.timeline[1].first_token_ms == -1);
-  BOOST_TEST(ReadCaseSamples(path + ".absent", "s/e/c").levels.empty());
-  BOOST_CHECK_THROW(ReadCaseSamples(std::filesystem::temp_directory_path().string(), "s/e/c"), std::runtime_error);
+  BOOST_TEST(ReadRecordSamples(path + ".absent").cases.empty());
+  BOOST_CHECK_THROW(ReadRecordSamples(std::filesystem::temp_directory_path().string()), std::runtime_error);
   std::filesystem::remove(path);
 }
 
