@@ -10,6 +10,7 @@
 #include <set>
 
 #include "e2e/process.hpp"
+#include "test_support.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
@@ -123,9 +124,11 @@ BOOST_AUTO_TEST_CASE(measured_ttft_and_itl_match_the_truth_at_concurrency_1_and_
     // with both cores busy (a gate-quality run and a CPU hog beside this test): the simulator's
     // lateness is in its truth log, which the measurement is compared with above, so here it
     // only has to be a wake-up's lateness, not a wrong model.
+    // Under the sanitizers the simulator itself runs about twice as slowly (37.7 ms seen at c=64):
+    // its lateness bound widens there; the measurement against its truth above does not.
     BOOST_TEST(Median(model_ttft) >= 19.9);
-    BOOST_TEST(Median(model_ttft) <= 30.0);
-    BOOST_TEST(std::abs(Median(true_itl) - 10.0) <= 0.5);
+    BOOST_TEST(Median(model_ttft) <= (kSanitized ? 60.0 : 30.0));
+    BOOST_TEST(std::abs(Median(true_itl) - 10.0) <= (kSanitized ? 2.0 : 0.5));
     BOOST_TEST(level["summary"]["distributions"]["output_tokens"]["p50"].get<double>() == 8.0);
   }
 }
