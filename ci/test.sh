@@ -5,8 +5,6 @@ cd "$(dirname "$0")/.."
 ci/install-deps.sh --test
 ci/build.sh
 ctest --test-dir build --output-on-failure -j 2 "$@"
-# The whole suite again under ASan + UBSan (build-asan/), the bundled scenarios excepted.
-ci/sanitize.sh
 # The fuzz targets' smoke run (Clang, ASan + UBSan, build-fuzz/): every seed and regression input,
 # then LLMBENCH_FUZZ_SECONDS (15) of fuzzing each.
 ci/fuzz.sh
