@@ -55,8 +55,8 @@ gate::CaseVerdict WriteCase(const scenario::Case& c, const pipeline::MergedCase&
   data.fingerprint = gate::FingerprintFromJson(m.fields.value("fingerprint", json::object()));
   data.engine = gate::EngineIdentityFromJson(m.fields.value("engine_identity", json::object()));
   for (const auto& run : m.runs) {
-    for (const auto& r : run.outcome.records) results.StreamRecord(c.id, run.data.attempt, run.data.repetition, r);
-    results.AddRun(run.data, run.summary, run.outcome, "", {{"merged", run.clients}});
+    for (const auto& r : run.records) results.StreamRecord(c.id, run.data.attempt, run.data.repetition, r);
+    results.AddRun(run.data, run.summary, "", {{"merged", run.clients}});
     data.runs.push_back(run.data);
     fmt::print("{}  [run {}/{}, {} client hosts]\n", report::LevelLine(run.summary), run.data.repetition,
                c.load.repetitions, run.clients.size());

@@ -112,7 +112,7 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
   return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion)};
 }
 
-RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records) {
+RunData MakeRunData(const metrics::Summary& summary) {
   RunData run;
   run.load_level = summary.load_level;
   run.invalid = summary.invalid;
@@ -123,24 +123,18 @@ RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Rec
   }
   run.requests = summary.requests;
   run.errors = summary.requests - summary.succeeded;
-  std::map<std::string, std::vector<double>> samples;
-  for (const auto& r : records) {
-    if (r.warmup || r.error != load::ErrorKind::None) continue;
-    const auto m = metrics::Measure(r);
-    if (!std::isnan(m.ttft)) samples["ttft"].push_back(m.ttft);
-    if (!std::isnan(m.tpot)) samples["tpot"].push_back(m.tpot);
-    samples["e2e"].push_back(m.e2e);
-  }
-  for (auto& [id, v] : samples) std::sort(v.begin(), v.end());
   for (const auto& g : kGatedMetrics) {
     if (g.q < 0) {
       const auto it = summary.level.find(g.metric);
       if (it != summary.level.end() && it->second > 0) run.values[g.Key()] = it->second;
       continue;
     }
-    const auto& v = samples[g.metric];
-    run.samples[g.Key()] = static_cast<std::int64_t>(v.size());
-    if (v.size() >= MinSamples(g.q)) run.values[g.Key()] = metrics::Percentile(v, g.q);
+    // The run's own distribution: the successful measured requests' samples.
+    const metrics::Stats* st = summary.Find(g.metric);
+    const std::int64_t n = st != nullptr ? st->count : 0;
+    run.samples[g.Key()] = n;
+    if (n > 0 && static_cast<std::size_t>(n) >= MinSamples(g.q))
+      run.values[g.Key()] = metrics::StatsPercentile(*st, g.q);
   }
   return run;
 }

@@ -92,7 +92,8 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash 
 /// "Intel(R) Xeon(R) ... × 2" from /proc/cpuinfo.
 std::string HardwareId();
 
-/// A run's statistics from its summary (throughput, counts) and records (per-request samples).
-RunData MakeRunData(const metrics::Summary& summary, const std::vector<load::Record>& records);
+/// A run's statistics from its summary: throughput and counts, and the quantiles of its
+/// per-request distributions.
+RunData MakeRunData(const metrics::Summary& summary);
 
 }  // namespace llmbench::gate

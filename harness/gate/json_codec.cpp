@@ -169,9 +169,11 @@ load::Record RecordFromJson(const json& j) {
 json ToJson(const metrics::Summary& s) {
   json distributions = json::object();
   for (const auto& [id, st] : s.distributions) {
-    distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev},
-                         {"min", st.min},     {"max", st.max},   {"p50", st.p50},
-                         {"p90", st.p90},     {"p95", st.p95},   {"p99", st.p99}};
+    json& d = distributions[id] = {{"count", st.count}, {"mean", st.mean}, {"stddev", st.stddev},
+                                   {"min", st.min},     {"max", st.max},   {"p50", st.p50},
+                                   {"p90", st.p90},     {"p95", st.p95},   {"p99", st.p99}};
+    // A large sample's percentiles come from buckets (metrics::SampleStore): within this fraction.
+    if (st.rel_error > 0) d["percentile_rel_error"] = st.rel_error;
   }
   json out = PutLevel({{"requests", s.requests},
                        {"succeeded", s.succeeded},
@@ -209,10 +211,12 @@ metrics::Summary SummaryFromJson(const json& j) {
   for (const auto& [k, v] : level.items()) s.level[k] = v.is_number() ? v.get<double>() : std::nan("");
   const json distributions = j.value("distributions", json::object());
   for (const auto& [id, d] : distributions.items()) {
+    const double rel_error = NumberOrNaN(d, "percentile_rel_error");
     s.distributions.emplace_back(
-        id, metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d, "mean"), NumberOrNaN(d, "stddev"),
-                           NumberOrNaN(d, "min"), NumberOrNaN(d, "max"), NumberOrNaN(d, "p50"), NumberOrNaN(d, "p90"),
-                           NumberOrNaN(d, "p95"), NumberOrNaN(d, "p99")});
+        id,
+        metrics::Stats{IntOr(d, "count", 0), NumberOrNaN(d, "mean"), NumberOrNaN(d, "stddev"), NumberOrNaN(d, "min"),
+                       NumberOrNaN(d, "max"), NumberOrNaN(d, "p50"), NumberOrNaN(d, "p90"), NumberOrNaN(d, "p95"),
+                       NumberOrNaN(d, "p99"), std::isnan(rel_error) ? 0.0 : std::clamp(rel_error, 0.0, 1.0)});
   }
   return s;
 }
@@ -436,17 +440,7 @@ std::vector<CaseData> CasesFromResults(const json& results) {
     c.commit = provenance.value("git_commit", "");
     c.date = provenance.value("started_utc", "");
     c.host = provenance.value("host", "");
-    for (const auto& run : entry.at("runs")) {
-      std::vector<load::Record> records;
-      for (const auto& r : run.value("records", json::array())) records.push_back(RecordFromJson(r));
-      RunData d = MakeRunData(SummaryFromJson(run.at("summary")), records);
-      d.attempt = static_cast<int>(IntOr(run, "attempt", 1));
-      d.repetition = static_cast<int>(IntOr(run, "repetition", 1));
-      d.session = run.value("session", "");
-      if (const std::string invalid = run.value("invalid", ""); !invalid.empty()) d.invalid = invalid;
-      d.host = HostLoadFromJson(run.value("host", json::object()));
-      c.runs.push_back(std::move(d));
-    }
+    for (const auto& run : entry.at("runs")) c.runs.push_back(RunDataFromJson(run));
     for (const auto& a : entry.value("attempts", json::array())) {
       AttemptInfo info;
       info.status = a.value("status", "passed");

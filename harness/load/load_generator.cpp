@@ -137,7 +137,7 @@ class TightTimers {
 class LevelRun {
  public:
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, const scenario::Level& level,
-           const std::vector<prompt::Prompt>& prompts, const std::function<void(const Record&)>& on_record,
+           const std::vector<prompt::Prompt>& prompts, const std::function<void(Record&)>& on_record,
            Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer,
            const std::vector<std::int64_t>& schedule, const LevelShare& share)
       : target_(target),
@@ -429,7 +429,13 @@ class LevelRun {
         out_.failed_fast = fmt::format("request {} ({}) failed: {}", r.request_id, ToString(r.error), r.error_message);
       }
     }
-    if (measuring_) out_.last_done_ns = std::max(out_.last_done_ns, r.done_ns);
+    if (measuring_) {
+      out_.last_done_ns = std::max(out_.last_done_ns, r.done_ns);
+      // Open loop over a window: sent in it, still streaming at its end.
+      const std::int64_t window = load_.duration.count();
+      if (window > 0 && !r.warmup && out_.schedule_origin_ns > 0 && r.done_ns > out_.schedule_origin_ns + window)
+        ++out_.drained;
+    }
     if (progress_) {
       ++progress_->done;
       if (r.error != ErrorKind::None) ++progress_->errors;
@@ -446,7 +452,6 @@ class LevelRun {
       thinking_.push_back(&s);
     }
     on_record_(r);
-    out_.records.push_back(std::move(r));
     if (!goes_on) free_.push_back(&s);
   }
 
@@ -455,7 +460,7 @@ class LevelRun {
   const std::string& run_id_;
   const std::vector<prompt::Prompt>& prompts_;
   const std::vector<std::int64_t>& schedule_;  ///< open loop: intended send times per prompt
-  const std::function<void(const Record&)>& on_record_;
+  const std::function<void(Record&)>& on_record_;
   const std::function<void()>& on_measuring_;
   Progress* progress_;
   RatePacer* pacer_ = nullptr;  ///< the engine's rate cap; null without one
@@ -479,7 +484,7 @@ class LevelRun {
 }  // namespace
 
 LevelOutcome LoadGenerator::RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
-                                     const std::function<void(const Record&)>& on_record, Progress* progress,
+                                     const std::function<void(Record&)>& on_record, Progress* progress,
                                      const std::function<void()>& on_measuring,
                                      const std::vector<std::int64_t>& schedule, const LevelShare& share) {
   return LevelRun(target_, load_, run_id_, level, prompts, on_record, progress, on_measuring, pacer_.get(), schedule,

@@ -69,10 +69,11 @@ struct LevelOutcome {
   std::int64_t dropped = 0;  ///< open loop: measured sends dropped because max_concurrency were in flight
   std::int64_t schedule_origin_ns =
       0;  ///< open loop: when the measured schedule's time 0 was (its intended sends count from it)
-  std::int64_t anchor_ns = 0;   ///< LevelShare::anchor_ns: when the measured phase was to start (0 = no anchor)
-  bool cut_short = false;       ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
-  std::string failed_fast;      ///< on_error = "fail_fast": the failure that stopped the level
-  std::vector<Record> records;  ///< warm-up and measured, in completion order
+  std::int64_t anchor_ns = 0;  ///< LevelShare::anchor_ns: when the measured phase was to start (0 = no anchor)
+  bool cut_short = false;      ///< max_duration (or on_error = "fail_fast") stopped it before every request ran
+  std::string failed_fast;     ///< on_error = "fail_fast": the failure that stopped the level
+  /// Open loop with [load] duration: measured requests that finished after the window (sent in it).
+  std::int64_t drained = 0;
 };
 
 class LoadGenerator {
@@ -84,14 +85,15 @@ class LoadGenerator {
   /// `concurrency` in flight. A multi-turn target's units are conversations of target.turns
   /// prompts each (prompts.size() = (warmup + requests) × turns): a slot holds a conversation
   /// from its first turn to its last (or its first failure), through its think times. on_record runs on the loop thread
-  /// as each request finishes: keep it cheap (hand the record to another thread). Blocks until the level is over.
+  /// as each request finishes, and is the only one to see the record: it may move from it, and must keep it
+  /// cheap (count it, hand it to another thread); the level keeps no record. Blocks until the level is over.
   /// on_measuring, when set, runs on the calling thread between the warm-up and the first
   /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
   /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start
   /// of its phase: the warm-up's from 0, then the measured ones' from 0 again). With a `share`,
   /// prompts and schedule hold this host's units only (in order).
   LevelOutcome RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
-                        const std::function<void(const Record&)>& on_record, Progress* progress,
+                        const std::function<void(Record&)>& on_record, Progress* progress,
                         const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {},
                         const LevelShare& share = {});
 

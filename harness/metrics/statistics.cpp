@@ -14,6 +14,14 @@ double Percentile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+double StatsPercentile(const Stats& s, double q) {
+  if (q == 0.50) return s.p50;
+  if (q == 0.90) return s.p90;
+  if (q == 0.95) return s.p95;
+  if (q == 0.99) return s.p99;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 Stats Describe(std::vector<double> values) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   Stats s{0, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};

@@ -1,4 +1,4 @@
-// Summary: one concurrency level's statistics, from its records.
+// Summary: one concurrency level's statistics, from its tally (metrics/tally.hpp).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "load/load_generator.hpp"
 #include "metrics/statistics.hpp"
+#include "metrics/tally.hpp"
 #include "scenario/scenario.hpp"
 
 namespace llmbench::metrics {
@@ -44,12 +45,13 @@ struct Summary {
   const Stats* Find(std::string_view id) const;
 };
 
-/// `slo` empty: no goodput metrics (they would only repeat the throughput).
-/// `max_lag`: open loop, what counts as a late send (late_sends). `window`: open loop with
-/// [load] duration, the measured window: requests still streaming at its end are counted in
-/// drained_requests (they were sent in it, and finish after it).
-Summary Summarize(const load::LevelOutcome& outcome, const Pricing& pricing, const scenario::Slo& slo = {},
-                  Nanoseconds max_lag = std::chrono::milliseconds(10), Nanoseconds window = Nanoseconds(0));
+/// The summary of a level (or of several runs of it: their tallies merged, `outcome` their
+/// pooled timing). The tally's SLO empty: no goodput metrics (they would only repeat the
+/// throughput). `window`: open loop with [load] duration, the measured window: requests still
+/// streaming at its end are counted in drained_requests (outcome.drained: they were sent in it,
+/// and finish after it).
+Summary Summarize(const load::LevelOutcome& outcome, const LevelTally& tally, const Pricing& pricing,
+                  Nanoseconds window = Nanoseconds(0));
 
 /// Whether an open-loop level kept its schedule: "" when it did (or is closed loop), else why
 /// not, naming the side that set the pace. The client fell behind when more than 1 % of the

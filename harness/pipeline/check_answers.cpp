@@ -20,37 +20,43 @@ AnswerChecks::AnswerChecks(const scenario::Checks& checks)
 
 AnswerChecks::~AnswerChecks() = default;
 
+std::string AnswerChecks::Check(const std::vector<prompt::Prompt>& prompts, load::Record& r) const {
+  std::string failure;
+  if (r.error != load::ErrorKind::None || r.index < 0 || r.index >= static_cast<std::int64_t>(prompts.size())) {
+    r.output_text.clear();
+    return failure;
+  }
+  const prompt::Prompt& p = prompts[static_cast<std::size_t>(r.index)];
+  if (crossover_ && !p.code.empty()) {
+    bool own = false, other = false;
+    std::string found;
+    re2::StringPiece rest(r.output_text);
+    while (RE2::FindAndConsume(&rest, *code_, &found)) {
+      (found == p.code ? own : other) = true;
+    }
+    r.own_code = own && !other ? 1 : 0;
+    if (r.own_code == 0) {
+      failure = fmt::format("crossover: request {} answered \"{}\" ({}; its code is {})", r.index,
+                            Excerpt(r.output_text), other ? "another request's code" : "no code of its own", p.code);
+    }
+  }
+  if (expect_) {
+    r.expect_matched = RE2::PartialMatch(r.output_text, *expect_) ? 1 : 0;
+    if (r.expect_matched == 0 && failure.empty()) {
+      failure = fmt::format("expect: request {} answered \"{}\", no match of /{}/", r.index, Excerpt(r.output_text),
+                            expect_->pattern());
+    }
+  }
+  r.output_text.clear();
+  r.output_text.shrink_to_fit();
+  return failure;
+}
+
 std::string AnswerChecks::Apply(const std::vector<prompt::Prompt>& prompts, std::vector<load::Record>& records) const {
   std::string first_failure;
   for (auto& r : records) {
-    if (r.error != load::ErrorKind::None || r.index < 0 || r.index >= static_cast<std::int64_t>(prompts.size())) {
-      r.output_text.clear();
-      continue;
-    }
-    const prompt::Prompt& p = prompts[static_cast<std::size_t>(r.index)];
-    if (crossover_ && !p.code.empty()) {
-      bool own = false, other = false;
-      std::string found;
-      re2::StringPiece rest(r.output_text);
-      while (RE2::FindAndConsume(&rest, *code_, &found)) {
-        (found == p.code ? own : other) = true;
-      }
-      r.own_code = own && !other ? 1 : 0;
-      if (r.own_code == 0 && first_failure.empty()) {
-        first_failure =
-            fmt::format("crossover: request {} answered \"{}\" ({}; its code is {})", r.index, Excerpt(r.output_text),
-                        other ? "another request's code" : "no code of its own", p.code);
-      }
-    }
-    if (expect_) {
-      r.expect_matched = RE2::PartialMatch(r.output_text, *expect_) ? 1 : 0;
-      if (r.expect_matched == 0 && first_failure.empty()) {
-        first_failure = fmt::format("expect: request {} answered \"{}\", no match of /{}/", r.index,
-                                    Excerpt(r.output_text), expect_->pattern());
-      }
-    }
-    r.output_text.clear();
-    r.output_text.shrink_to_fit();
+    std::string failure = Check(prompts, r);
+    if (first_failure.empty()) first_failure = std::move(failure);
   }
   return first_failure;
 }

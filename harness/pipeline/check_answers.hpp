@@ -1,5 +1,6 @@
 // Correctness checks on a run's answers ([checks] crossover and expect): the load generator kept
-// each answer's text; this marks every successful record and then drops the text.
+// each answer's text; this marks each successful record as it finishes, before it is counted
+// and written, and then drops the text.
 #pragma once
 
 #include <memory>
@@ -23,8 +24,10 @@ class AnswerChecks {
   ~AnswerChecks();
 
   /// Sets own_code (crossover: the answer carries its prompt's code and no other request's) and
-  /// expect_matched (the answer contains a match of the pattern) on every successful record,
-  /// clears output_text, and returns the first failure in words ("" when none).
+  /// expect_matched (the answer contains a match of the pattern) on a successful record (its
+  /// prompt: prompts[r.index]), clears output_text, and returns its failure in words ("" when none).
+  std::string Check(const std::vector<prompt::Prompt>& prompts, load::Record& r) const;
+  /// Check on every record; the first failure.
   std::string Apply(const std::vector<prompt::Prompt>& prompts, std::vector<load::Record>& records) const;
 
  private:

@@ -23,27 +23,6 @@ namespace {
 // nvidia-smi's sampling period during a run (its own -lms; it costs the host little).
 constexpr std::chrono::milliseconds kGpuSampleEvery{500};
 
-std::string FirstError(const load::LevelOutcome& outcome) {
-  for (const auto& r : outcome.records) {
-    if (!r.warmup && r.error != load::ErrorKind::None)
-      return fmt::format("{}: {}", load::ToString(r.error), r.error_message);
-  }
-  return "";
-}
-
-// Output tokens the measured requests brought back, failed ones included (the engine counts
-// what it generated): usage where reported, else counted from the stream.
-double OutputTokensReceived(const load::LevelOutcome& outcome) {
-  double tokens = 0;
-  for (const auto& r : outcome.records) {
-    if (r.warmup) continue;
-    tokens += static_cast<double>(r.completion_tokens >= 0 ? r.completion_tokens
-                                  : r.token_events > 0     ? r.token_events
-                                                           : static_cast<std::int64_t>(r.chunk_ns.size()));
-  }
-  return tokens;
-}
-
 // A run's (or a level's pooled) engine statistics into its summary.
 void AddServerStats(const std::map<std::string, double>& stats, double client_tokens, metrics::Summary& s) {
   for (const auto& [key, v] : stats) s.level["server." + key] = v;
@@ -101,25 +80,21 @@ std::vector<std::string> HeadersFor(const std::string& url, const load::Target& 
   return same_origin ? target.headers : std::vector<std::string>{};
 }
 
-metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
-                          const scenario::Slo& slo, Nanoseconds max_lag, Nanoseconds window) {
+metrics::Summary PoolRuns(const std::vector<const LevelRun*>& runs, const metrics::Pricing& pricing,
+                          Nanoseconds window) {
   load::LevelOutcome pooled;
-  double drained = 0;
-  for (const load::LevelOutcome* o : runs) {
-    if (window.count() > 0) {
-      const auto one = metrics::Summarize(*o, pricing, slo, max_lag, window).level;
-      if (const auto it = one.find("drained_requests"); it != one.end()) drained += it->second;
-    }
-    pooled.load_level = o->load_level;
-    pooled.last_done_ns += std::max<std::int64_t>(0, o->last_done_ns - o->first_start_ns);
-    pooled.retries_429 += o->retries_429;
-    pooled.dropped += o->dropped;
-    pooled.cut_short |= o->cut_short;
-    pooled.records.insert(pooled.records.end(), o->records.begin(), o->records.end());
+  metrics::LevelTally tally = runs.front()->tally;
+  for (const LevelRun* run : runs) {
+    const load::LevelOutcome& o = run->outcome;
+    if (run != runs.front()) tally.Merge(run->tally);
+    pooled.load_level = o.load_level;
+    pooled.last_done_ns += std::max<std::int64_t>(0, o.last_done_ns - o.first_start_ns);
+    pooled.retries_429 += o.retries_429;
+    pooled.dropped += o.dropped;
+    pooled.cut_short |= o.cut_short;
+    pooled.drained += o.drained;
   }
-  metrics::Summary s = metrics::Summarize(pooled, pricing, slo, max_lag);
-  if (window.count() > 0 && pooled.load_level.open()) s.level["drained_requests"] = drained;
-  return s;
+  return metrics::Summarize(pooled, tally, pricing, window);
 }
 
 AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedRun>& plan, const load::Target& target,
@@ -130,15 +105,14 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
   const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                  c.engine.price_per_million_output};
   const std::vector<scenario::Level> levels = c.load.Levels();
-  std::map<scenario::Level, std::vector<load::LevelOutcome>> outcomes;
+  std::map<scenario::Level, std::vector<LevelRun>> measured;
   std::map<scenario::Level, std::vector<std::map<std::string, double>>> server_stats;
   std::map<scenario::Level, double> client_tokens;
   std::string last_metrics_problem;
-  for (const auto& level : levels) outcomes[level].reserve(plan.size());
   LengthFit fitted;
   std::optional<AnswerChecks> answer_checks;
   if (c.checks.needs_text()) answer_checks.emplace(c.checks);
-  bool said_check_failure = false;
+  std::string check_failure;  // the attempt's first, said once
   // The GPUs are the engine's when the engine runs on this host.
   const std::string gpu_program = engine_pid > 0 ? GpuSampler::Find() : "";
   std::vector<metrics::Summary> searches;
@@ -189,7 +163,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       data.session = session;
       data.invalid = summary.invalid;
       data.host = Between(before, after, c.gate);
-      results.AddRun(data, summary, load::LevelOutcome{.load_level = summary.load_level}, "");
+      results.AddRun(data, summary, "");
       for (const Probe& p : search.probes) {
         results.AppendToCaseField("slo_search", {{"attempt", run.attempt},
                                                  {"repetition", run.repetition},
@@ -250,6 +224,8 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     load::Progress progress;
     progress.total = static_cast<std::int64_t>(own_prompts.size());
     load::LevelOutcome outcome;
+    metrics::LevelTally tally(c.slo, c.load.max_schedule_lag);
+    std::string run_check_failure;
     std::optional<MetricsScraper> scraper;
     if (c.engine.metrics) {
       scraper.emplace(MetricsUrl(*c.engine.metrics, target), HeadersFor(MetricsUrl(*c.engine.metrics, target), target),
@@ -269,7 +245,16 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           progress);
       outcome = generator.RunLevel(
           run.load_level, own_prompts,
-          [&](const load::Record& r) { results.StreamRecord(c.id, run.attempt, run.repetition, r); }, &progress,
+          [&](load::Record& r) {
+            // Checked, counted, then on to records.jsonl: the run keeps no record.
+            if (answer_checks) {
+              std::string failure = answer_checks->Check(level_prompts, r);
+              if (run_check_failure.empty()) run_check_failure = std::move(failure);
+            }
+            tally.Add(r);
+            results.StreamRecord(c.id, run.attempt, run.repetition, std::move(r));
+          },
+          &progress,
           [&] {
             if (scraper) scraper->Begin();
           },
@@ -277,14 +262,11 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     }
     const HostSample after = SampleHost(engine_pid);
     const GpuUsage gpu_usage = gpu.Stop();
-    if (answer_checks) {
-      const std::string failure = answer_checks->Apply(level_prompts, outcome.records);
-      if (!failure.empty() && !said_check_failure) {
-        fmt::print("  {}\n", failure);
-        said_check_failure = true;
-      }
+    if (!run_check_failure.empty() && check_failure.empty()) {
+      check_failure = run_check_failure;
+      fmt::print("  {}\n", check_failure);
     }
-    metrics::Summary summary = metrics::Summarize(outcome, pricing, c.slo, c.load.max_schedule_lag, c.load.duration);
+    metrics::Summary summary = metrics::Summarize(outcome, tally, pricing, c.load.duration);
     summary.invalid = metrics::JudgeOpenLoop(summary, c.load.max_schedule_lag, c.load.max_concurrency);
     std::string metrics_problem;
     if (scraper) {
@@ -294,13 +276,13 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
         fmt::print("  engine metrics: {}\n", server.problem);
       }
       last_metrics_problem = server.problem;
-      const double received = OutputTokensReceived(outcome);
+      const double received = tally.output_tokens_received;
       AddServerStats(server.stats, received, summary);
       server_stats[run.load_level].push_back(server.stats);
       // Only runs whose engine count exists, or one failed scrape would skew the pooled ratio.
       if (!std::isnan(ServerOutputTokens(server.stats))) client_tokens[run.load_level] += received;
     }
-    gate::RunData data = gate::MakeRunData(summary, outcome.records);
+    gate::RunData data = gate::MakeRunData(summary);
     data.attempt = run.attempt;
     data.repetition = run.repetition;
     data.session = session;
@@ -325,7 +307,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
                 {"cut_short", outcome.cut_short},
                 {"failed_fast", outcome.failed_fast}};
     }
-    results.AddRun(data, summary, outcome, metrics_problem, client);
+    results.AddRun(data, summary, metrics_problem, client);
     fmt::print("{}  [run {}/{}{}]\n", report::LevelLine(summary), run.repetition, c.load.repetitions,
                data.host.busy ? "; busy runner: " + data.host.why : "");
     if (!summary.invalid.empty()) fmt::print("  invalid: {}\n", summary.invalid);
@@ -339,12 +321,12 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     } else if (summary.succeeded == 0 && out.status == "passed") {
       out.status = "failed";
       out.message =
-          fmt::format("no request succeeded at {} ({})", scenario::Describe(run.load_level), FirstError(outcome));
+          fmt::format("no request succeeded at {} ({})", scenario::Describe(run.load_level), tally.first_error());
     }
     if (run.load_level.sweep() && !run.load_level.open() && !sweep_ends.contains(run.load_level.point))
       sweep_ends[run.load_level.point] = MeasuredRate(summary) / c.prompt_class.turns;  // conversations/s
     out.runs.push_back(std::move(data));
-    outcomes[run.load_level].push_back(std::move(outcome));
+    measured[run.load_level].push_back({std::move(outcome), std::move(tally)});
     if (failed_fast) break;  // no further run starts
   }
   // Reported in curve order: a sweep's points by point (they ran ends first).
@@ -353,10 +335,10 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
       std::find_if(report_order.begin(), report_order.end(), [](const auto& l) { return l.sweep(); });
   std::sort(sweep_from, report_order.end(), [](const auto& a, const auto& b) { return a.point < b.point; });
   for (const auto& level : report_order) {
-    std::vector<const load::LevelOutcome*> runs;
-    for (const auto& o : outcomes[level]) runs.push_back(&o);
+    std::vector<const LevelRun*> runs;
+    for (const auto& r : measured[level]) runs.push_back(&r);
     if (runs.empty()) continue;
-    out.levels.push_back(PoolRuns(runs, pricing, c.slo, c.load.max_schedule_lag, c.load.duration));
+    out.levels.push_back(PoolRuns(runs, pricing, c.load.duration));
     if (c.engine.metrics) AddServerStats(PoolServerStats(server_stats[level]), client_tokens[level], out.levels.back());
     PoolEngineResources(out.runs, level, out.levels.back());
     out.levels.back().invalid =

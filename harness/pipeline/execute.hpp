@@ -43,10 +43,15 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
 /// all of them under the engine's own URL, none for another host.
 std::vector<std::string> HeadersFor(const std::string& url, const load::Target& target);
 
-/// One summary of several runs of a level: requests and samples pooled, throughput over the
+/// One run of a level as measured: its timing and its tally (no records: those are on disk).
+struct LevelRun {
+  load::LevelOutcome outcome;
+  metrics::LevelTally tally;
+};
+
+/// One summary of several runs of a level (at least one): tallies merged, throughput over the
 /// sum of the runs' wall times.
-metrics::Summary PoolRuns(const std::vector<const load::LevelOutcome*>& runs, const metrics::Pricing& pricing,
-                          const scenario::Slo& slo, Nanoseconds max_lag = std::chrono::milliseconds(10),
+metrics::Summary PoolRuns(const std::vector<const LevelRun*>& runs, const metrics::Pricing& pricing,
                           Nanoseconds window = Nanoseconds(0));
 
 }  // namespace llmbench::pipeline

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 
@@ -66,6 +68,31 @@ void CopyEngineFigures(const json& summary_json, metrics::Summary& s) {
 
 std::int64_t SendKey(const load::Record& r) { return r.intended_ns != 0 ? r.intended_ns : r.scheduled_ns; }
 
+// A host's records.jsonl, by run. Every line must be a record: a merge that dropped one would
+// describe another load than the engine saw.
+std::map<RunKey, std::vector<load::Record>> ReadRecords(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw std::runtime_error(fmt::format("{}: missing (`llmbench run --client` writes it beside results.json)", path));
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  std::map<RunKey, std::vector<load::Record>> out;
+  std::string line;
+  for (std::int64_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const json j = json::parse(line, nullptr, false);
+    try {
+      if (!j.is_object() || !j.contains("case")) throw std::runtime_error("not a record");
+      load::Record r = gate::RecordFromJson(j);
+      out[{j.value("case", ""), j.value("attempt", 1), j.value("repetition", 1)}].push_back(std::move(r));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{}:{}: {}", path, number, e.what()));
+    }
+  }
+  if (in.bad()) throw std::runtime_error(fmt::format("{}: read error: {}", path, std::strerror(errno)));
+  return out;
+}
+
 }  // namespace
 
 std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& paths) {
@@ -116,6 +143,8 @@ std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& pat
         "results)",
         fmt::join(missing, ", ")));
   }
+  for (ClientResults& r : out)
+    r.records = ReadRecords((std::filesystem::path(r.path).parent_path() / "records.jsonl").string());
   return out;
 }
 
@@ -165,7 +194,7 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
     MergedRun m;
     const json& head = entries.front()->at("runs").at(i);
     const gate::RunData first = gate::RunDataFromJson(head);
-    load::LevelOutcome& pooled = m.outcome;
+    load::LevelOutcome& pooled = m.run.outcome;
     pooled.load_level = first.load_level;
     const bool open = first.load_level.open();
     std::int64_t agreed = 0;
@@ -192,11 +221,14 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
       const std::int64_t first_start = Required(client, "first_start_ns", where);
       const std::int64_t last_done = Required(client, "last_done_ns", where);
       std::int64_t requests = 0;
-      for (const auto& rj : run.value("records", json::array())) {
-        load::Record r = gate::RecordFromJson(rj);
-        Shift(r, by);
-        requests += r.warmup ? 0 : 1;
-        pooled.records.push_back(std::move(r));
+      const auto own = hosts[k].records.find({c.id, d.attempt, d.repetition});
+      if (own != hosts[k].records.end()) {
+        for (load::Record r : own->second) {
+          if (r.load_level != d.load_level) continue;
+          Shift(r, by);
+          requests += r.warmup ? 0 : 1;
+          m.records.push_back(std::move(r));
+        }
       }
       if (first_start != 0) {
         pooled.first_start_ns =
@@ -217,12 +249,19 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
     }
     pooled.anchor_ns = agreed;
     if (open) pooled.schedule_origin_ns = agreed;
-    std::stable_sort(pooled.records.begin(), pooled.records.end(), [](const auto& a, const auto& b) {
+    std::stable_sort(m.records.begin(), m.records.end(), [](const auto& a, const auto& b) {
       return SendKey(a) != SendKey(b) ? SendKey(a) < SendKey(b) : a.index < b.index;
     });
     const metrics::Pricing pricing{c.engine.cost_per_hour, c.engine.price_per_million_input,
                                    c.engine.price_per_million_output};
-    m.summary = metrics::Summarize(pooled, pricing, c.slo, c.load.max_schedule_lag, c.load.duration);
+    m.run.tally = metrics::LevelTally(c.slo, c.load.max_schedule_lag);
+    for (const load::Record& r : m.records) m.run.tally.Add(r);
+    if (c.load.duration.count() > 0 && pooled.schedule_origin_ns > 0) {
+      const std::int64_t end = pooled.schedule_origin_ns + c.load.duration.count();
+      pooled.drained = std::count_if(m.records.begin(), m.records.end(),
+                                     [&](const load::Record& r) { return !r.warmup && r.done_ns > end; });
+    }
+    m.summary = metrics::Summarize(pooled, m.run.tally, pricing, c.load.duration);
     m.summary.invalid = metrics::JudgeOpenLoop(m.summary, c.load.max_schedule_lag, c.load.max_concurrency);
     for (std::size_t k = 0; k < hosts.size() && m.summary.invalid.empty(); ++k) {
       if (late[k] > c.load.max_schedule_lag.count()) {
@@ -234,7 +273,7 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
       }
     }
     CopyEngineFigures(head.value("summary", json::object()), m.summary);
-    gate::RunData data = gate::MakeRunData(m.summary, pooled.records);
+    gate::RunData data = gate::MakeRunData(m.summary);
     data.attempt = first.attempt;
     data.repetition = first.repetition;
     data.session = "merged-" + first.session;
@@ -246,15 +285,15 @@ MergedCase MergeCase(const scenario::Case& c, const std::vector<ClientResults>& 
     out.runs.push_back(std::move(m));
   }
   for (const auto& level : order) {
-    std::vector<const load::LevelOutcome*> outcomes;
+    std::vector<const LevelRun*> runs;
     std::string invalid;
     for (const std::size_t i : by_level[level]) {
-      outcomes.push_back(&out.runs[i].outcome);
+      runs.push_back(&out.runs[i].run);
       if (invalid.empty()) invalid = out.runs[i].summary.invalid;
     }
-    metrics::Summary s = PoolRuns(
-        outcomes, {c.engine.cost_per_hour, c.engine.price_per_million_input, c.engine.price_per_million_output}, c.slo,
-        c.load.max_schedule_lag, c.load.duration);
+    metrics::Summary s =
+        PoolRuns(runs, {c.engine.cost_per_hour, c.engine.price_per_million_input, c.engine.price_per_million_output},
+                 c.load.duration);
     s.invalid = metrics::JudgeOpenLoop(s, c.load.max_schedule_lag, c.load.max_concurrency);
     if (s.invalid.empty()) s.invalid = invalid;
     for (const auto& l : entries.front()->value("levels", json::array())) {

@@ -9,20 +9,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gate/case_data.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/summary.hpp"
+#include "pipeline/execute.hpp"
 #include "scenario/expand.hpp"
 
 namespace llmbench::pipeline {
 
-/// One client host's results.json.
+/// A run's records: (case id, attempt, repetition).
+using RunKey = std::tuple<std::string, int, int>;
+
+/// One client host's results.json, and its records.jsonl beside it.
 struct ClientResults {
   std::string path;
   nlohmann::json results;
+  std::map<RunKey, std::vector<load::Record>> records;
   std::int32_t part = 1;  ///< 1-based
   std::int32_t of = 1;
   std::int64_t start_utc_ns = 0;
@@ -33,7 +40,8 @@ struct ClientResults {
 /// which means "not stamped").
 inline constexpr std::int64_t kMergedEpochBeforeStartNs = 60'000'000'000;
 
-/// Reads every host's results.json (a directory or the file) and checks that they belong
+/// Reads every host's results.json (a directory or the file) and the records.jsonl beside it (a
+/// line that is not a record is an error naming it: the merge would miss a request), and checks that they belong
 /// together: every one a client part, the same N, --start-at, --slot and --warmup-slot, each
 /// part once. Sorted by part.
 /// Throws std::runtime_error naming the file and what is wrong (a missing part is an error: the
@@ -43,8 +51,9 @@ std::vector<ClientResults> ReadClientResults(const std::vector<std::string>& pat
 struct MergedRun {
   gate::RunData data;
   metrics::Summary summary;
-  load::LevelOutcome outcome;  ///< every host's records on the merged time line
-  nlohmann::json clients;      ///< per host: its part, requests, and how late it started
+  LevelRun run;                       ///< the pooled timing and tally
+  std::vector<load::Record> records;  ///< every host's records on the merged time line, in send order
+  nlohmann::json clients;             ///< per host: its part, requests, and how late it started
 };
 
 struct MergedCase {

@@ -68,13 +68,17 @@ SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load:
       }
     }
     load::Progress progress;
+    metrics::LevelTally tally(c.slo, c.load.max_schedule_lag);
     const load::LevelOutcome outcome = generator.RunLevel(
         probe.load_level, prompts,
-        [&](const load::Record& r) { results.StreamRecord(c.id, run.attempt, run.repetition, r); }, &progress, {},
-        schedule);
+        [&](load::Record& r) {
+          tally.Add(r);
+          results.StreamRecord(c.id, run.attempt, run.repetition, std::move(r));
+        },
+        &progress, {}, schedule);
     Probe p;
     p.rate = *rate;
-    p.summary = metrics::Summarize(outcome, pricing, c.slo, c.load.max_schedule_lag);
+    p.summary = metrics::Summarize(outcome, tally, pricing);
     p.invalid = metrics::JudgeOpenLoop(p.summary, c.load.max_schedule_lag, c.load.max_concurrency);
     p.attainment = p.summary.level.count("slo_attainment") ? p.summary.level.at("slo_attainment") : 0.0;
     // Dropped arrivals are the engine's failure to keep up: the SLO does not hold there. A client

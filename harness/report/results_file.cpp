@@ -90,19 +90,13 @@ void ResultsFile::BeginCase(const scenario::Case& c, const std::string& url, con
   Write();
 }
 
-void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
+void ResultsFile::AddRun(const gate::RunData& run, const metrics::Summary& summary,
                          const std::string& engine_metrics_problem, const nlohmann::json& client) {
-  std::string records = "[";
-  for (const auto& r : outcome.records) {
-    if (records.size() > 1) records += ",\n";
-    records += gate::DumpJson(gate::ToJson(r));
-  }
-  records += "]";
   nlohmann::json entry = gate::ToJson(run);
   entry["summary"] = gate::ToJson(summary);
   if (!engine_metrics_problem.empty()) entry["engine_metrics_problem"] = engine_metrics_problem;
   if (!client.is_null()) entry["client"] = client;
-  cases_.back().runs.emplace_back(std::move(entry), std::move(records));
+  cases_.back().runs.push_back(std::move(entry));
   Write();
 }
 
@@ -154,9 +148,7 @@ void ResultsFile::Write() {
       out << (i ? ",\n" : "\n") << fields.substr(0, fields.rfind('}'))
           << ",\"levels\":" << gate::DumpJson(cases_[i].levels) << ",\n\"runs\":[";
       for (std::size_t l = 0; l < cases_[i].runs.size(); ++l) {
-        const auto& [run, records] = cases_[i].runs[l];
-        const std::string head = gate::DumpJson(run);
-        out << (l ? ",\n" : "\n") << head.substr(0, head.rfind('}')) << ",\n\"records\":" << records << "}";
+        out << (l ? ",\n" : "\n") << gate::DumpJson(cases_[i].runs[l]);
       }
       out << "]}";
     }
@@ -164,10 +156,10 @@ void ResultsFile::Write() {
   });
 }
 
-void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repetition, const load::Record& r) {
+void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record r) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({case_id, attempt, repetition, r});
+    queue_.push_back({case_id, attempt, repetition, std::move(r)});
   }
   wake_.notify_one();
 }

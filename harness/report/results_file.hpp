@@ -1,6 +1,8 @@
 // results.json, written as the run goes: rewritten atomically after every level, so a run cut
-// off half-way keeps every completed level; each finished request is also appended at once to
-// records.jsonl by a writer thread (so even a level cut off keeps its finished requests).
+// off half-way keeps every completed level. It holds the summaries and what the gate compares
+// (each run's statistics), not the requests: each finished request is appended at once to
+// records.jsonl by a writer thread (so even a level cut off keeps its finished requests), and
+// is kept nowhere else, so a run's memory does not grow with its requests.
 #pragma once
 
 #include <condition_variable>
@@ -30,12 +32,12 @@ class ResultsFile {
   /// Starts a case entry (status "running") and writes the file.
   void BeginCase(const scenario::Case& c, const std::string& url, const std::string& protocol,
                  const nlohmann::json& fingerprint, const nlohmann::json& engine_identity);
-  /// Adds a finished run (one repetition of a level: what the gate reads, its summary and every
-  /// record) to the current case and rewrites the file.
+  /// Adds a finished run (one repetition of a level: what the gate reads and its summary) to the
+  /// current case and rewrites the file; its records are in records.jsonl.
   /// `engine_metrics_problem`: why the engine's /metrics gave nothing (or less) for this run.
   /// `client`: several client hosts: this host's part and clock mapping (`llmbench merge`).
-  void AddRun(const gate::RunData& run, const metrics::Summary& summary, const load::LevelOutcome& outcome,
-              const std::string& engine_metrics_problem = {}, const nlohmann::json& client = nullptr);
+  void AddRun(const gate::RunData& run, const metrics::Summary& summary, const std::string& engine_metrics_problem = {},
+              const nlohmann::json& client = nullptr);
   /// Sets a top-level field (written after the scenario, before the cases), e.g. "clients".
   void SetHeaderField(const std::string& key, nlohmann::json value);
   /// Sets the current case's per-level summaries (pooled over the last attempt's runs: what
@@ -50,9 +52,9 @@ class ResultsFile {
   /// "passed" | "failed" | "skipped" with a reason; rewrites the file.
   void EndCase(const std::string& status, const std::string& message);
 
-  /// Thread-safe and cheap (a copy under a lock): queues `r` for records.jsonl; the writer
+  /// Thread-safe and cheap (a move under a lock): queues `r` for records.jsonl; the writer
   /// thread formats it, so the load loop never does.
-  void StreamRecord(const std::string& case_id, int attempt, int repetition, const load::Record& r);
+  void StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record r);
 
   const std::string& path() const { return path_; }
 
@@ -65,13 +67,11 @@ class ResultsFile {
   void Write();
   void WriterLoop();
 
-  /// One case: its fields, the pooled level summaries, and per run its metadata and summary as
-  /// JSON and its records as compact JSON text (a DOM of 10,000 records × 256 stamps would
-  /// cost ~10× the text).
+  /// One case: its fields, the pooled level summaries, and per run its gate data and summary.
   struct CaseEntry {
     nlohmann::json fields;
     nlohmann::json levels = nlohmann::json::array();
-    std::vector<std::pair<nlohmann::json, std::string>> runs;  ///< (run with summary, "[record,...]")
+    nlohmann::json runs = nlohmann::json::array();
   };
 
   std::string dir_;

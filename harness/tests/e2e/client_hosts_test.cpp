@@ -13,6 +13,7 @@
 #include <set>
 
 #include "e2e/process.hpp"
+#include "e2e/results.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
@@ -99,8 +100,8 @@ BOOST_AUTO_TEST_CASE(two_client_hosts_merge_into_the_run_one_client_would_have_m
   BOOST_TEST_REQUIRE(code == 0, output);
   BOOST_TEST(output.find("merged from 2 client hosts") != std::string::npos, output);
 
-  const json one = ReadJson(dir / "one/results.json")["cases"][0];
-  const json merged = ReadJson(dir / "m/results.json");
+  const json one = llmbench::testing::ReadResults(dir / "one/results.json")["cases"][0];
+  const json merged = llmbench::testing::ReadResults(dir / "m/results.json");
   BOOST_TEST(merged["merged_clients"]["hosts"].size() == 2u);
   const json& c = merged["cases"][0];
   BOOST_TEST_REQUIRE(c["runs"].size() == 2u);

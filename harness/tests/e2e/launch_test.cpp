@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "e2e/process.hpp"
+#include "e2e/results.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
@@ -99,7 +100,7 @@ BOOST_AUTO_TEST_CASE(run_launches_the_engine_waits_until_ready_measures_and_stop
   BOOST_TEST(output.find("engine 'ext': ready after ") != std::string::npos, output);
   BOOST_TEST(output.find("stopped engine 'ext' (pid ") != std::string::npos, output);
   BOOST_TEST(output.find("with SIGTERM") != std::string::npos, output);
-  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json c = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0];
   BOOST_TEST(c["engine_identity"]["engine"] == "llmbench simulator");
   BOOST_TEST(c["levels"][0]["summary"]["succeeded"].get<int>() == 8);
   // Its output went to the log next to the results; it is gone, and its port free.
@@ -169,7 +170,7 @@ BOOST_AUTO_TEST_CASE(gpu_utilisation_and_memory_of_an_engine_on_this_host_reach_
   const auto [code, output] =
       RunCommand("PATH=" + dir / "bin" + ":$PATH " + kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
-  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json c = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0];
   BOOST_TEST(c["runs"][0]["host"]["gpu_utilization"].get<double>() == 40.0);
   BOOST_TEST(c["runs"][0]["host"]["gpu_memory_mib"].get<double>() == 4000.0);
   const json level = c["levels"][0]["summary"]["level"];

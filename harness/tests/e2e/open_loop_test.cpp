@@ -8,6 +8,7 @@
 #include <map>
 
 #include "e2e/process.hpp"
+#include "e2e/results.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
@@ -71,7 +72,7 @@ BOOST_AUTO_TEST_CASE(above_capacity_arrivals_queue_in_the_engine_and_latency_cou
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "open.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
   const auto truth = TruthById(dir / "truth.jsonl");
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& runs = results["cases"][0]["runs"];
   BOOST_TEST_REQUIRE(runs.size() == 2u);
   for (const json& run : runs) {
@@ -131,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_level_that_could_not_keep_its_schedule_is_invalid_and_nev
                 "max_concurrency = 4\n");
   auto [code, output] = RunCommand(kLlmbench + " run " + dir / "drop.toml" + " --out " + dir / "drop");
   BOOST_TEST(code == 77, output);  // inconclusive: not a pass, not a regression
-  json results = ReadJson(dir / "drop/results.json");
+  json results = llmbench::testing::ReadResults(dir / "drop/results.json");
   json summary = results["cases"][0]["runs"][0]["summary"];
   BOOST_TEST(summary["dropped"].get<int>() > 10);
   BOOST_TEST(summary["requests"].get<int>() + summary["dropped"].get<int>() == 40);
@@ -146,7 +147,7 @@ BOOST_AUTO_TEST_CASE(a_level_that_could_not_keep_its_schedule_is_invalid_and_nev
                 "rate = [5]\nrequests = 10\nwarmup = 0\nrepetitions = 1\nmax_schedule_lag = \"1us\"\n");
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "lag.toml" + " --out " + dir / "lag");
   BOOST_TEST(code == 77, output);
-  results = ReadJson(dir / "lag/results.json");
+  results = llmbench::testing::ReadResults(dir / "lag/results.json");
   summary = results["cases"][0]["runs"][0]["summary"];
   BOOST_TEST(summary["dropped"] == 0);
   BOOST_TEST(summary["invalid"].get<std::string>().find("the client fell behind its schedule") == 0,
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(the_slo_search_finds_the_models_highest_rate_and_the_gate_r
                 "attainment = \"90%\"\n[slo]\nttft = \"200ms\"\n");
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "search.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE((code == 0 || code == 77), output);  // 77: a probe the client could not keep (said so)
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& c = results["cases"][0];
   const double model = ModelMaxRate(0.9, 40, 2, 90, 20, 200);
   const json& level = c["levels"].back()["summary"];
@@ -227,7 +228,7 @@ BOOST_AUTO_TEST_CASE(a_trace_file_drives_a_run_on_its_own_schedule) {
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "trace.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
   const auto truth = TruthById(dir / "truth.jsonl");
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& run = results["cases"][0]["runs"][0];
   BOOST_TEST(run["summary"]["trace"] == true);
   BOOST_TEST(run["summary"]["rate"] == 2.0);
@@ -260,7 +261,7 @@ BOOST_AUTO_TEST_CASE(a_sweep_finds_the_engines_two_ends_and_its_knee_at_capacity
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "sweep.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
   const auto truth = TruthById(dir / "truth.jsonl");
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& c = results["cases"][0];
   const json& sweep = c["sweep"][0];
   const double sync = sweep["synchronous_rate"].get<double>(), most = sweep["throughput_rate"].get<double>();
@@ -326,7 +327,7 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_conversation_sends_its_history_and_the_prefix_
   auto [code, output] = RunCommand(kLlmbench + " run " + dir / "chat.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
   auto truth = TruthById(dir / "truth.jsonl");
-  json results = ReadJson(dir / "out/results.json");
+  json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& run = results["cases"][0]["runs"][0];
   BOOST_TEST(run["summary"]["requests"] == 12);  // 4 conversations × 3 turns
   std::map<std::string, json> by_id;
@@ -372,7 +373,7 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_conversation_sends_its_history_and_the_prefix_
                                       "arrival = \"constant\"\nrequests = 6\nwarmup = 0\nrepetitions = 1\n";
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "open.toml" + " --out " + dir / "open");
   BOOST_TEST_REQUIRE(code == 0, output);
-  results = ReadJson(dir / "open/results.json");
+  results = llmbench::testing::ReadResults(dir / "open/results.json");
   const json& open = results["cases"][0]["runs"][0];
   BOOST_TEST(open["summary"]["requests"] == 12);
   // Arrivals, not turns (counting turns would read ~20/s). 6 arrivals span 0.5 s: one send 15 ms

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "e2e/process.hpp"
+#include "e2e/results.hpp"
 #include "test_support.hpp"
 
 using namespace llmbench::testing;
@@ -80,7 +81,7 @@ BOOST_AUTO_TEST_CASE(measured_ttft_and_itl_match_the_truth_at_concurrency_1_and_
                 "concurrency = [1, 64]\nrequests = 64\nwarmup = 2\nseed = 3\nrepetitions = 1\n");
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "timing.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const auto truth = ByRequestId(ReadTruth(dir / "truth.jsonl"));
   const json& levels = results["cases"][0]["runs"];  // one run per level: repetitions = 1
   BOOST_TEST_REQUIRE(levels.size() == 2u);
@@ -143,7 +144,7 @@ BOOST_AUTO_TEST_CASE(injected_faults_are_counted_by_kind_and_the_run_finishes) {
       "concurrency = [4]\nrequests = 200\nwarmup = 0\nmax_retries = 20\ntimeout = \"10s\"\nrepetitions = 1\n");
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "faults.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);  // errors are data, not a failed run
-  const json summary = ReadJson(dir / "out/results.json")["cases"][0]["levels"][0]["summary"];
+  const json summary = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0]["levels"][0]["summary"];
   std::map<std::string, int> faults;
   for (const auto& t : ReadTruth(dir / "truth.jsonl")) ++faults[t["fault"].get<std::string>()];
   BOOST_TEST_MESSAGE("truth faults: 500=" << faults["http_500"] << " 400=" << faults["http_400"]
@@ -169,7 +170,7 @@ BOOST_AUTO_TEST_CASE(unreachable_engine_is_skipped_when_optional_and_fails_when_
   auto [code, output] = RunCommand(kLlmbench + " run " + dir / "optional.toml" + " --out " + dir / "a");
   BOOST_TEST(code == 77, output);
   BOOST_TEST(output.find("unreachable at http://127.0.0.1:9") != std::string::npos, output);
-  const json a = ReadJson(dir / "a/results.json");
+  const json a = llmbench::testing::ReadResults(dir / "a/results.json");
   BOOST_TEST(a["cases"][0]["status"] == "skipped");
   WriteScenario(dir / "required.toml", "9", "concurrency = [1]\nrequests = 1\n");
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "required.toml" + " --out " + dir / "b");
@@ -292,7 +293,7 @@ BOOST_AUTO_TEST_CASE(a_non_streaming_tgi_generate_measures_e2e_and_reads_the_ser
   }
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "g.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
-  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json c = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0];
   const json& d = c["levels"][0]["summary"]["distributions"];
   BOOST_TEST(!d.contains("ttft"));
   BOOST_TEST(!d.contains("tpot"));
@@ -324,7 +325,7 @@ BOOST_AUTO_TEST_CASE(embedded_simulator_speaks_every_wire_and_multi_token_chunks
                                   << "[load]\nconcurrency = [2]\nrequests = 8\nwarmup = 1\nrepetitions = 1\n";
     const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "w.toml" + " --out " + dir / wire);
     BOOST_TEST_REQUIRE(code == 0, output);
-    const json c = ReadJson(dir / wire + "/results.json")["cases"][0];
+    const json c = llmbench::testing::ReadResults(dir / wire + "/results.json")["cases"][0];
     BOOST_TEST(c["protocol"] == wire);
     BOOST_TEST(c["status"] == "passed");
     const json& d = c["levels"][0]["summary"]["distributions"];
@@ -362,7 +363,7 @@ BOOST_AUTO_TEST_CASE(a_run_killed_half_way_keeps_what_it_measured) {
   }
   BOOST_TEST_REQUIRE(records_seen >= 420u);
   run.Kill();  // SIGKILL: no chance to clean up
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& c = results["cases"][0];
   BOOST_TEST(c["status"] == "running");
   BOOST_TEST_REQUIRE(c["runs"].size() == 1u);
@@ -392,7 +393,7 @@ BOOST_AUTO_TEST_CASE(engine_identity_and_metrics_reach_results_and_a_threshold_o
          "[load]\nconcurrency = [4]\nrequests = 16\nwarmup = 2\nrepetitions = 1\n";
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "metrics.toml" + " --out " + dir / "out");
   BOOST_TEST(code == 1, output);
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   const json& c = results["cases"][0];
   BOOST_TEST(c["engine_identity"]["engine"] == "llmbench simulator");
   BOOST_TEST(!c["engine_identity"]["version"].get<std::string>().empty());
@@ -448,7 +449,7 @@ BOOST_AUTO_TEST_CASE(input_lengths_fit_the_engines_tokenizer_with_every_api_and_
   toml.close();
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "lengths.toml" + " --out " + dir / "out");
   BOOST_TEST_REQUIRE(code == 0, output);
-  const json results = ReadJson(dir / "out/results.json");
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
   BOOST_TEST_REQUIRE(results["cases"].size() == std::size(engines));
   std::map<std::string, json> cases;
   for (const auto& c : results["cases"]) cases[c["engine"].get<std::string>()] = c;
@@ -506,7 +507,7 @@ BOOST_AUTO_TEST_CASE(a_tokenizer_that_is_not_there_fails_the_case_with_what_it_a
   BOOST_TEST(output.find("exact input lengths: http://127.0.0.1:" + sim.port + "/nowhere/tokenize answered HTTP 404") !=
                  std::string::npos,
              output);
-  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json c = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0];
   BOOST_TEST(c["status"] == "failed");
   BOOST_TEST(c["runs"].empty());  // nothing measured with lengths nobody asked for
   // Nothing listening at all: said so, not a hang.
@@ -572,7 +573,7 @@ BOOST_AUTO_TEST_CASE(answers_mixed_between_requests_fail_the_crossover_check) {
   json v = ReadJson(dir / "fine/verdicts.json")[0];
   BOOST_TEST_REQUIRE(v["thresholds"].size() == 2u);
   for (const auto& t : v["thresholds"]) BOOST_TEST(t["passed"] == true, t.dump());
-  json c = ReadJson(dir / "fine/results.json")["cases"][0];
+  json c = llmbench::testing::ReadResults(dir / "fine/results.json")["cases"][0];
   BOOST_TEST(c["runs"][0]["records"][0]["own_code"] == true);
   BOOST_TEST(c["runs"][0]["records"][0]["expect_matched"] == true);
   BOOST_TEST(!c["runs"][0]["records"][0].contains("output_text"));  // the text is not kept
@@ -606,7 +607,7 @@ BOOST_AUTO_TEST_CASE(a_rate_cap_spreads_sends_and_says_how_long_requests_waited)
   const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "out");
   BOOST_TEST(code == 0, output);
   BOOST_TEST(output.find("rate cap: 600 requests/min") != std::string::npos, output);
-  const json run = ReadJson(dir / "out/results.json")["cases"][0]["runs"][0];
+  const json run = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0]["runs"][0];
   std::vector<std::int64_t> starts;
   for (const auto& r : run["records"]) starts.push_back(r["start_ns"].get<std::int64_t>());
   std::sort(starts.begin(), starts.end());
@@ -638,7 +639,7 @@ BOOST_AUTO_TEST_CASE(on_error_fail_fast_stops_and_exclude_leaves_failures_out_wi
   BOOST_TEST(code == 1, output);
   BOOST_TEST(output.find("on_error = fail_fast: request ") != std::string::npos, output);
   BOOST_TEST(output.find("(http_status) failed: HTTP 500") != std::string::npos, output);
-  json c = ReadJson(dir / "fast/results.json")["cases"][0];
+  json c = llmbench::testing::ReadResults(dir / "fast/results.json")["cases"][0];
   BOOST_TEST(c["runs"].size() == 1u);                                                // the second run never started
   BOOST_TEST(c["runs"][0]["records"].size() < 40u, c["runs"][0]["records"].size());  // nor did the rest
   BOOST_TEST(c["on_error"]["policy"] == "fail_fast");
@@ -646,7 +647,7 @@ BOOST_AUTO_TEST_CASE(on_error_fail_fast_stops_and_exclude_leaves_failures_out_wi
   scenario("on_error = \"exclude\"\nexclude_reason = \"injected 500s are not the engine's speed\"\n");
   std::tie(code, output) = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "excl");
   BOOST_TEST(code == 0, output);  // errors.rate < 1 % holds: the failures are out
-  c = ReadJson(dir / "excl/results.json")["cases"][0];
+  c = llmbench::testing::ReadResults(dir / "excl/results.json")["cases"][0];
   BOOST_TEST(c["on_error"]["exclude_reason"] == "injected 500s are not the engine's speed");
   const json level = c["levels"][0]["summary"];
   const double excluded = level["level"]["excluded_requests"].get<double>();
@@ -671,7 +672,7 @@ BOOST_AUTO_TEST_CASE(a_dataset_class_sends_the_files_prompts_within_its_bounds) 
       RunCommand(kLlmbench + " run " + scenario + " --out " + dir / "out" + " --class sharegpt_short");
   BOOST_TEST_REQUIRE(code == 0, output);
   BOOST_TEST(output.find("prompts: sampled from ") != std::string::npos, output);
-  const json c = ReadJson(dir / "out/results.json")["cases"][0];
+  const json c = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0];
   BOOST_TEST(c["prompts"]["source"] == "dataset");
   BOOST_TEST(c["prompts"]["entries"].get<int>() == 48);
   BOOST_TEST(c["prompts"]["within_bounds"].get<int>() + c["prompts"]["out_of_bounds"].get<int>() == 48);

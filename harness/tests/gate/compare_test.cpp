@@ -140,17 +140,17 @@ BOOST_AUTO_TEST_CASE(a_noisier_run_than_its_baseline_uses_welch) {
 }
 
 BOOST_AUTO_TEST_CASE(fewer_samples_than_a_percentile_needs_is_said_not_gated) {
-  metrics::Summary s;
-  s.load_level = scenario::Level::Closed(1);
-  s.requests = s.succeeded = 24;
-  std::vector<load::Record> records(24);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    records[i].start_ns = 0;
-    records[i].chunk_ns = {10'000'000 + static_cast<std::int64_t>(i) * 1000, 20'000'000};
-    records[i].done_ns = 20'000'000;
-    records[i].completion_tokens = 2;
+  metrics::LevelTally tally;
+  for (std::int64_t i = 0; i < 24; ++i) {
+    load::Record record;
+    record.chunk_ns = {10'000'000 + i * 1000, 20'000'000};
+    record.done_ns = 20'000'000;
+    record.completion_tokens = 2;
+    tally.Add(record);
   }
-  const RunData r = MakeRunData(s, records);
+  load::LevelOutcome outcome;
+  outcome.load_level = scenario::Level::Closed(1);
+  const RunData r = MakeRunData(metrics::Summarize(outcome, tally, {}));
   BOOST_TEST(r.values.count("ttft.p50") == 1u);
   BOOST_TEST(r.values.count("ttft.p95") == 0u);
   CaseData run = MakeCase({1, 1, 1}), base = MakeCase({1, 1, 1});

@@ -93,10 +93,12 @@ BOOST_DATA_TEST_CASE(each_transcript_gives_the_same_record_however_it_is_cut,
       llmbench::load::LoadGenerator generator(target, load, "replay");
       const std::vector<llmbench::prompt::Prompt> prompts(2,
                                                           {.text = "Say hello.", .input_tokens = 3, .max_tokens = 8});
-      const auto level = generator.RunLevel(
-          llmbench::scenario::Level::Closed(1), prompts, [](const llmbench::load::Record&) {}, nullptr);
-      BOOST_TEST_REQUIRE(level.records.size() == 2u);
-      for (const auto& r : level.records) {
+      std::vector<llmbench::load::Record> records;
+      generator.RunLevel(
+          llmbench::scenario::Level::Closed(1), prompts,
+          [&](llmbench::load::Record& r) { records.push_back(std::move(r)); }, nullptr);
+      BOOST_TEST_REQUIRE(records.size() == 2u);
+      for (const auto& r : records) {
         BOOST_TEST(r.http_status == 200);
         BOOST_TEST(std::string(llmbench::load::ToString(r.error)) == expected.at("error").get<std::string>(),
                    "error kind " << llmbench::load::ToString(r.error) << " (" << r.error_message << ")");
@@ -143,11 +145,13 @@ BOOST_AUTO_TEST_CASE(conversations_run_their_turns_and_end_when_the_level_stops)
   {
     llmbench::load::LoadGenerator generator(target, load, "mt");
     llmbench::load::Progress progress;
-    const auto level = generator.RunLevel(
-        llmbench::scenario::Level::Closed(2), prompts, [](const llmbench::load::Record&) {}, &progress);
-    BOOST_TEST_REQUIRE(level.records.size() == 9u);
+    std::vector<llmbench::load::Record> records;
+    generator.RunLevel(
+        llmbench::scenario::Level::Closed(2), prompts,
+        [&](llmbench::load::Record& r) { records.push_back(std::move(r)); }, &progress);
+    BOOST_TEST_REQUIRE(records.size() == 9u);
     std::map<std::int64_t, int> last_turn;
-    for (const auto& r : level.records) {
+    for (const auto& r : records) {
       BOOST_TEST((r.error == llmbench::load::ErrorKind::None), r.error_message);
       const std::int64_t conversation = r.index / 3;
       BOOST_TEST(r.turn == static_cast<int>(r.index % 3) + 1);
@@ -162,10 +166,12 @@ BOOST_AUTO_TEST_CASE(conversations_run_their_turns_and_end_when_the_level_stops)
   llmbench::load::LoadGenerator generator(target, load, "mt");
   llmbench::load::Progress progress;
   const auto t0 = std::chrono::steady_clock::now();
-  const auto level = generator.RunLevel(
-      llmbench::scenario::Level::Closed(3), prompts, [](const llmbench::load::Record&) {}, &progress);
+  std::vector<llmbench::load::Record> records;
+  generator.RunLevel(
+      llmbench::scenario::Level::Closed(3), prompts,
+      [&](llmbench::load::Record& r) { records.push_back(std::move(r)); }, &progress);
   BOOST_TEST((std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)));
-  BOOST_TEST(level.records.size() == 3u);  // the first turns only
-  for (const auto& r : level.records) BOOST_TEST(r.turn == 1);
+  BOOST_TEST(records.size() == 3u);  // the first turns only
+  for (const auto& r : records) BOOST_TEST(r.turn == 1);
   BOOST_TEST(progress.done == 9);  // the turns never sent count as done
 }

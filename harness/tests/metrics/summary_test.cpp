@@ -25,6 +25,19 @@ load::Record Ok(std::int64_t start_ms, std::vector<std::int64_t> chunk_ms, std::
   return r;
 }
 
+// A level as the tests build it: its timing, and its records (which a run tallies one by one).
+struct Level : load::LevelOutcome {
+  std::vector<load::Record> records;
+};
+
+metrics::Summary Summarize(const Level& level, const metrics::Pricing& pricing, const scenario::Slo& slo = {},
+                           llmbench::Nanoseconds max_lag = std::chrono::milliseconds(10),
+                           llmbench::Nanoseconds window = llmbench::Nanoseconds(0)) {
+  metrics::LevelTally tally(slo, max_lag);
+  for (const auto& r : level.records) tally.Add(r);
+  return metrics::Summarize(level, tally, pricing, window);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(request_metrics_follow_the_definitions) {
@@ -56,7 +69,7 @@ BOOST_AUTO_TEST_CASE(output_tokens_counted_when_no_usage) {
 }
 
 BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
-  load::LevelOutcome o;
+  Level o;
   o.load_level = scenario::Level::Closed(2);
   o.first_start_ns = 0;
   o.last_done_ns = 2000 * kMs;
@@ -72,8 +85,7 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
   broken.error = load::ErrorKind::Stream;
   o.records.push_back(broken);
   o.retries_429 = 3;
-  const auto s =
-      metrics::Summarize(o, {.cost_per_hour = 3.6, .price_per_million_input = {}, .price_per_million_output = {}});
+  const auto s = Summarize(o, {.cost_per_hour = 3.6, .price_per_million_input = {}, .price_per_million_output = {}});
   BOOST_TEST(s.warmup == 1);
   BOOST_TEST(s.requests == 4);
   BOOST_TEST(s.succeeded == 2);
@@ -99,7 +111,7 @@ BOOST_AUTO_TEST_CASE(summary_excludes_warmup_and_errors_and_counts_kinds) {
 }
 
 BOOST_AUTO_TEST_CASE(goodput_counts_requests_meeting_every_slo) {
-  load::LevelOutcome o;
+  Level o;
   o.first_start_ns = 0;
   o.last_done_ns = 1000 * kMs;
   o.records.push_back(Ok(0, {100, 110}, 120, 2));  // ttft 100, tpot 20, e2e 120: good
@@ -111,16 +123,16 @@ BOOST_AUTO_TEST_CASE(goodput_counts_requests_meeting_every_slo) {
   scenario::Slo slo;
   slo.ttft = std::chrono::milliseconds(500);
   slo.tpot = std::chrono::milliseconds(50);
-  const auto s = metrics::Summarize(o, {}, slo);
+  const auto s = Summarize(o, {}, slo);
   BOOST_TEST(s.level.at("goodput") == 1.0);
   BOOST_TEST(s.level.at("goodput_throughput") == 2.0);
   BOOST_TEST(s.level.at("slo_attainment") == 0.25);
   BOOST_TEST(s.level.at("request_throughput") == 3.0);
-  BOOST_TEST(!metrics::Summarize(o, {}).level.count("goodput"));  // no SLO: no goodput
+  BOOST_TEST(!Summarize(o, {}).level.count("goodput"));  // no SLO: no goodput
 }
 
 BOOST_AUTO_TEST_CASE(empty_level_summarises_without_dividing_by_zero) {
-  const auto s = metrics::Summarize(load::LevelOutcome{}, {});
+  const auto s = Summarize(Level{}, {});
   BOOST_TEST(s.requests == 0);
   BOOST_TEST(s.level.at("request_throughput") == 0.0);
   BOOST_TEST(s.distributions.empty());
@@ -138,7 +150,7 @@ BOOST_AUTO_TEST_CASE(catalog_ids_are_unique_and_defined) {
 }
 
 BOOST_AUTO_TEST_CASE(output_length_mismatch_counts_only_exactly_known_lengths) {
-  load::LevelOutcome o;
+  Level o;
   o.first_start_ns = 0;
   o.last_done_ns = 1000 * kMs;
   auto asked = [](load::Record r, std::int64_t max_tokens) {
@@ -157,11 +169,11 @@ BOOST_AUTO_TEST_CASE(output_length_mismatch_counts_only_exactly_known_lengths) {
   load::Record failed = asked(load::Record{}, 8);
   failed.error = load::ErrorKind::Stream;
   o.records.push_back(failed);  // failed requests are errors, not length mismatches
-  auto s = metrics::Summarize(o, {});
+  auto s = Summarize(o, {});
   BOOST_TEST(s.level.at("output_length_mismatch") == 1.0 / 3.0, tt::tolerance(1e-12));
   // Nothing known exactly: no value, so a check on it cannot pass silently.
   o.records = {no_usage};
-  s = metrics::Summarize(o, {});
+  s = Summarize(o, {});
   BOOST_TEST(!s.level.count("output_length_mismatch"));
   // input_length_error: against the drawn target, from usage only.
   load::Record r = Ok(0, {100, 110}, 120, 2);
@@ -173,7 +185,7 @@ BOOST_AUTO_TEST_CASE(output_length_mismatch_counts_only_exactly_known_lengths) {
 }
 
 BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_level_says_how_it_kept_time) {
-  load::LevelOutcome o;
+  Level o;
   o.load_level = scenario::Level::Open(10);
   o.schedule_origin_ns = 1000 * kMs;
   // Intended every 100 ms from 1000 ms; the third was sent 30 ms late, the fourth ends after a
@@ -186,9 +198,10 @@ BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_lev
     o.records.push_back(r);
   }
   o.dropped = 1;
+  o.drained = 2;  // the load generator counts them as they end: here the two done after 1250 ms
   o.first_start_ns = 1000 * kMs;
   o.last_done_ns = 1340 * kMs;
-  const auto s = metrics::Summarize(o, {}, {}, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+  const auto s = Summarize(o, {}, {}, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
   BOOST_TEST(metrics::Measure(o.records[2]).ttft == 50.0);  // 30 ms late + 20 ms: the user's wait
   BOOST_TEST(metrics::Measure(o.records[2]).e2e == 70.0);
   BOOST_TEST(s.Find("schedule_lag")->max == 30.0);
@@ -197,6 +210,7 @@ BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_lev
   BOOST_TEST(s.level.at("offered_rate") == 10.0);
   BOOST_TEST(s.level.at("send_rate") == 10.0, tt::tolerance(1e-9));  // 4 sends from 1000 to 1300 ms
   BOOST_TEST(s.level.at("drained_requests") == 2.0);                 // done at 1270 and 1340 > 1250 ms
+  BOOST_TEST(!Summarize(o, {}).level.contains("drained_requests"));  // no window: nothing drains
   // One late send of four is not "more than 1 %, and more than one": the drop decides.
   BOOST_TEST(metrics::JudgeOpenLoop(s, std::chrono::milliseconds(10), 8).find("the engine did not keep up") == 0u);
   auto two_late = s;
@@ -209,7 +223,7 @@ BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_the_intended_send_and_the_lev
 }
 
 BOOST_AUTO_TEST_CASE(a_multi_turn_level_gives_ttft_per_turn_and_its_send_rate_counts_arrivals) {
-  load::LevelOutcome o;
+  Level o;
   o.load_level = scenario::Level::Open(10);
   // Two conversations of two turns: arrivals at 0 and 100 ms, second turns due after their answers.
   for (int c = 0; c < 2; ++c) {
@@ -224,7 +238,7 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_level_gives_ttft_per_turn_and_its_send_rate_co
   }
   o.first_start_ns = 1;
   o.last_done_ns = 460 * kMs;
-  const auto s = metrics::Summarize(o, {}, {});
+  const auto s = Summarize(o, {}, {});
   BOOST_TEST(s.requests == 4);
   BOOST_TEST_REQUIRE(s.Find("ttft_turn_1") != nullptr);
   BOOST_TEST_REQUIRE(s.Find("ttft_turn_2") != nullptr);
@@ -242,7 +256,7 @@ BOOST_AUTO_TEST_CASE(a_multi_turn_level_gives_ttft_per_turn_and_its_send_rate_co
 }
 
 BOOST_AUTO_TEST_CASE(cost_from_token_prices_matches_the_hand_computed_figures) {
-  load::LevelOutcome o;
+  Level o;
   o.load_level = scenario::Level::Closed(2);
   o.last_done_ns = 2000 * kMs;
   o.records.push_back(Ok(0, {100, 110}, 120, 50));  // 100 input + 50 output tokens each
@@ -250,8 +264,7 @@ BOOST_AUTO_TEST_CASE(cost_from_token_prices_matches_the_hand_computed_figures) {
   load::Record failed;  // failed: its tokens are not the level's
   failed.error = load::ErrorKind::Timeout;
   o.records.push_back(failed);
-  const auto s =
-      metrics::Summarize(o, {.cost_per_hour = {}, .price_per_million_input = 1.0, .price_per_million_output = 3.0});
+  const auto s = Summarize(o, {.cost_per_hour = {}, .price_per_million_input = 1.0, .price_per_million_output = 3.0});
   // 200 input tokens × $1/M + 100 output tokens × $3/M = $0.0005.
   BOOST_TEST(s.level.at("cost") == 0.0005, tt::tolerance(1e-12));
   BOOST_TEST(s.level.at("cost_per_1k_requests") == 0.25, tt::tolerance(1e-9));
@@ -259,7 +272,7 @@ BOOST_AUTO_TEST_CASE(cost_from_token_prices_matches_the_hand_computed_figures) {
   BOOST_TEST(s.level.at("cost_per_million_output_tokens") == 5.0, tt::tolerance(1e-9));
   BOOST_TEST(s.level.at("cost_per_million_tokens") == 0.0005 / 300 * 1e6, tt::tolerance(1e-9));
   // No price: no cost figures, not zeros.
-  const auto free = metrics::Summarize(o, {});
+  const auto free = Summarize(o, {});
   BOOST_TEST(!free.level.contains("cost"));
   BOOST_TEST(!free.level.contains("cost_per_1k_requests"));
 }

@@ -171,11 +171,26 @@ json HostResults(int part, int of, std::int64_t start, std::int64_t wall_minus_m
            {{{"id", "s/e/c"}, {"status", "passed"}, {"fingerprint", json::object()}, {"runs", json::array({run})}}}}};
 }
 
+// As ReadClientResults gives them: each run's records moved out of results.json into what
+// records.jsonl holds.
 std::vector<ClientResults> Hosts(const std::vector<json>& results) {
   std::vector<ClientResults> out;
-  for (const auto& r : results) {
-    out.push_back({"host" + std::to_string(r["client"]["part"].get<int>()), r, r["client"]["part"].get<int>(),
-                   r["client"]["of"].get<int>(), r["client"]["start_utc_ns"].get<std::int64_t>()});
+  for (json r : results) {
+    ClientResults host;
+    host.path = "host" + std::to_string(r["client"]["part"].get<int>());
+    for (auto& entry : r["cases"]) {
+      for (auto& run : entry["runs"]) {
+        auto& records =
+            host.records[{entry["id"].get<std::string>(), run.value("attempt", 1), run.value("repetition", 1)}];
+        for (const auto& rj : run["records"]) records.push_back(gate::RecordFromJson(rj));
+        run.erase("records");
+      }
+    }
+    host.part = r["client"]["part"].get<int>();
+    host.of = r["client"]["of"].get<int>();
+    host.start_utc_ns = r["client"]["start_utc_ns"].get<std::int64_t>();
+    host.results = std::move(r);
+    out.push_back(std::move(host));
   }
   return out;
 }
@@ -201,12 +216,12 @@ BOOST_AUTO_TEST_CASE(merging_puts_every_hosts_records_on_one_time_line_and_summa
   BOOST_TEST(m.fields["fingerprint"]["hardware"] == "CPU A x 4 + CPU B x 2");
   BOOST_TEST_REQUIRE(m.runs.size() == 1u);
   const MergedRun& run = m.runs[0];
-  BOOST_TEST_REQUIRE(run.outcome.records.size() == 40u);
+  BOOST_TEST_REQUIRE(run.records.size() == 40u);
   // In send order, every unit once, 10 ms apart, on the merged time line (0 = a minute before
   // --start-at; the measured phase began 1 s after it).
   for (std::size_t i = 0; i < 40; ++i) {
-    BOOST_TEST(run.outcome.records[i].index == static_cast<std::int64_t>(i));
-    BOOST_TEST(run.outcome.records[i].start_ns ==
+    BOOST_TEST(run.records[i].index == static_cast<std::int64_t>(i));
+    BOOST_TEST(run.records[i].start_ns ==
                kMergedEpochBeforeStartNs + 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000);
   }
   BOOST_TEST(run.summary.requests == 40);
@@ -252,6 +267,8 @@ BOOST_AUTO_TEST_CASE(results_that_are_not_all_parts_of_one_run_are_refused) {
   json plain = HostResults(1, 3, kStart, 0, 4, 40);
   plain.erase("client");
   const std::string single = write("single.json", plain);
+  BOOST_TEST(ErrorOf([&] { ReadClientResults({h3, h1, h2}); }).find("records.jsonl: missing") != std::string::npos);
+  std::ofstream(dir / "records.jsonl").flush();  // an empty one: these parts ran no request
   BOOST_TEST(ReadClientResults({h3, h1, h2}).front().part == 1);
   BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2}); }).find("client 3/3 missing") != std::string::npos);
   BOOST_TEST(ErrorOf([&] { ReadClientResults({h1, h2, h2}); }).find("both client 2/3") != std::string::npos);
@@ -261,5 +278,14 @@ BOOST_AUTO_TEST_CASE(results_that_are_not_all_parts_of_one_run_are_refused) {
   BOOST_TEST(ErrorOf([&] {
                ReadClientResults({h1, single});
              }).find("not a client host's results") != std::string::npos);
+  // A line of records.jsonl that is not a record: named, never skipped (the merge would miss a request).
+  std::ofstream(dir / "records.jsonl") << R"({"case":"s/e/c","index":0,"concurrency":4})"
+                                       << "\n{\"case\": 7, tru\n";
+  BOOST_TEST(ErrorOf([&] {
+               ReadClientResults({h3, h1, h2});
+             }).find("records.jsonl:2: ") != std::string::npos,
+             ErrorOf([&] {
+               ReadClientResults({h3, h1, h2});
+             }));
   std::filesystem::remove_all(dir);
 }
