@@ -34,6 +34,7 @@ struct Slot {
   bool held_by_cap = false;  ///< its next turn waited for the engine's rate cap
   std::int64_t context_tokens = 0;
   std::vector<protocol::ChatTurn> history;
+  bool busy = false;  ///< holds a unit (in flight, retrying or thinking), not in free_
 };
 
 // What went wrong, most fundamental first: no connection, timeout, status, broken stream,
@@ -137,9 +138,9 @@ class TightTimers {
 class LevelRun {
  public:
   LevelRun(const Target& target, const scenario::Load& load, const std::string& run_id, const scenario::Level& level,
-           const std::vector<prompt::Prompt>& prompts, const std::function<void(Record&)>& on_record,
-           Progress* progress, const std::function<void()>& on_measuring, RatePacer* pacer,
-           const std::vector<std::int64_t>& schedule, const LevelShare& share)
+           prompt::PromptFeed& prompts, const std::function<void(Record&)>& on_record, Progress* progress,
+           const std::function<void()>& on_measuring, RatePacer* pacer, const std::vector<std::int64_t>& schedule,
+           const LevelShare& share)
       : target_(target),
         load_(load),
         run_id_(run_id),
@@ -156,9 +157,8 @@ class LevelRun {
                                                         : level.concurrency)),
         turns_(std::max(1, target.turns)),
         client_([this](client::Exchange& x) { OnDone(x); }) {
-    if (prompts_.size() % static_cast<std::size_t>(turns_) != 0)
-      throw std::logic_error("a multi-turn level needs every conversation's prompts");
-    if (!share_.units.empty() && share_.units.size() * static_cast<std::size_t>(turns_) != prompts_.size())
+    if (prompts_.size() % turns_ != 0) throw std::logic_error("a multi-turn level needs every conversation's prompts");
+    if (!share_.units.empty() && static_cast<std::int64_t>(share_.units.size()) * turns_ != prompts_.size())
       throw std::logic_error("a share needs one unit number per unit of its prompts");
     out_.load_level = level;
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
@@ -168,7 +168,7 @@ class LevelRun {
   }
 
   LevelOutcome Run() {
-    const auto total = static_cast<std::int64_t>(prompts_.size()) / turns_;  // requests, or conversations
+    const auto total = prompts_.size() / turns_;  // requests, or conversations
     // Warm-up: the level's first `warmup` units (with a share, those that are this host's).
     const std::int64_t warmup =
         share_.units.empty()
@@ -265,7 +265,7 @@ class LevelRun {
   // until when, and held_since_ns_ since when).
   bool HeldByCap(std::int64_t now) {
     if (pacer_ == nullptr) return false;
-    const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_[static_cast<std::size_t>(next_ * turns_)]));
+    const std::int64_t at = pacer_->EarliestNs(now, Cost(prompts_.At(next_ * turns_)));
     if (at <= now) return false;
     if (held_since_ns_ == 0) held_since_ns_ = now;
     pace_due_ns_ = at;
@@ -276,7 +276,9 @@ class LevelRun {
   void LaunchNext(std::int64_t now, std::int64_t intended_ns) {
     Slot& s = *free_.back();
     free_.pop_back();
+    s.busy = true;
     s.index = next_++;
+    ReleasePrompts();
     s.turn = 0;
     s.context_tokens = 0;
     s.history.clear();
@@ -290,10 +292,19 @@ class LevelRun {
 
   static std::int64_t Cost(const prompt::Prompt& p) { return p.input_tokens + p.max_tokens; }
   // What a slot's request costs the rate cap: a later turn sends its history too.
-  std::int64_t Cost(const Slot& s) const { return s.context_tokens + Cost(PromptOf(s)); }
+  std::int64_t Cost(const Slot& s) { return s.context_tokens + Cost(PromptOf(s)); }
 
-  const prompt::Prompt& PromptOf(const Slot& s) const {
-    return prompts_[static_cast<std::size_t>(s.index * turns_ + s.turn)];
+  const prompt::Prompt& PromptOf(const Slot& s) { return prompts_.At(s.index * turns_ + s.turn); }
+
+  // Every kBlock units: drops the prompts below the lowest one a unit still needs (the next
+  // unit's, or a busy slot's current turn), so a run holds prompts for what is in flight only.
+  void ReleasePrompts() {
+    if (next_ % prompt::PromptFeed::kBlock != 0) return;
+    std::int64_t low = next_ * turns_;
+    for (const Slot& s : slots_) {
+      if (s.busy) low = std::min(low, s.index * turns_ + s.turn);
+    }
+    prompts_.ReleaseBelow(low);
   }
 
   // A slot's unit (request or conversation) as the level numbers it (several hosts: this host's
@@ -315,6 +326,7 @@ class LevelRun {
       if (stopped_) {  // max_duration or fail_fast: no turn is sent any more; the conversation ends
         thinking_.erase(thinking_.begin() + static_cast<std::ptrdiff_t>(i));
         if (progress_) progress_->done += turns_ - s->turn;
+        s->busy = false;
         free_.push_back(s);
         continue;
       }
@@ -452,13 +464,16 @@ class LevelRun {
       thinking_.push_back(&s);
     }
     on_record_(r);
-    if (!goes_on) free_.push_back(&s);
+    if (!goes_on) {
+      s.busy = false;
+      free_.push_back(&s);
+    }
   }
 
   const Target& target_;
   const scenario::Load& load_;
   const std::string& run_id_;
-  const std::vector<prompt::Prompt>& prompts_;
+  prompt::PromptFeed& prompts_;
   const std::vector<std::int64_t>& schedule_;  ///< open loop: intended send times per prompt
   const std::function<void(Record&)>& on_record_;
   const std::function<void()>& on_measuring_;
@@ -484,6 +499,14 @@ class LevelRun {
 }  // namespace
 
 LevelOutcome LoadGenerator::RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
+                                     const std::function<void(Record&)>& on_record, Progress* progress,
+                                     const std::function<void()>& on_measuring,
+                                     const std::vector<std::int64_t>& schedule, const LevelShare& share) {
+  prompt::PromptFeed feed(prompts);
+  return RunLevel(level, feed, on_record, progress, on_measuring, schedule, share);
+}
+
+LevelOutcome LoadGenerator::RunLevel(const scenario::Level& level, prompt::PromptFeed& prompts,
                                      const std::function<void(Record&)>& on_record, Progress* progress,
                                      const std::function<void()>& on_measuring,
                                      const std::vector<std::int64_t>& schedule, const LevelShare& share) {

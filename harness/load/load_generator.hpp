@@ -14,6 +14,7 @@
 
 #include "load/rate_pacer.hpp"
 #include "load/record.hpp"
+#include "prompt/feed.hpp"
 #include "prompt/synthesize.hpp"
 #include "scenario/scenario.hpp"
 
@@ -81,7 +82,8 @@ class LoadGenerator {
   /// `pacer`, when given, caps the send rate (shared by every generator of the engine).
   LoadGenerator(Target target, scenario::Load load, std::string run_id, std::shared_ptr<RatePacer> pacer = nullptr);
 
-  /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests) with
+  /// Runs `warmup` then `requests` prompts (prompts.size() = warmup + requests; the feed drops
+  /// each prompt once its request, every turn of it, has been sent) with
   /// `concurrency` in flight. A multi-turn target's units are conversations of target.turns
   /// prompts each (prompts.size() = (warmup + requests) × turns): a slot holds a conversation
   /// from its first turn to its last (or its first failure), through its think times. on_record runs on the loop thread
@@ -92,6 +94,11 @@ class LoadGenerator {
   /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start
   /// of its phase: the warm-up's from 0, then the measured ones' from 0 again). With a `share`,
   /// prompts and schedule hold this host's units only (in order).
+  LevelOutcome RunLevel(const scenario::Level& level, prompt::PromptFeed& prompts,
+                        const std::function<void(Record&)>& on_record, Progress* progress,
+                        const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {},
+                        const LevelShare& share = {});
+  /// The same over prompts made already (a copy of them is fed).
   LevelOutcome RunLevel(const scenario::Level& level, const std::vector<prompt::Prompt>& prompts,
                         const std::function<void(Record&)>& on_record, Progress* progress,
                         const std::function<void()>& on_measuring = {}, const std::vector<std::int64_t>& schedule = {},

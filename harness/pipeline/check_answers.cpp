@@ -20,13 +20,13 @@ AnswerChecks::AnswerChecks(const scenario::Checks& checks)
 
 AnswerChecks::~AnswerChecks() = default;
 
-std::string AnswerChecks::Check(const std::vector<prompt::Prompt>& prompts, load::Record& r) const {
+std::string AnswerChecks::Check(const prompt::Prompt* prompt, load::Record& r) const {
   std::string failure;
-  if (r.error != load::ErrorKind::None || r.index < 0 || r.index >= static_cast<std::int64_t>(prompts.size())) {
+  if (r.error != load::ErrorKind::None || prompt == nullptr) {
     r.output_text.clear();
     return failure;
   }
-  const prompt::Prompt& p = prompts[static_cast<std::size_t>(r.index)];
+  const prompt::Prompt& p = *prompt;
   if (crossover_ && !p.code.empty()) {
     bool own = false, other = false;
     std::string found;
@@ -55,7 +55,8 @@ std::string AnswerChecks::Check(const std::vector<prompt::Prompt>& prompts, load
 std::string AnswerChecks::Apply(const std::vector<prompt::Prompt>& prompts, std::vector<load::Record>& records) const {
   std::string first_failure;
   for (auto& r : records) {
-    std::string failure = Check(prompts, r);
+    const bool known = r.index >= 0 && r.index < static_cast<std::int64_t>(prompts.size());
+    std::string failure = Check(known ? &prompts[static_cast<std::size_t>(r.index)] : nullptr, r);
     if (first_failure.empty()) first_failure = std::move(failure);
   }
   return first_failure;

@@ -24,10 +24,11 @@ class AnswerChecks {
   ~AnswerChecks();
 
   /// Sets own_code (crossover: the answer carries its prompt's code and no other request's) and
-  /// expect_matched (the answer contains a match of the pattern) on a successful record (its
-  /// prompt: prompts[r.index]), clears output_text, and returns its failure in words ("" when none).
-  std::string Check(const std::vector<prompt::Prompt>& prompts, load::Record& r) const;
-  /// Check on every record; the first failure.
+  /// expect_matched (the answer contains a match of the pattern) on a successful record sent
+  /// with `prompt` (null: none known, nothing checked), clears output_text, and returns its
+  /// failure in words ("" when none).
+  std::string Check(const prompt::Prompt* prompt, load::Record& r) const;
+  /// Check on every record, its prompt prompts[r.index]; the first failure.
   std::string Apply(const std::vector<prompt::Prompt>& prompts, std::vector<load::Record>& records) const;
 
  private:

@@ -188,7 +188,11 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
     const std::int64_t count =
         run.load_level.open() ? static_cast<std::int64_t>(schedule.size()) : c.load.warmup + c.load.requests;
     // A multi-turn class's units are conversations: each of its turns is a prompt of its own.
-    auto prompts = prompt_source.Make(count * c.prompt_class.turns, run.prompt_seed, run.nonce, c.checks.crossover);
+    // Made as the run reaches them, unless a tokenizer fits them or this host picks its share first.
+    const std::int64_t prompt_count = count * c.prompt_class.turns;
+    const bool made_before = split != nullptr || fitter != nullptr;
+    auto prompts = made_before ? prompt_source.Make(prompt_count, run.prompt_seed, run.nonce, c.checks.crossover)
+                               : std::vector<prompt::Prompt>{};
     // Several client hosts: this host sends its units only (records keep the level's numbers).
     const auto per_unit = static_cast<std::size_t>(c.prompt_class.turns);
     std::vector<std::int64_t> own_units = split ? OwnUnits(run.load_level, count, *split) : std::vector<std::int64_t>{};
@@ -218,11 +222,19 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
                                              {"max_error_tokens", fitted.max_error},
                                              {"tokenizer_calls", fitted.calls}});
     }
-    // The answer checks look prompts up by the level's index.
+    // The answer checks look prompts up by the level's index: in the feed, or (several hosts)
+    // in the level's prompts.
     if (split) ScatterUnits(own_prompts, per_unit, own_units, prompts);
-    const std::vector<prompt::Prompt>& level_prompts = split ? prompts : own_prompts;
+    prompt::PromptFeed feed = made_before
+                                  ? prompt::PromptFeed(std::move(own_prompts))
+                                  : prompt_source.Feed(prompt_count, run.prompt_seed, run.nonce, c.checks.crossover);
+    const auto prompt_of = [&](std::int64_t index) -> const prompt::Prompt* {
+      const std::int64_t n = split ? static_cast<std::int64_t>(prompts.size()) : feed.size();
+      if (index < 0 || index >= n) return nullptr;
+      return split ? &prompts[static_cast<std::size_t>(index)] : &feed.At(index);
+    };
     load::Progress progress;
-    progress.total = static_cast<std::int64_t>(own_prompts.size());
+    progress.total = feed.size();
     load::LevelOutcome outcome;
     metrics::LevelTally tally(c.slo, c.load.max_schedule_lag);
     std::string run_check_failure;
@@ -244,11 +256,11 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
           fmt::format("  {} run {}/{}", scenario::Describe(run.load_level), run.repetition, c.load.repetitions),
           progress);
       outcome = generator.RunLevel(
-          run.load_level, own_prompts,
+          run.load_level, feed,
           [&](load::Record& r) {
             // Checked, counted, then on to records.jsonl: the run keeps no record.
             if (answer_checks) {
-              std::string failure = answer_checks->Check(level_prompts, r);
+              std::string failure = answer_checks->Check(prompt_of(r.index), r);
               if (run_check_failure.empty()) run_check_failure = std::move(failure);
             }
             tally.Add(r);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <numeric>
 #include <random>
 
@@ -166,6 +167,13 @@ std::vector<Prompt> PromptSource::Make(std::int64_t count, std::uint64_t seed, s
   if (dataset_) return SampleDataset(*dataset_, cls_, count, seed, nonce, with_code);
   if (trace_) return TracePrompts(*trace_, cls_, count, seed, nonce, with_code);
   return SynthesizePrompts(cls_, count, seed, nonce, with_code);
+}
+
+PromptFeed PromptSource::Feed(std::int64_t count, std::uint64_t seed, std::uint64_t nonce, bool with_code) const {
+  if (dataset_ || trace_) return PromptFeed(Make(count, seed, nonce, with_code));
+  return PromptFeed(count, [synthesizer = std::make_shared<Synthesizer>(cls_, seed, nonce, with_code)] {
+    return synthesizer->Next();
+  });
 }
 
 }  // namespace llmbench::prompt

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "prompt/feed.hpp"
 #include "prompt/synthesize.hpp"
 #include "prompt/trace.hpp"
 #include "scenario/scenario.hpp"
@@ -40,6 +41,9 @@ class PromptSource {
   /// `scenario_dir` anchors a relative dataset path. Throws InputError for a bad dataset.
   PromptSource(const scenario::PromptClass& cls, const std::string& scenario_dir);
   std::vector<Prompt> Make(std::int64_t count, std::uint64_t seed, std::uint64_t nonce, bool with_code) const;
+  /// The same prompts as Make, as a feed: synthesised ones made as the run reaches them (a run's
+  /// memory does not grow with its requests); a dataset's or trace's made now.
+  PromptFeed Feed(std::int64_t count, std::uint64_t seed, std::uint64_t nonce, bool with_code) const;
   /// Prompts can be resized to a tokenizer's count (synthesised ones only).
   bool resizable() const { return !dataset_ && !trace_; }
   const Dataset* dataset() const { return dataset_ ? &*dataset_ : nullptr; }

@@ -59,41 +59,50 @@ void AppendCodeRequest(const std::string& code, std::string& out) {
   out += " Begin your reply with the code " + code + ".";
 }
 
+Synthesizer::Synthesizer(const scenario::PromptClass& cls, std::uint64_t seed, std::uint64_t nonce, bool with_code)
+    : cls_(cls),
+      nonce_(nonce),
+      with_code_(with_code),
+      rng_(seed),
+      // The shared prefix's window comes from its own generator, so the per-prompt draws (lengths,
+      // body offsets) are the same with and without a prefix.
+      prefix_start_(static_cast<std::size_t>(std::mt19937_64(seed ^ 0x5eedf1c5u)() % CorpusWords().size())),
+      prefix_words_(WordsForTokens(cls.shared_prefix_tokens)) {}
+
+Prompt Synthesizer::Next() {
+  const auto& words = CorpusWords();
+  const std::int64_t i = index_++;
+  Prompt p;
+  p.input_tokens = Draw(cls_.input_tokens, cls_.input_stddev, rng_);
+  p.max_tokens = Draw(cls_.output_tokens, cls_.output_stddev, rng_);
+  const std::size_t body_start = static_cast<std::size_t>(rng_() % words.size());
+  // The preamble fills its words first, then the prefix, then the body. A draw shorter than
+  // prefix + preamble shortens the prefix (it stays a prefix of the shared one), and one shorter
+  // than the preamble alone still gets it whole: such a prompt is over target by a few tokens,
+  // which beats a prompt a cache can answer.
+  const std::int64_t total = WordsForTokens(p.input_tokens);
+  const std::int64_t prefix = std::clamp<std::int64_t>(total - kPreambleWords, 0, prefix_words_);
+  const std::int64_t asked = with_code_ ? kCodeWords : 0;
+  const std::int64_t body = std::max<std::int64_t>(total - kPreambleWords - prefix - asked, 0);
+  p.text.reserve(static_cast<std::size_t>(total + kPreambleWords) * 7);
+  AppendWords(prefix_start_, prefix, p.text);
+  AppendPreamble(i, nonce_, p.text);
+  if (with_code_) {
+    p.code = CodeFor(i, nonce_);
+    AppendCodeRequest(p.code, p.text);
+  }
+  p.body_offset = p.text.size() + 1;  // AppendWords puts a space before the first word
+  p.body_start = body_start;
+  ResizeBody(p, body);
+  return p;
+}
+
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
                                       std::uint64_t nonce, bool with_code) {
-  const auto& words = CorpusWords();
-  std::mt19937_64 rng(seed);
-  // The shared prefix's window comes from its own generator, so the per-prompt draws (lengths,
-  // body offsets) are the same with and without a prefix.
-  const std::size_t prefix_start = static_cast<std::size_t>(std::mt19937_64(seed ^ 0x5eedf1c5u)() % words.size());
-  const std::int64_t prefix_words = WordsForTokens(cls.shared_prefix_tokens);
+  Synthesizer synthesizer(cls, seed, nonce, with_code);
   std::vector<Prompt> prompts;
   prompts.reserve(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
-  for (std::int64_t i = 0; i < count; ++i) {
-    Prompt p;
-    p.input_tokens = Draw(cls.input_tokens, cls.input_stddev, rng);
-    p.max_tokens = Draw(cls.output_tokens, cls.output_stddev, rng);
-    const std::size_t body_start = static_cast<std::size_t>(rng() % words.size());
-    // The preamble fills its words first, then the prefix, then the body. A draw shorter than
-    // prefix + preamble shortens the prefix (it stays a prefix of the shared one), and one shorter
-    // than the preamble alone still gets it whole: such a prompt is over target by a few tokens,
-    // which beats a prompt a cache can answer.
-    const std::int64_t total = WordsForTokens(p.input_tokens);
-    const std::int64_t prefix = std::clamp<std::int64_t>(total - kPreambleWords, 0, prefix_words);
-    const std::int64_t asked = with_code ? kCodeWords : 0;
-    const std::int64_t body = std::max<std::int64_t>(total - kPreambleWords - prefix - asked, 0);
-    p.text.reserve(static_cast<std::size_t>(total + kPreambleWords) * 7);
-    AppendWords(prefix_start, prefix, p.text);
-    AppendPreamble(i, nonce, p.text);
-    if (with_code) {
-      p.code = CodeFor(i, nonce);
-      AppendCodeRequest(p.code, p.text);
-    }
-    p.body_offset = p.text.size() + 1;  // AppendWords puts a space before the first word
-    p.body_start = body_start;
-    ResizeBody(p, body);
-    prompts.push_back(std::move(p));
-  }
+  for (std::int64_t i = 0; i < count; ++i) prompts.push_back(synthesizer.Next());
   return prompts;
 }
 

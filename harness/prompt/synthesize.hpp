@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,22 @@ inline constexpr std::int64_t kPreambleWords = 5;
 /// that carries another prompt's code was mixed up between requests.
 std::vector<Prompt> SynthesizePrompts(const scenario::PromptClass& cls, std::int64_t count, std::uint64_t seed,
                                       std::uint64_t nonce, bool with_code = false);
+
+/// SynthesizePrompts one prompt at a time: the i-th Next() is the i-th prompt of that call.
+class Synthesizer {
+ public:
+  Synthesizer(const scenario::PromptClass& cls, std::uint64_t seed, std::uint64_t nonce, bool with_code = false);
+  Prompt Next();
+
+ private:
+  scenario::PromptClass cls_;
+  std::uint64_t nonce_;
+  bool with_code_;
+  std::mt19937_64 rng_;
+  std::size_t prefix_start_;
+  std::int64_t prefix_words_;
+  std::int64_t index_ = 0;
+};
 
 /// "17th request of run 3fa9c2e1." (kPreambleWords words), after a space when `out` is not empty.
 /// The index comes first, so the prompts of one call differ from their first word on.
