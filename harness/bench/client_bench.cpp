@@ -7,7 +7,10 @@
 //   timing    N streams, one event per stream every 20 ms: |measured gap − true gap| against the
 //             simulator's truth log (both stamp CLOCK_MONOTONIC), errors, and backlog (how far
 //             the harness's stamps trail the simulator's sends)
-//   memory    peak RSS of a fresh process that records 10,000 requests of 256 output tokens
+//   memory    peak RSS of a fresh process that runs 10,000 requests of 256 output tokens
+//   writer    CPU per records.jsonl line: written straight to text vs built as a JSON object
+//             and dumped (the same process, the same records: a ratio that does not depend on
+//             the machine)
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "bench/sim_child.hpp"
+#include "gate/json_codec.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/statistics.hpp"
 #include "prompt/synthesize.hpp"
@@ -200,6 +204,48 @@ int MemoryChild(std::int64_t requests, std::int64_t tokens) {
   return 0;
 }
 
+// The records.jsonl writer's work per line, both ways, on `count` records of `tokens` stamps.
+void Writer(std::int64_t count, std::int64_t tokens) {
+  fmt::print("\nwriter, {} records.jsonl lines of {} chunk stamps, CPU on this thread\n", count, tokens);
+  load::Record r;
+  r.request_id = "bench-123-456";
+  r.load_level = scenario::Level::Closed(256);
+  r.start_ns = 1'000'000'000'000;
+  for (std::int64_t i = 0; i < tokens; ++i) r.chunk_ns.push_back(r.start_ns + 5'000'000 + i * 1'234'567);
+  r.done_ns = r.chunk_ns.back() + 1000;
+  r.completion_tokens = tokens;
+  r.prompt_tokens = 64;
+  r.finish_reason = "length";
+  std::size_t bytes = 0;
+  std::string line;
+  double best_direct = 1e9, best_dom = 1e9;
+  for (int round = 0; round < 3; ++round) {  // A B A B A B, the best of each
+    double t0 = ThreadCpuSeconds();
+    for (std::int64_t i = 0; i < count; ++i) {
+      line.clear();
+      gate::AppendRecordLine(r, "bench/sim/c", 1, 1, line);
+      bytes += line.size();
+    }
+    best_direct = std::min(best_direct, ThreadCpuSeconds() - t0);
+    t0 = ThreadCpuSeconds();
+    for (std::int64_t i = 0; i < count; ++i) {
+      nlohmann::json j = gate::ToJson(r);
+      j["case"] = "bench/sim/c";
+      j["attempt"] = 1;
+      j["repetition"] = 1;
+      line = gate::DumpJson(j) + '\n';
+      bytes += line.size();
+    }
+    best_dom = std::min(best_dom, ThreadCpuSeconds() - t0);
+  }
+  fmt::print(
+      "straight to text {:.2f} us per line, JSON object + dump {:.2f} us per line: {:.2f}x less CPU ({} bytes "
+      "a line)\n",
+      best_direct / static_cast<double>(count) * 1e6, best_dom / static_cast<double>(count) * 1e6,
+      best_dom / best_direct, line.size());
+  (void)bytes;
+}
+
 // Peak memory must be the workload's alone: a forked child would inherit the parent's pages
 // (its heap after the earlier phases), so exec a fresh copy of this binary.
 void Memory(std::int64_t requests, std::int64_t tokens) {
@@ -241,11 +287,18 @@ int main(int argc, char** argv) {
     Ingest({16}, 16, 0.3);
     Timing({16}, 16);
     Memory(500, 64);
+    Writer(200, 256);
+    return 0;
+  }
+  if (mode == "--writer") {
+    PinToCpu(kHarnessCpu);
+    Writer(20'000, 256);
     return 0;
   }
   Ingest({1, 16, 64, 256, 1024}, 16, 2.0);
   Ingest({16, 256}, 1, 2.0);
   Timing({1, 64, 256, 1024}, 256);
   Memory(10'000, 256);
+  Writer(20'000, 256);
   return 0;
 }

@@ -1,10 +1,12 @@
 #include "gate/json_codec.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -114,6 +116,87 @@ json ToJson(const load::Record& r) {
   if (!r.streamed) j["streamed"] = false;
   if (r.expect_matched >= 0) j["expect_matched"] = r.expect_matched == 1;
   return j;
+}
+
+namespace {
+
+// A JSON string: copied between quotes when it needs no escaping (printable ASCII without '"'
+// or '\\', as request ids and finish reasons are), else written by nlohmann (escapes, and U+FFFD
+// for bytes that are not UTF-8).
+void AppendString(std::string_view s, std::string& out) {
+  const bool plain =
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += DumpJson(json(std::string(s)));
+  }
+}
+
+void AppendNullable(std::int64_t v, std::string& out) {
+  if (v < 0) {
+    out += "null";
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  }
+}
+
+}  // namespace
+
+void AppendRecordLine(const load::Record& r, std::string_view case_id, int attempt, int repetition, std::string& out) {
+  const auto it = std::back_inserter(out);
+  fmt::format_to(it, "{{\"case\":");
+  AppendString(case_id, out);
+  fmt::format_to(it, ",\"attempt\":{},\"repetition\":{},\"index\":{},\"warmup\":{},\"request_id\":", attempt,
+                 repetition, r.index, r.warmup);
+  AppendString(r.request_id, out);
+  fmt::format_to(it, ",\"error\":\"{}\",\"http_status\":{},\"error_message\":", load::ToString(r.error), r.http_status);
+  AppendString(r.error_message, out);
+  fmt::format_to(it,
+                 ",\"retries_429\":{},\"scheduled_ns\":{},\"start_ns\":{},\"first_byte_ns\":{},\"done_ns\":{},"
+                 "\"chunk_ns\":[{}],\"target_input_tokens\":{},\"max_tokens\":{},\"prompt_tokens\":",
+                 r.retries_429, r.scheduled_ns, r.start_ns, r.first_byte_ns, r.done_ns, fmt::join(r.chunk_ns, ","),
+                 r.target_input_tokens, r.max_tokens);
+  AppendNullable(r.prompt_tokens, out);
+  out += ",\"completion_tokens\":";
+  AppendNullable(r.completion_tokens, out);
+  out += ",\"cached_prompt_tokens\":";
+  AppendNullable(r.cached_prompt_tokens, out);
+  out += ",\"evaluated_prompt_tokens\":";
+  AppendNullable(r.evaluated_prompt_tokens, out);
+  fmt::format_to(it, ",\"token_events\":{},\"text_bytes\":{},\"connect_ns\":", r.token_events, r.text_bytes);
+  AppendNullable(r.connect_ns, out);
+  out += ",\"server\":{\"queue_ns\":";
+  AppendNullable(r.server.queue_ns, out);
+  out += ",\"prompt_ns\":";
+  AppendNullable(r.server.prompt_ns, out);
+  out += ",\"completion_ns\":";
+  AppendNullable(r.server.completion_ns, out);
+  out += ",\"total_ns\":";
+  AppendNullable(r.server.total_ns, out);
+  out += "},\"finish_reason\":";
+  AppendString(r.finish_reason, out);
+  // The level, as PutLevel writes it (a rate through nlohmann: the same digits as results.json).
+  const scenario::Level& l = r.load_level;
+  if (l.sweep()) fmt::format_to(it, ",\"sweep\":{}", l.point);
+  if (l.search()) {
+    out += ",\"search\":true";
+  } else if (l.open()) {
+    out += ",\"rate\":" + DumpJson(json(l.rate));
+    if (l.trace()) out += ",\"trace\":true";
+  } else {
+    fmt::format_to(it, ",\"concurrency\":{}", l.concurrency);
+  }
+  if (r.own_code >= 0) fmt::format_to(it, ",\"own_code\":{}", r.own_code == 1);
+  if (r.rate_wait_ns > 0) fmt::format_to(it, ",\"rate_wait_ns\":{}", r.rate_wait_ns);
+  if (r.intended_ns > 0) fmt::format_to(it, ",\"intended_ns\":{}", r.intended_ns);
+  if (r.turn > 0) fmt::format_to(it, ",\"turn\":{}", r.turn);
+  if (r.excluded) out += ",\"excluded\":true";
+  if (!r.streamed) out += ",\"streamed\":false";
+  if (r.expect_matched >= 0) fmt::format_to(it, ",\"expect_matched\":{}", r.expect_matched == 1);
+  out += "}\n";
 }
 
 load::Record RecordFromJson(const json& j) {

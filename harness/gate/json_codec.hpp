@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gate/case_data.hpp"
@@ -22,6 +23,10 @@ std::string DumpJson(const nlohmann::json& j, int indent = -1);
 
 nlohmann::json ToJson(const load::Record& r);
 load::Record RecordFromJson(const nlohmann::json& j);
+/// records.jsonl's line for `r` (ending in '\n'), appended to `out`: ToJson(r) with "case",
+/// "attempt" and "repetition", written straight to text (the writer thread's per-request work:
+/// no JSON object is built, strings that need no escaping are copied as they are).
+void AppendRecordLine(const load::Record& r, std::string_view case_id, int attempt, int repetition, std::string& out);
 nlohmann::json ToJson(const metrics::Summary& s);
 metrics::Summary SummaryFromJson(const nlohmann::json& j);
 nlohmann::json ToJson(const Fingerprint& f);

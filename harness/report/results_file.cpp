@@ -170,6 +170,7 @@ std::string ResultsFile::RecordsProblem() {
 }
 
 void ResultsFile::WriterLoop() {
+  std::string text;  // one line, its buffer reused
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
@@ -179,11 +180,8 @@ void ResultsFile::WriterLoop() {
       const bool failed = !records_problem_.empty();
       lock.unlock();
       if (!failed) {
-        nlohmann::json line = gate::ToJson(q.record);
-        line["case"] = q.case_id;
-        line["attempt"] = q.attempt;
-        line["repetition"] = q.repetition;
-        const std::string text = gate::DumpJson(line) + '\n';
+        text.clear();
+        gate::AppendRecordLine(q.record, q.case_id, q.attempt, q.repetition, text);
         // One write per line, finished or undone: a reader never meets half a record.
         std::size_t done = 0;
         int error = 0;

@@ -491,3 +491,47 @@ BOOST_AUTO_TEST_CASE(results_json_objects_without_their_numbers_read_as_nan) {
   BOOST_TEST(RecordFromJson(nlohmann::json::parse(R"({"chunk_ns":[1, 2.0]})")).chunk_ns ==
              (std::vector<std::int64_t>{1, 2}));
 }
+
+BOOST_AUTO_TEST_CASE(a_records_jsonl_line_is_the_records_json_without_building_it) {
+  // Every field set and unset, every kind of level, strings that need escaping and bytes that
+  // are not UTF-8: the text line parses to exactly the JSON the DOM route writes.
+  std::vector<load::Record> records(5);
+  records[0].request_id = "run-1-0";
+  records[0].chunk_ns = {1, 2, 3};
+  records[0].load_level = scenario::Level::Closed(64);
+  records[1].error = load::ErrorKind::HttpStatus;
+  records[1].error_message = "HTTP 500: {\"error\": \"bad\\ thing\"}\n\ttab \x01 \xff\xfe end";
+  records[1].finish_reason = "stop";
+  records[1].load_level = scenario::Level::Open(12.5);
+  records[1].prompt_tokens = 7;
+  records[1].connect_ns = 0;
+  records[1].server.queue_ns = 5;
+  records[2].load_level = scenario::Level::Trace(1.0 / 3.0);
+  records[2].own_code = 1;
+  records[2].expect_matched = 0;
+  records[2].turn = 2;
+  records[2].intended_ns = 99;
+  records[2].rate_wait_ns = 4;
+  records[3].load_level = scenario::Level::SweepPoint(3, 0).WithRate(0.1);
+  records[3].excluded = true;
+  records[3].streamed = false;
+  records[3].warmup = true;
+  records[4].load_level = scenario::Level::Search();
+  records[4].index = std::numeric_limits<std::int64_t>::max();
+  records[4].completion_tokens = std::numeric_limits<std::int64_t>::max();
+  for (const auto& r : records) {
+    std::string line;
+    AppendRecordLine(r, "s/e/\"c\"", 2, 3, line);
+    BOOST_TEST_REQUIRE(line.back() == '\n');
+    BOOST_TEST(std::count(line.begin(), line.end(), '\n') == 1);
+    nlohmann::json want = ToJson(r);
+    want["case"] = "s/e/\"c\"";
+    want["attempt"] = 2;
+    want["repetition"] = 3;
+    const auto got = nlohmann::json::parse(line, nullptr, false);
+    BOOST_TEST_REQUIRE(!got.is_discarded(), line);
+    // Compared as text of the same DOM: bytes that are not UTF-8 became U+FFFD on both routes.
+    BOOST_TEST(DumpJson(got) == DumpJson(want));
+    BOOST_TEST(RecordFromJson(got).chunk_ns == r.chunk_ns);
+  }
+}
