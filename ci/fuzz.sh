@@ -8,12 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 long=""
 if [ "${1:-}" = "--long" ]; then long=${2:?--long SECONDS}; fi
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DLLMBENCH_FUZZ=ON -DLLMBENCH_FUZZ_SECONDS="${LLMBENCH_FUZZ_SECONDS:-15}" "${launcher[@]}" >/dev/null
-cmake --build build-fuzz -j "${LLMBENCH_JOBS:-2}" --target llmbench_fuzz
+ci/build.sh build-fuzz llmbench_fuzz -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DLLMBENCH_FUZZ=ON -DLLMBENCH_FUZZ_SECONDS="${LLMBENCH_FUZZ_SECONDS:-15}"
 if [ -z "$long" ]; then
   exec ctest --test-dir build-fuzz -L fuzz -j 2 --output-on-failure
 fi

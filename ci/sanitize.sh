@@ -6,11 +6,6 @@
 # sanitizer report fails its test: UBSan does not recover, ASan aborts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DLLMBENCH_SANITIZE=ON \
-  "${launcher[@]}" >/dev/null
-cmake --build build-asan -j "${LLMBENCH_JOBS:-2}"
+ci/build.sh build-asan -- -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DLLMBENCH_SANITIZE=ON
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 exec ctest --test-dir build-asan --output-on-failure -j 2 -LE llmbench "$@"
