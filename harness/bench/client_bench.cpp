@@ -68,13 +68,14 @@ struct LevelRun {
 
 // Runs `requests` requests of `tokens` output tokens with `streams` in flight against `port`;
 // counts events and errors, and keeps the records when `keep`.
-LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, std::int64_t tokens,
-               bool keep = false) {
+LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, std::int64_t tokens, bool keep = false,
+               Nanoseconds stagger = Nanoseconds(0)) {
   scenario::Load load;
   load.requests = requests;
   load.warmup = 0;
   load.timeout = 300s;
   load.max_retries = 0;
+  load.stagger = stagger;
   const load::Target target{.url = fmt::format("http://127.0.0.1:{}/v1/chat/completions", port),
                             .headers = {},
                             .protocol = "openai-chat",
@@ -133,8 +134,9 @@ std::map<std::string, std::vector<std::int64_t>> ReadTruth(const std::string& pa
   return truth;
 }
 
-void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens) {
-  fmt::print("\ntiming, one event per stream every 20 ms ({} tokens per request), against the truth log\n", tokens);
+void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens, Nanoseconds stagger = Nanoseconds(0)) {
+  fmt::print("\ntiming, one event per stream every 20 ms ({} tokens per request), against the truth log{}\n", tokens,
+             stagger.count() > 0 ? fmt::format(", start staggered over {} ms", stagger.count() / 1'000'000) : "");
   fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "streams", "offered/s", "ingested/s",
              "errors", "|gap err| p50", "|gap err| p99", "lag p50", "lag p99", "CPU/event");
   fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "", "events", "events", "", "us", "us",
@@ -145,7 +147,7 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens)
     LevelRun run;
     {
       SimChild sim(FastSim(20ms, 1), truth_path, kSimCpu);
-      run = Drive(sim.port(), streams, streams, tokens, /*keep=*/true);
+      run = Drive(sim.port(), streams, streams, tokens, /*keep=*/true, stagger);
     }
     const auto truth = ReadTruth(truth_path);
     std::vector<double> gap_error_us, lag_us;
@@ -275,6 +277,12 @@ int main(int argc, char** argv) {
     Timing({64, 256, 1024}, 256);
     return 0;
   }
+  if (mode == "--stagger") {  // 1,024 streams started together, then spread over 1 s
+    PinToCpu(kHarnessCpu);
+    Timing({1024}, 256);
+    Timing({1024}, 256, std::chrono::seconds(1));
+    return 0;
+  }
   if (mode == "--ingest1") {  // profiling aid: only the one-event-per-write ingest
     PinToCpu(kHarnessCpu);
     Ingest({256}, 1, 2.0);
@@ -298,6 +306,7 @@ int main(int argc, char** argv) {
   Ingest({1, 16, 64, 256, 1024}, 16, 2.0);
   Ingest({16, 256}, 1, 2.0);
   Timing({1, 64, 256, 1024}, 256);
+  Timing({1024}, 256, std::chrono::seconds(1));
   Memory(10'000, 256);
   Writer(20'000, 256);
   return 0;

@@ -74,6 +74,8 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
   // Fitted prompts are other prompts than estimated ones (a model-like tokenizer counts ~15 %
   // more): only when set, so that baselines blessed without it keep their fingerprint.
   if (e.tokenizer) settings += "|tokenizer=" + e.tokenizer->api;
+  // A staggered start, only when set: the first requests met another engine state.
+  if (l.stagger.count() > 0) settings += fmt::format("|stagger={}", l.stagger.count());
   // Open-loop levels, only when present (closed-loop baselines keep their fingerprint): the
   // arrival process is part of what was measured; its length (duration, requests) is not.
   if (!l.rate.empty()) {

@@ -198,18 +198,31 @@ class LevelRun {
   // Issues prompts [next_, end) with at most `concurrency` in flight; returns when all are done
   // or max_duration has passed and the in-flight ones finished.
   void RunPhase(std::int64_t end) {
-    const std::int64_t stop_issuing_ns = NowNs() + load_.max_duration.count();
+    const std::int64_t start = NowNs();
+    const std::int64_t stop_issuing_ns = start + load_.max_duration.count();
+    // Staggered start: the phase's first slots_.size() units go stagger / slots apart.
+    const std::int64_t first = next_, slots = static_cast<std::int64_t>(slots_.size());
+    const std::int64_t stagger = load_.stagger.count();
+    const auto due = [&](std::int64_t unit) {
+      return stagger > 0 && unit - first < slots ? start + (unit - first) * stagger / slots : start;
+    };
     for (;;) {
-      const std::int64_t now = NowNs();
+      std::int64_t now = NowNs();
       stopped_ = aborted_ || now >= stop_issuing_ns;
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
       LaunchDueTurns(now);
       // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
       // the cap's, and recorded as such).
-      while (!free_.empty() && next_ < end && !stopped_ && !HeldByCap(now)) LaunchNext(now, 0);
+      while (!free_.empty() && next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now)) {
+        LaunchNext(now, 0);
+        if (stagger > 0) now = NowNs();
+      }
       if ((next_ >= end || stopped_) && Idle()) return;
-      client_.Poll(Nanoseconds(WaitNs(now, kIdleWaitNs)));
+      std::int64_t wait = kIdleWaitNs;
+      if (!free_.empty() && next_ < end && !stopped_)
+        wait = std::min(wait, std::max<std::int64_t>(0, due(next_) - now));
+      client_.Poll(Nanoseconds(WaitNs(now, wait)));
     }
   }
 

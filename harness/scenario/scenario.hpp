@@ -221,6 +221,10 @@ struct Load {
   std::int64_t warmup = 2;                             ///< requests per level sent first and excluded from stats
   Nanoseconds timeout{std::chrono::seconds(60)};       ///< per request, whole stream
   Nanoseconds max_duration{std::chrono::minutes(10)};  ///< per level; stops issuing after it
+  /// Closed loop: the first `concurrency` requests of a level's warm-up and of its measured
+  /// phase start spread evenly over this long, not all at once (thousands of streams that start
+  /// together also step together, and a client stamps the last of a burst late). 0 = at once.
+  Nanoseconds stagger{0};
   std::uint64_t seed = 1;
   std::optional<double> temperature = 0.0;
   std::int64_t max_retries = 5;  ///< for HTTP 429

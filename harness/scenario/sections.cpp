@@ -419,6 +419,12 @@ Load ReadLoad(TableReader r) {
   l.warmup = r.Int("warmup", 0, 1'000'000).value_or(l.warmup);
   l.timeout = r.Duration("timeout").value_or(l.timeout);
   l.max_duration = r.Duration("max_duration").value_or(l.max_duration);
+  l.stagger = r.Duration("stagger").value_or(l.stagger);
+  if (l.stagger >= l.max_duration)
+    r.Error("stagger", "is not shorter than max_duration, which stops every level", "shorten it");
+  if (l.stagger.count() > 0 && l.concurrency.empty())
+    r.Error("stagger", "spreads the start of closed-loop levels, and there is none",
+            "set concurrency, or drop stagger");
   if (l.timeout.count() == 0) r.Error("timeout", "must be greater than zero");
   if (l.max_duration.count() == 0) r.Error("max_duration", "must be greater than zero");
   if (open && l.duration > l.max_duration)

@@ -160,6 +160,7 @@ toml::table ScenarioTable(const Scenario& s) {
   // Closed-loop levels, or none: an empty list only when the scenario has others (rate, a search).
   if (!l.concurrency.empty() || (l.rate.empty() && !l.slo_search && !l.sweep))
     load.insert("concurrency", Ints(l.concurrency));
+  if (l.stagger.count() > 0) load.insert("stagger", Dur(l.stagger));
   if (!l.rate.empty() || l.slo_search || l.sweep) {
     toml::array rates;
     for (const double r : l.rate) rates.push_back(r);

@@ -621,6 +621,42 @@ BOOST_AUTO_TEST_CASE(a_rate_cap_spreads_sends_and_says_how_long_requests_waited)
   BOOST_TEST(level["duration"].get<double>() >= 1.1);             // 12 sends 100 ms apart
 }
 
+// A staggered start spreads a level's first `concurrency` sends evenly over its window, in the
+// warm-up and again in the measured phase; without it they leave together.
+BOOST_AUTO_TEST_CASE(a_staggered_start_spreads_the_first_sends_of_each_phase) {
+  TempDir dir("stagger");
+  const auto run = [&](const std::string& stagger) {
+    std::ofstream(dir / "x.toml") << "schema = 1\n[engines.sim]\nprotocol = \"sim\"\n"
+                                     "[engines.sim.simulator]\nprefill_base = \"1ms\"\ndecode_step = \"200ms\"\n"
+                                     "[classes.c]\ninput_tokens = 32\noutput_tokens = 4\n"
+                                     "[load]\nconcurrency = [8]\nrequests = 8\nwarmup = 8\nrepetitions = 1\n" +
+                                         stagger;
+    const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "x.toml" + " --out " + dir / "out");
+    BOOST_TEST(code == 0, output);
+    const json r = llmbench::testing::ReadResults(dir / "out/results.json")["cases"][0]["runs"][0];
+    std::vector<std::int64_t> warm, measured;
+    for (const auto& rec : r["records"])
+      (rec["warmup"] ? warm : measured).push_back(rec["start_ns"].get<std::int64_t>());
+    std::sort(warm.begin(), warm.end());
+    std::sort(measured.begin(), measured.end());
+    BOOST_TEST_REQUIRE(warm.size() == 8u);
+    BOOST_TEST_REQUIRE(measured.size() == 8u);
+    return std::pair{warm, measured};
+  };
+  // 800 ms over 8 slots: 100 ms apart (each request takes ~600 ms, so no slot frees meanwhile).
+  const auto [warm, measured] = run("stagger = \"800ms\"\n");
+  for (const auto* phase : {&warm, &measured}) {
+    for (std::size_t i = 1; i < phase->size(); ++i) {
+      const double gap_ms = static_cast<double>((*phase)[i] - (*phase)[i - 1]) / 1e6;
+      BOOST_TEST(gap_ms >= 99.0, i << ": " << gap_ms << " ms");
+      BOOST_TEST(gap_ms <= 150.0, i << ": " << gap_ms << " ms");
+    }
+  }
+  const auto [warm_at_once, measured_at_once] = run("");
+  BOOST_TEST(static_cast<double>(measured_at_once.back() - measured_at_once.front()) / 1e6 < 50.0);
+  BOOST_TEST(static_cast<double>(warm_at_once.back() - warm_at_once.front()) / 1e6 < 50.0);
+}
+
 // What a failed request does: fail_fast stops the case at the first (no quota spent on a broken
 // engine); exclude leaves failures out of every statistic, counted and with the stated reason.
 BOOST_AUTO_TEST_CASE(on_error_fail_fast_stops_and_exclude_leaves_failures_out_with_a_reason) {

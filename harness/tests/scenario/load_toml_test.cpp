@@ -513,6 +513,8 @@ BOOST_AUTO_TEST_CASE(open_loop_levels_load_round_trip_and_refuse_what_makes_no_s
   OnlyError(kMinimal + "[load]\nrate = [2]\nburstiness = 0.5\n", "load.burstiness", 9);
   OnlyError(kMinimal + "[load]\nrate = [2]\nduration = \"10s\"\nramp_up = \"10s\"\n", "load.ramp_up", 10);
   OnlyError(kMinimal + "[load]\nrate = [2]\nduration = \"20m\"\n", "load.duration", 9);
+  OnlyError(kMinimal + "[load]\nmax_duration = \"1m\"\nstagger = \"1m\"\n", "load.stagger", 9);
+  OnlyError(kMinimal + "[load]\nstagger = \"fast\"\n", "load.stagger", 8);
   OnlyError("schema = 1\nthresholds = [{ rule = \"ttft.p95 < 1s\", rate = [7] }]\n" + kMinimal.substr(11) +
                 "[load]\nrate = [5]\n",
             "thresholds[].rate", 2);
