@@ -8,6 +8,9 @@
 //             simulator's truth log (both stamp CLOCK_MONOTONIC), errors, and backlog (how far
 //             the harness's stamps trail the simulator's sends)
 //   memory    peak RSS of a fresh process that runs 10,000 requests of 256 output tokens
+//   reference SSE events per CPU-second of llmbench's client (every thread of this process) and of
+//             llmbench-reference-client (the smallest curl-multi client), same simulator, same
+//             requests, one after the other: their ratio
 //   writer    CPU per records.jsonl line: written straight to text vs built as a JSON object
 //             and dumped (the same process, the same records: a ratio that does not depend on
 //             the machine)
@@ -30,6 +33,7 @@
 #include "load/load_generator.hpp"
 #include "metrics/statistics.hpp"
 #include "prompt/synthesize.hpp"
+#include "protocol/protocol.hpp"
 
 namespace llmbench::bench {
 namespace {
@@ -206,6 +210,93 @@ int MemoryChild(std::int64_t requests, std::int64_t tokens) {
   return 0;
 }
 
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// The reference client in a child process pinned to the harness's CPU; its own rusage.
+struct ReferenceRun {
+  std::int64_t events = 0, requests = 0, errors = 0;
+  double cpu_s = 0, wall_s = 0;
+};
+
+ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t requests,
+                          const std::string& body_path) {
+  const std::string out_path = body_path + ".out";
+  std::fflush(stdout);  // or the child would print what this process has buffered
+  const pid_t pid = fork();
+  if (pid == 0) {
+    PinToCpu(kHarnessCpu);
+    if (freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(126);
+    const std::string p = std::to_string(port), s = std::to_string(streams), r = std::to_string(requests);
+    execl(LLMBENCH_REFERENCE_CLIENT, "llmbench-reference-client", p.c_str(), s.c_str(), r.c_str(), body_path.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ReferenceRun run;
+  std::ifstream in(out_path);
+  std::string key;
+  while (in >> key) {
+    if (key == "events") in >> run.events;
+    if (key == "requests") in >> run.requests;
+    if (key == "errors") in >> run.errors;
+    if (key == "cpu_s") in >> run.cpu_s;
+    if (key == "wall_s") in >> run.wall_s;
+  }
+  std::filesystem::remove(out_path);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fmt::print("reference client failed (status {})\n", status);
+  return run;
+}
+
+// llmbench's client against the reference client: the same requests (16 events per socket
+// write, `tokens` output tokens) from the same simulator, llmbench first, then the reference.
+// Events per CPU-second count the output tokens both received (one SSE event each; the
+// reference's own count, which adds the usage and [DONE] events, is shown beside).
+void Reference(const std::vector<std::int64_t>& stream_counts, double seconds) {
+  fmt::print("\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write\n");
+  fmt::print("{:>8} {:>10} {:>22} {:>22} {:>8} {:>14}\n", "streams", "requests", "llmbench events/CPU-s",
+             "reference events/CPU-s", "ratio", "errors (l / r)");
+  const std::int64_t tokens = 512;
+  const scenario::PromptClass cls{
+      .name = "bench", .input_tokens = 64, .input_stddev = 0, .output_tokens = tokens, .output_stddev = 0};
+  const auto prompt = prompt::SynthesizePrompts(cls, 1, 7, 1).front();
+  protocol::GenerationRequest g;
+  g.model = "bench";
+  g.prompt = prompt.text;
+  g.max_tokens = tokens;
+  g.force_length = true;
+  g.temperature = 0.0;
+  const std::string body_path =
+      (std::filesystem::temp_directory_path() / fmt::format("llmbench-reference-{}.json", getpid())).string();
+  std::ofstream(body_path) << protocol::MakeProtocol("openai-chat")->BuildRequest(g).body;
+  for (const std::int64_t streams : stream_counts) {
+    const std::int64_t requests = std::max<std::int64_t>(streams, static_cast<std::int64_t>(seconds * 1.5e6 / tokens));
+    LevelRun mine;
+    double mine_cpu = 0;
+    {
+      SimChild sim(FastSim(50us, 16), "", kSimCpu);
+      const double cpu0 = ProcessCpuSeconds();
+      mine = Drive(sim.port(), streams, requests, tokens);
+      mine_cpu = ProcessCpuSeconds() - cpu0;
+    }
+    ReferenceRun ref;
+    {
+      SimChild sim(FastSim(50us, 16), "", kSimCpu);
+      ref = RunReference(sim.port(), streams, requests, body_path);
+    }
+    const double received = static_cast<double>(requests * tokens);
+    const double mine_rate = received / mine_cpu, ref_rate = ref.cpu_s > 0 ? received / ref.cpu_s : 0.0;
+    fmt::print("{:>8} {:>10} {:>22.0f} {:>22.0f} {:>8.2f} {:>8} / {:<5}\n", streams, requests, mine_rate, ref_rate,
+               ref_rate > 0 ? mine_rate / ref_rate : 0.0, mine.errors, ref.errors);
+  }
+  std::filesystem::remove(body_path);
+}
+
 // The records.jsonl writer's work per line, both ways, on `count` records of `tokens` stamps.
 void Writer(std::int64_t count, std::int64_t tokens) {
   fmt::print("\nwriter, {} records.jsonl lines of {} chunk stamps, CPU on this thread\n", count, tokens);
@@ -296,6 +387,12 @@ int main(int argc, char** argv) {
     Timing({16}, 16);
     Memory(500, 64);
     Writer(200, 256);
+    Reference({16}, 0.2);
+    return 0;
+  }
+  if (mode == "--reference") {
+    PinToCpu(kHarnessCpu);
+    Reference({16, 256, 1024}, 2.0);
     return 0;
   }
   if (mode == "--writer") {
@@ -309,5 +406,6 @@ int main(int argc, char** argv) {
   Timing({1024}, 256, std::chrono::seconds(1));
   Memory(10'000, 256);
   Writer(20'000, 256);
+  Reference({16, 256, 1024}, 2.0);
   return 0;
 }
