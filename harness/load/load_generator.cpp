@@ -309,10 +309,12 @@ class LevelRun {
 
   const prompt::Prompt& PromptOf(const Slot& s) { return prompts_.At(s.index * turns_ + s.turn); }
 
-  // Every kBlock units: drops the prompts below the lowest one a unit still needs (the next
-  // unit's, or a busy slot's current turn), so a run holds prompts for what is in flight only.
+  // Every kBlock units sent or dropped: drops the prompts below the lowest one a unit still
+  // needs (the next unit's, or a busy slot's current turn), so a run holds prompts for what is in
+  // flight only.
   void ReleasePrompts() {
-    if (next_ % prompt::PromptFeed::kBlock != 0) return;
+    if (next_ < released_at_ + prompt::PromptFeed::kBlock) return;
+    released_at_ = next_;
     std::int64_t low = next_ * turns_;
     for (const Slot& s : slots_) {
       if (s.busy) low = std::min(low, s.index * turns_ + s.turn);
@@ -487,6 +489,7 @@ class LevelRun {
   const scenario::Load& load_;
   const std::string& run_id_;
   prompt::PromptFeed& prompts_;
+  std::int64_t released_at_ = 0;               ///< next_ when prompts were last released
   const std::vector<std::int64_t>& schedule_;  ///< open loop: intended send times per prompt
   const std::function<void(Record&)>& on_record_;
   const std::function<void()>& on_measuring_;
