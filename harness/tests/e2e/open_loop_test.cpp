@@ -64,6 +64,28 @@ void WriteScenario(const std::string& path, const std::string& port, const std::
 
 }  // namespace
 
+// A window ([load] duration): the load generator counts the requests sent in it that end after
+// it as they end (no record is kept to count them later); the count matches records.jsonl.
+BOOST_AUTO_TEST_CASE(drained_requests_are_counted_as_they_end_and_match_the_records) {
+  TempDir dir("drained");
+  Sim sim(dir);
+  WriteScenario(dir / "open.toml", sim.port,
+                "rate = [40]\narrival = \"constant\"\nduration = \"500ms\"\nwarmup = 0\nrepetitions = 1\n");
+  const auto [code, output] = RunCommand(kLlmbench + " run " + dir / "open.toml" + " --out " + dir / "out");
+  BOOST_TEST_REQUIRE(code == 0, output);
+  const json results = llmbench::testing::ReadResults(dir / "out/results.json");
+  const json& run = results["cases"][0]["runs"][0];
+  // The window opens at the first intended send (constant arrivals, no warm-up).
+  std::int64_t origin = INT64_MAX;
+  for (const json& r : run["records"]) origin = std::min(origin, r["intended_ns"].get<std::int64_t>());
+  std::int64_t late = 0;
+  for (const json& r : run["records"]) late += r["done_ns"].get<std::int64_t>() > origin + 500'000'000;
+  BOOST_TEST(late >= 1);  // 8 tokens at 10 ms a step: the last sends end after the window
+  BOOST_TEST(run["summary"]["level"]["drained_requests"].get<double>() == static_cast<double>(late));
+  BOOST_TEST(results["cases"][0]["levels"][0]["summary"]["level"]["drained_requests"].get<double>() ==
+             static_cast<double>(late));
+}
+
 BOOST_AUTO_TEST_CASE(above_capacity_arrivals_queue_in_the_engine_and_latency_counts_from_the_schedule) {
   TempDir dir("open-loop");
   Sim sim(dir);
