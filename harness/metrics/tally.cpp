@@ -26,11 +26,14 @@ LevelTally::LevelTally(const scenario::Slo& slo, Nanoseconds max_lag) : slo_(slo
   for (const auto kind : load::kErrorKinds) errors[std::string(load::ToString(kind))] = 0;
 }
 
-void LevelTally::Add(std::string_view id, double v) {
-  if (std::isnan(v)) return;
+SampleStore& LevelTally::Store(std::string_view id) {
   auto it = samples_.find(id);
   if (it == samples_.end()) it = samples_.emplace(std::string(id), SampleStore{}).first;
-  it->second.Add(v);
+  return it->second;
+}
+
+void LevelTally::Add(std::string_view id, double v) {
+  if (!std::isnan(v)) Store(id).Add(v);
 }
 
 const SampleStore& LevelTally::Samples(std::string_view id) const {
@@ -92,7 +95,10 @@ void LevelTally::Add(const load::Record& r) {
   Add("server_total", m.server_total);
   Add("network_overhead", m.network_overhead);
   Add("network_overhead_pct", m.network_overhead_pct);
-  for (const double itl : m.itl) Add("itl", itl);
+  if (!m.itl.empty()) {  // one lookup per request, not per token: this runs on the load loop
+    SampleStore& itl = Store("itl");
+    for (const double gap : m.itl) itl.Add(gap);
+  }
   if (r.turn > 0 && !std::isnan(m.ttft)) ttft_by_turn_[r.turn].Add(m.ttft);
   output_tokens_counted |= m.output_tokens_counted;
   input_tokens_counted |= m.input_tokens_counted;
@@ -145,11 +151,7 @@ void LevelTally::Merge(const LevelTally& o) {
   arrivals += o.arrivals;
   first_send = std::min(first_send, o.first_send);
   last_send = std::max(last_send, o.last_send);
-  for (const auto& [id, store] : o.samples_) {
-    auto it = samples_.find(id);
-    if (it == samples_.end()) it = samples_.emplace(id, SampleStore{}).first;
-    it->second.Merge(store);
-  }
+  for (const auto& [id, store] : o.samples_) Store(id).Merge(store);
   for (const auto& [turn, store] : o.ttft_by_turn_) ttft_by_turn_[turn].Merge(store);
   if (first_error_.empty()) first_error_ = o.first_error_;
 }

@@ -30,7 +30,6 @@ class LevelTally {
 
   /// The samples of a per-request metric by catalogue id (an empty store when none).
   const SampleStore& Samples(std::string_view id) const;
-  const std::map<std::string, SampleStore, std::less<>>& samples() const { return samples_; }
   const std::map<std::int32_t, SampleStore>& ttft_by_turn() const { return ttft_by_turn_; }
   const scenario::Slo& slo() const { return slo_; }
   /// The first measured failure ("stream: connection reset"), "" when none failed.
@@ -56,6 +55,7 @@ class LevelTally {
 
  private:
   void Add(std::string_view id, double v);
+  SampleStore& Store(std::string_view id);
 
   scenario::Slo slo_;
   Nanoseconds max_lag_;
