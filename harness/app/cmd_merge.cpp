@@ -55,7 +55,10 @@ gate::CaseVerdict WriteCase(const scenario::Case& c, const pipeline::MergedCase&
   data.fingerprint = gate::FingerprintFromJson(m.fields.value("fingerprint", json::object()));
   data.engine = gate::EngineIdentityFromJson(m.fields.value("engine_identity", json::object()));
   for (const auto& run : m.runs) {
-    for (const auto& r : run.records) results.StreamRecord(c.id, run.data.attempt, run.data.repetition, r);
+    for (const auto& r : run.records) {
+      load::Record copy = r;
+      results.StreamRecord(c.id, run.data.attempt, run.data.repetition, copy);
+    }
     results.AddRun(run.data, run.summary, "", {{"merged", run.clients}});
     data.runs.push_back(run.data);
     fmt::print("{}  [run {}/{}, {} client hosts]\n", report::LevelLine(run.summary), run.data.repetition,

@@ -6,14 +6,22 @@
 //             with 16 events per socket write (a busy server) and with 1 per write
 //   timing    N streams, one event per stream every 20 ms: |measured gap − true gap| against the
 //             simulator's truth log (both stamp CLOCK_MONOTONIC), errors, and backlog (how far
-//             the harness's stamps trail the simulator's sends)
+//             the harness's stamps trail the simulator's sends); --streams10k: 10,000 streams,
+//             one event each per 100 ms, started together and staggered over 5 s
 //   memory    peak RSS of a fresh process that runs 10,000 requests of 256 output tokens
-//   reference SSE events per CPU-second of llmbench's client (every thread of this process) and of
-//             llmbench-reference-client (the smallest curl-multi client), same simulator, same
-//             requests, one after the other: their ratio
 //   writer    CPU per records.jsonl line: written straight to text vs built as a JSON object
 //             and dumped (the same process, the same records: a ratio that does not depend on
 //             the machine)
+//   decode    CPU per event of SSE framing + openai-chat decoding alone, beside the reference
+//             client's per-event work (a memchr scan)
+//   reference SSE events per CPU-second of llmbench's client (every thread of this process) and of
+//             llmbench-reference-client (the smallest fast curl-multi client: socket_action on
+//             epoll), same simulator, same requests, rounds A B A B, best of each: their ratio;
+//             llmbench's request start (µs) and heap allocations per request
+//
+//   llmbench-bench [--quick | --reference [STREAMS...] | --timing | --stagger | --streams10k |
+//                   --writer | --decode | --ingest1]
+#include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -22,9 +30,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -32,11 +44,41 @@
 #include "gate/json_codec.hpp"
 #include "load/load_generator.hpp"
 #include "metrics/statistics.hpp"
+#include "prompt/feed.hpp"
 #include "prompt/synthesize.hpp"
 #include "protocol/protocol.hpp"
+#include "protocol/sse_parser.hpp"
+
+// Every heap allocation of this process: C++'s (operator new) and curl's (its malloc hooks).
+std::atomic<std::int64_t> g_allocations{0};
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace llmbench::bench {
 namespace {
+
+void* CountedMalloc(size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n);
+}
+void* CountedRealloc(void* p, size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::realloc(p, n);
+}
+char* CountedStrdup(const char* s) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return strdup(s);
+}
+void* CountedCalloc(size_t n, size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::calloc(n, size);
+}
 
 using namespace std::chrono_literals;
 
@@ -61,6 +103,17 @@ scenario::SimSettings FastSim(Nanoseconds step, std::int64_t events_per_write) {
   return s;
 }
 
+// 64 input tokens, `tokens` output tokens, no spread.
+scenario::PromptClass BenchClass(std::int64_t tokens) {
+  scenario::PromptClass cls;
+  cls.name = "bench";
+  cls.input_tokens = 64;
+  cls.input_stddev = 0;
+  cls.output_tokens = tokens;
+  cls.output_stddev = 0;
+  return cls;
+}
+
 struct LevelRun {
   load::LevelOutcome outcome;
   std::vector<load::Record> records;  ///< kept only when asked (the timing phase reads them)
@@ -70,8 +123,10 @@ struct LevelRun {
   std::int64_t errors = 0;
 };
 
-// Runs `requests` requests of `tokens` output tokens with `streams` in flight against `port`;
-// counts events and errors, and keeps the records when `keep`.
+// Runs `requests` requests of `tokens` output tokens with `streams` in flight against `port`,
+// its prompts made as the level reaches them (as `llmbench run` does); counts events and
+// errors, and keeps the records when `keep` (else hands each record's stamp buffer back for
+// reuse, as the records writer does).
 LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, std::int64_t tokens, bool keep = false,
                Nanoseconds stagger = Nanoseconds(0)) {
   scenario::Load load;
@@ -80,21 +135,14 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
   load.timeout = 300s;
   load.max_retries = 0;
   load.stagger = stagger;
-  const load::Target target{.url = fmt::format("http://127.0.0.1:{}/v1/chat/completions", port),
-                            .headers = {},
-                            .protocol = "openai-chat",
-                            .model = "bench",
-                            .force_output_length = true,
-                            .temperature = 0.0,
-                            .extra_body_json = ""};
-  const scenario::PromptClass cls{.name = "bench",
-                                  .input_tokens = 64,
-                                  .input_stddev = 0,
-                                  .output_tokens = tokens,
-                                  .output_stddev = 0,
-                                  .engines = {},
-                                  .labels = {}};
-  const auto prompts = prompt::SynthesizePrompts(cls, requests, 7, /*nonce=*/1);
+  load::Target target;
+  target.url = fmt::format("http://127.0.0.1:{}/v1/chat/completions", port);
+  target.protocol = "openai-chat";
+  target.model = "bench";
+  target.force_output_length = true;
+  target.temperature = 0.0;
+  prompt::Synthesizer synthesizer(BenchClass(tokens), 7, /*nonce=*/1);
+  prompt::PromptFeed prompts(requests, [&] { return synthesizer.Next(); });
   load::LoadGenerator generator(target, load, fmt::format("b{}", streams));
   LevelRun run;
   const double cpu0 = ThreadCpuSeconds();
@@ -104,7 +152,11 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
       [&](load::Record& r) {
         run.events += static_cast<std::int64_t>(r.chunk_ns.size());
         run.errors += r.error != load::ErrorKind::None;
-        if (keep) run.records.push_back(std::move(r));
+        if (keep) {
+          run.records.push_back(std::move(r));
+        } else {
+          r.chunk_ns.clear();
+        }
       },
       nullptr);
   run.wall_s = std::chrono::duration<double>(SteadyClock::now() - wall0).count();
@@ -138,8 +190,10 @@ std::map<std::string, std::vector<std::int64_t>> ReadTruth(const std::string& pa
   return truth;
 }
 
-void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens, Nanoseconds stagger = Nanoseconds(0)) {
-  fmt::print("\ntiming, one event per stream every 20 ms ({} tokens per request), against the truth log{}\n", tokens,
+void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens, Nanoseconds stagger = Nanoseconds(0),
+            Nanoseconds step = 20ms) {
+  fmt::print("\ntiming, one event per stream every {} ms ({} tokens per request), against the truth log{}\n",
+             step.count() / 1'000'000, tokens,
              stagger.count() > 0 ? fmt::format(", start staggered over {} ms", stagger.count() / 1'000'000) : "");
   fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14} {:>14} {:>14} {:>14} {:>10}\n", "streams", "offered/s", "ingested/s",
              "errors", "|gap err| p50", "|gap err| p99", "lag p50", "lag p99", "CPU/event");
@@ -150,7 +204,7 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens,
   for (const std::int64_t streams : stream_counts) {
     LevelRun run;
     {
-      SimChild sim(FastSim(20ms, 1), truth_path, kSimCpu);
+      SimChild sim(FastSim(step, 1), truth_path, kSimCpu);
       run = Drive(sim.port(), streams, streams, tokens, /*keep=*/true, stagger);
     }
     const auto truth = ReadTruth(truth_path);
@@ -183,10 +237,19 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens,
     const auto gap = metrics::Describe(gap_error_us);
     const auto lag = metrics::Describe(lag_us);
     fmt::print("{:>8} {:>10} {:>12.0f} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams,
-               streams * 50, window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50,
+               streams * 1'000'000'000 / step.count(), window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50,
                gap.p99, lag.p50, lag.p99, run.cpu_s / static_cast<double>(run.events) * 1e6);
   }
   std::filesystem::remove(truth_path);
+}
+
+// The soft limit on open descriptors up to the hard one (llmbench's main does the same).
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 // Peak resident set of this address space (VmHWM). Not getrusage's ru_maxrss: Linux carries
@@ -210,21 +273,25 @@ int MemoryChild(std::int64_t requests, std::int64_t tokens) {
   return 0;
 }
 
-double ProcessCpuSeconds() {
+// CPU seconds of every thread of this process: user + system, and user alone.
+struct CpuSeconds {
+  double total = 0, user = 0;
+};
+CpuSeconds ProcessCpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return s(u.ru_utime) + s(u.ru_stime);
+  return {s(u.ru_utime) + s(u.ru_stime), s(u.ru_utime)};
 }
 
 // The reference client in a child process pinned to the harness's CPU; its own rusage.
 struct ReferenceRun {
   std::int64_t events = 0, requests = 0, errors = 0;
-  double cpu_s = 0, wall_s = 0;
+  double cpu_s = 0, user_s = 0, wall_s = 0;
 };
 
-ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t requests,
-                          const std::string& body_path) {
+ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t requests, const std::string& body_path,
+                          const char* loop) {
   const std::string out_path = body_path + ".out";
   std::fflush(stdout);  // or the child would print what this process has buffered
   const pid_t pid = fork();
@@ -233,7 +300,7 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
     if (freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(126);
     const std::string p = std::to_string(port), s = std::to_string(streams), r = std::to_string(requests);
     execl(LLMBENCH_REFERENCE_CLIENT, "llmbench-reference-client", p.c_str(), s.c_str(), r.c_str(), body_path.c_str(),
-          static_cast<char*>(nullptr));
+          loop, static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
@@ -246,6 +313,7 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
     if (key == "requests") in >> run.requests;
     if (key == "errors") in >> run.errors;
     if (key == "cpu_s") in >> run.cpu_s;
+    if (key == "user_s") in >> run.user_s;
     if (key == "wall_s") in >> run.wall_s;
   }
   std::filesystem::remove(out_path);
@@ -254,17 +322,23 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
 }
 
 // llmbench's client against the reference client: the same requests (16 events per socket
-// write, `tokens` output tokens) from the same simulator, llmbench first, then the reference.
-// Events per CPU-second count the output tokens both received (one SSE event each; the
-// reference's own count, which adds the usage and [DONE] events, is shown beside).
-void Reference(const std::vector<std::int64_t>& stream_counts, double seconds) {
-  fmt::print("\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write\n");
-  fmt::print("{:>8} {:>10} {:>22} {:>22} {:>8} {:>14}\n", "streams", "requests", "llmbench events/CPU-s",
-             "reference events/CPU-s", "ratio", "errors (l / r)");
+// write, `tokens` output tokens) from the same simulator, in rounds A B A B (llmbench, then the
+// reference on epoll: the yardstick), the least CPU of each; then the reference on
+// curl_multi_perform (the loop of curl's examples) once, for scale. Events per CPU-second count
+// the output tokens each received (one SSE event each). Also llmbench's request start (its loop
+// thread's time from taking a free slot to the request being on the socket) and its heap
+// allocations per request (C++ and curl's, from the level's start to its end).
+void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, int rounds) {
+  fmt::print(
+      "\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write, "
+      "best of {} round(s)\n",
+      rounds);
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>16} {:>8} {:>13}\n", "streams", "requests", "llmbench",
+             "ref. epoll", "ref. perform", "ratio", "CPU/event l / e", "request start", "allocs", "errors");
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>16} {:>8} {:>13}\n", "", "", "events/CPU-s",
+             "events/CPU-s", "events/CPU-s", "l / e", "user+sys us", "mean / max us", "/request", "l / e / p");
   const std::int64_t tokens = 512;
-  const scenario::PromptClass cls{
-      .name = "bench", .input_tokens = 64, .input_stddev = 0, .output_tokens = tokens, .output_stddev = 0};
-  const auto prompt = prompt::SynthesizePrompts(cls, 1, 7, 1).front();
+  const auto prompt = prompt::SynthesizePrompts(BenchClass(tokens), 1, 7, 1).front();
   protocol::GenerationRequest g;
   g.model = "bench";
   g.prompt = prompt.text;
@@ -277,22 +351,46 @@ void Reference(const std::vector<std::int64_t>& stream_counts, double seconds) {
   for (const std::int64_t streams : stream_counts) {
     const std::int64_t requests = std::max<std::int64_t>(streams, static_cast<std::int64_t>(seconds * 1.5e6 / tokens));
     LevelRun mine;
-    double mine_cpu = 0;
-    {
-      SimChild sim(FastSim(50us, 16), "", kSimCpu);
-      const double cpu0 = ProcessCpuSeconds();
-      mine = Drive(sim.port(), streams, requests, tokens);
-      mine_cpu = ProcessCpuSeconds() - cpu0;
+    CpuSeconds mine_cpu{1e9, 1e9};
+    ReferenceRun ref{.cpu_s = 1e9}, perform;
+    std::int64_t allocs = 0;
+    for (int round = 0; round < rounds; ++round) {
+      {
+        SimChild sim(FastSim(50us, 16), "", kSimCpu);
+        const CpuSeconds cpu0 = ProcessCpuSeconds();
+        const std::int64_t allocs0 = g_allocations.load();
+        LevelRun run = Drive(sim.port(), streams, requests, tokens);
+        const std::int64_t made = g_allocations.load() - allocs0;
+        const CpuSeconds cpu1 = ProcessCpuSeconds();
+        if (cpu1.total - cpu0.total < mine_cpu.total) {
+          mine_cpu = {cpu1.total - cpu0.total, cpu1.user - cpu0.user};
+          mine = std::move(run);
+          allocs = made;
+        }
+      }
+      {
+        SimChild sim(FastSim(50us, 16), "", kSimCpu);
+        ReferenceRun r = RunReference(sim.port(), streams, requests, body_path, "epoll");
+        if (r.cpu_s < ref.cpu_s) ref = r;
+      }
     }
-    ReferenceRun ref;
     {
       SimChild sim(FastSim(50us, 16), "", kSimCpu);
-      ref = RunReference(sim.port(), streams, requests, body_path);
+      perform = RunReference(sim.port(), streams, requests, body_path, "perform");
     }
     const double received = static_cast<double>(requests * tokens);
-    const double mine_rate = received / mine_cpu, ref_rate = ref.cpu_s > 0 ? received / ref.cpu_s : 0.0;
-    fmt::print("{:>8} {:>10} {:>22.0f} {:>22.0f} {:>8.2f} {:>8} / {:<5}\n", streams, requests, mine_rate, ref_rate,
-               ref_rate > 0 ? mine_rate / ref_rate : 0.0, mine.errors, ref.errors);
+    const auto rate = [&](const ReferenceRun& r) { return r.cpu_s > 0 ? received / r.cpu_s : 0.0; };
+    const double mine_rate = received / mine_cpu.total, ref_rate = rate(ref);
+    const auto us = [&](double cpu_s) { return cpu_s / received * 1e6; };
+    const auto& o = mine.outcome;
+    fmt::print("{:>8} {:>9} {:>13.0f} {:>13.0f} {:>13.0f} {:>7.2f} {:>23} {:>16} {:>8.1f} {:>13}\n", streams, requests,
+               mine_rate, ref_rate, rate(perform), ref_rate > 0 ? mine_rate / ref_rate : 0.0,
+               fmt::format("{:.3f}+{:.3f} / {:.3f}+{:.3f}", us(mine_cpu.user), us(mine_cpu.total - mine_cpu.user),
+                           us(ref.user_s), us(ref.cpu_s - ref.user_s)),
+               fmt::format("{:.1f} / {:.0f}", o.starts ? static_cast<double>(o.start_ns_total) / o.starts / 1e3 : 0.0,
+                           static_cast<double>(o.start_ns_max) / 1e3),
+               static_cast<double>(allocs) / static_cast<double>(requests),
+               fmt::format("{} / {} / {}", mine.errors, ref.errors, perform.errors));
   }
   std::filesystem::remove(body_path);
 }
@@ -339,6 +437,53 @@ void Writer(std::int64_t count, std::int64_t tokens) {
   (void)bytes;
 }
 
+// The per-event work of llmbench's receive path alone (SSE framing + the openai-chat decoder, as
+// OnBody does it), on the simulator's chunks, 16 events per feed; beside it the reference
+// client's per-event work (counting blank lines with memchr). Best of 5 rounds each, this thread.
+void DecodeCost(std::int64_t events) {
+  fmt::print("\ndecode, {} openai-chat chunks fed 16 at a time, CPU on this thread\n", events);
+  std::string write;
+  for (int i = 0; i < 16; ++i) {
+    write += fmt::format(
+        "data: {{\"id\":\"sim-35154\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":[{{"
+        "\"index\":0,\"delta\":{{\"content\":\" w{}\"}},\"finish_reason\":null}}]}}\n\n",
+        i);
+  }
+  const auto decoder = protocol::MakeProtocol("openai-chat");
+  protocol::SseParser parser;
+  protocol::StreamTally tally;
+  std::vector<std::int64_t> stamps;
+  stamps.reserve(static_cast<std::size_t>(events) + 16);
+  double best_mine = 1e9, best_ref = 1e9;
+  long long blank_lines = 0;
+  for (int round = 0; round < 5; ++round) {
+    stamps.clear();
+    tally = {};
+    double t0 = ThreadCpuSeconds();
+    for (std::int64_t n = 0; n < events; n += 16) {
+      parser.Feed(write, [&](const protocol::SseEvent& e) {
+        if (decoder->Decode(e, tally) == protocol::EventKind::Text) stamps.push_back(n);
+      });
+    }
+    best_mine = std::min(best_mine, ThreadCpuSeconds() - t0);
+    t0 = ThreadCpuSeconds();
+    for (std::int64_t n = 0; n < events; n += 16) {
+      const char* p = write.data();
+      const char* end = p + write.size();
+      while (const void* hit = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
+        const char* nl = static_cast<const char*>(hit);
+        blank_lines += nl + 1 < end && nl[1] == '\n';
+        p = nl + 1;
+      }
+    }
+    best_ref = std::min(best_ref, ThreadCpuSeconds() - t0);
+  }
+  const double n = static_cast<double>(events);
+  fmt::print(
+      "framing + decoding {:.1f} ns per event ({} text events), the reference's scan {:.1f} ns per event ({} events)\n",
+      best_mine / n * 1e9, stamps.size(), best_ref / n * 1e9, blank_lines / 5);
+}
+
 // Peak memory must be the workload's alone: a forked child would inherit the parent's pages
 // (its heap after the earlier phases), so exec a fresh copy of this binary.
 void Memory(std::int64_t requests, std::int64_t tokens) {
@@ -362,6 +507,9 @@ int main(int argc, char** argv) {
   using namespace llmbench::bench;
   const std::string mode = argc > 1 ? argv[1] : "";
   const bool quick = mode == "--quick";
+  RaiseFileLimit();  // 10,000 streams need 10,000 descriptors here, and as many in the simulator child
+  // Before anything else uses curl: count its allocations too.
+  curl_global_init_mem(CURL_GLOBAL_DEFAULT, CountedMalloc, std::free, CountedRealloc, CountedStrdup, CountedCalloc);
   if (mode == "--memory-child" && argc == 4) return MemoryChild(std::stoll(argv[2]), std::stoll(argv[3]));
   if (mode == "--timing") {  // profiling aid: only the timing phase
     PinToCpu(kHarnessCpu);
@@ -372,6 +520,12 @@ int main(int argc, char** argv) {
     PinToCpu(kHarnessCpu);
     Timing({1024}, 256);
     Timing({1024}, 256, std::chrono::seconds(1));
+    return 0;
+  }
+  if (mode == "--streams10k") {  // 10,000 streams from this one process, together and staggered over 5 s
+    PinToCpu(kHarnessCpu);
+    Timing({10'000}, 64, Nanoseconds(0), 100ms);
+    Timing({10'000}, 64, std::chrono::seconds(5), 100ms);
     return 0;
   }
   if (mode == "--ingest1") {  // profiling aid: only the one-event-per-write ingest
@@ -387,12 +541,20 @@ int main(int argc, char** argv) {
     Timing({16}, 16);
     Memory(500, 64);
     Writer(200, 256);
-    Reference({16}, 0.2);
+    DecodeCost(16'000);
+    Reference({16}, 0.2, 1);
     return 0;
   }
-  if (mode == "--reference") {
+  if (mode == "--reference") {  // optionally followed by the stream counts, e.g. --reference 256
     PinToCpu(kHarnessCpu);
-    Reference({16, 256, 1024}, 2.0);
+    std::vector<std::int64_t> streams;
+    for (int i = 2; i < argc; ++i) streams.push_back(std::stoll(argv[i]));
+    Reference(streams.empty() ? std::vector<std::int64_t>{16, 256, 1024} : streams, 2.0, 2);
+    return 0;
+  }
+  if (mode == "--decode") {
+    PinToCpu(kHarnessCpu);
+    DecodeCost(2'000'000);
     return 0;
   }
   if (mode == "--writer") {
@@ -406,6 +568,7 @@ int main(int argc, char** argv) {
   Timing({1024}, 256, std::chrono::seconds(1));
   Memory(10'000, 256);
   Writer(20'000, 256);
-  Reference({16, 256, 1024}, 2.0);
+  DecodeCost(2'000'000);
+  Reference({16, 256, 1024}, 2.0, 2);
   return 0;
 }

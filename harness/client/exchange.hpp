@@ -20,7 +20,7 @@ struct Exchange {
   // --- request (set by the caller)
   std::string url;
   const std::string* body = nullptr;      ///< not owned
-  std::vector<std::string> headers;       ///< "Name: value"
+  std::vector<std::string> headers;       ///< "Name: value"; read by curl until the exchange completes
   protocol::Protocol* decoder = nullptr;  ///< shared by the exchanges of one client thread
   std::int64_t timeout_ns = 0;
   void* context = nullptr;  ///< the caller's
@@ -40,8 +40,10 @@ struct Exchange {
 
   // --- client state
   protocol::SseParser parser;
-  void* handle = nullptr;       ///< CURL*, while in flight
-  void* header_list = nullptr;  ///< curl_slist*, while in flight
+  /// The client's transfer handle, kept from one request to the next (set up once, never reset:
+  /// a request start only sets what differs); valid while `client_id` names a live client.
+  void* handle = nullptr;
+  std::uint64_t client_id = 0;
 
   /// Clears the response part for a new attempt (keeps request fields and capacity); Start
   /// resets the parser.

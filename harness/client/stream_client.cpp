@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -139,13 +140,16 @@ struct StreamClient::Impl {
   }
 
   ~Impl() {
-    for (CURL* e : pool) curl_easy_cleanup(e);
+    for (const auto& h : handles) curl_easy_cleanup(h->easy);
     curl_multi_cleanup(multi);
     close(epoll_fd);
     close(timer_fd);
   }
 
-  static int OnSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
+  // Every system call here costs microseconds (more in a VM), once or more per request: a
+  // socket curl watches for the first time is added (curl_multi_assign marks it), a known one
+  // modified, without a failed attempt first.
+  static int OnSocket(CURL*, curl_socket_t s, int what, void* user, void* socket_data) {
     auto* self = static_cast<Impl*>(user);
     if (what == CURL_POLL_REMOVE) {
       epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, s, nullptr);
@@ -154,19 +158,30 @@ struct StreamClient::Impl {
     epoll_event ev{};
     ev.data.fd = s;
     ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
-    if (epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev) != 0) epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, s, &ev);
+    if (socket_data != nullptr) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev);
+    } else {
+      if (epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, s, &ev) != 0 && errno == EEXIST)
+        epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev);
+      curl_multi_assign(self->multi, s, self);
+    }
     return 0;
   }
 
+  // curl's timer. "Now" (0) needs no timer: the loop acts at once (timeout_due). A timer that is
+  // no longer wanted (-1) is left to fire: an extra curl_multi_socket_action(TIMEOUT) is
+  // harmless and cheaper than disarming. The timerfd is set only when the deadline moves.
   static int OnTimer(CURLM*, long timeout_ms, void* user) {
     auto* self = static_cast<Impl*>(user);
-    itimerspec spec{};
     self->timeout_due = timeout_ms == 0;
-    if (timeout_ms > 0) {
-      spec.it_value.tv_sec = timeout_ms / 1000;
-      spec.it_value.tv_nsec = (timeout_ms % 1000) * 1'000'000;
-    }
-    timerfd_settime(self->timer_fd, 0, &spec, nullptr);  // all-zero spec disarms
+    if (timeout_ms <= 0) return 0;
+    const std::int64_t due_ms = NowNs() / 1'000'000 + timeout_ms;
+    if (due_ms == self->timer_due_ms) return 0;
+    self->timer_due_ms = due_ms;
+    itimerspec spec{};
+    spec.it_value.tv_sec = timeout_ms / 1000;
+    spec.it_value.tv_nsec = (timeout_ms % 1000) * 1'000'000;
+    timerfd_settime(self->timer_fd, 0, &spec, nullptr);
     return 0;
   }
 
@@ -184,14 +199,49 @@ struct StreamClient::Impl {
     }
   }
 
+  // A transfer handle and what was last set on it. An exchange keeps its handle from one request
+  // to the next, so a start sets only the body, the header list (nodes that point at the
+  // exchange's header strings: no copy) and whatever changed.
+  struct Handle {
+    CURL* easy = nullptr;
+    std::vector<curl_slist> header_nodes;
+    std::string url;
+    long timeout_ms = -1;
+  };
+  Handle& HandleFor(Exchange& x);
+
   OnComplete on_complete;
+  const std::uint64_t id = NextId();
   CURLM* multi = nullptr;
   int epoll_fd = -1;
   int timer_fd = -1;
   bool timeout_due = false;
+  std::int64_t timer_due_ms = 0;  ///< when the timerfd is set to fire (monotonic ms)
   std::int64_t in_flight = 0;
-  std::vector<CURL*> pool;
+  std::vector<std::unique_ptr<Handle>> handles;  ///< every handle made, for cleanup
+
+  static std::uint64_t NextId() {
+    static std::atomic<std::uint64_t> next{1};
+    return next++;
+  }
 };
+
+StreamClient::Impl::Handle& StreamClient::Impl::HandleFor(Exchange& x) {
+  if (x.handle != nullptr && x.client_id == id) return *static_cast<Handle*>(x.handle);
+  auto& h = *handles.emplace_back(std::make_unique<Handle>());
+  h.easy = curl_easy_init();
+  if (h.easy == nullptr) throw std::runtime_error("curl_easy_init failed");
+  curl_easy_setopt(h.easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h.easy, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h.easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(h.easy, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
+  curl_easy_setopt(h.easy, CURLOPT_BUFFERSIZE, 65536L);
+  x.handle = &h;
+  x.client_id = id;
+  return h;
+}
 
 void StreamClient::Impl::Finish(CURL* easy, CURLcode code) {
   Exchange* x = nullptr;
@@ -210,11 +260,7 @@ void StreamClient::Impl::Finish(CURL* easy, CURLcode code) {
       if (x->decoder->Decode(e, x->tally) == protocol::EventKind::Text) x->chunk_ns.push_back(x->done_ns);
     });
   }
-  curl_multi_remove_handle(multi, easy);
-  curl_slist_free_all(static_cast<curl_slist*>(x->header_list));
-  x->header_list = nullptr;
-  x->handle = nullptr;
-  pool.push_back(easy);
+  curl_multi_remove_handle(multi, easy);  // the exchange keeps it for its next request
   --in_flight;
   on_complete(*x);
 }
@@ -223,34 +269,32 @@ StreamClient::StreamClient(OnComplete on_complete) : impl_(std::make_unique<Impl
 StreamClient::~StreamClient() = default;
 
 void StreamClient::Start(Exchange& x) {
-  CURL* easy = nullptr;
-  if (impl_->pool.empty()) {
-    easy = curl_easy_init();
-  } else {
-    easy = impl_->pool.back();
-    impl_->pool.pop_back();
-    curl_easy_reset(easy);
-  }
-  curl_slist* headers = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip for long prompts
-  for (const auto& h : x.headers) headers = curl_slist_append(headers, h.c_str());
-  x.header_list = headers;
-  x.handle = easy;
+  Impl::Handle& h = impl_->HandleFor(x);
+  CURL* easy = h.easy;
+  // "Expect:" first: no 100-continue round trip for long prompts. Then the exchange's headers,
+  // as list nodes pointing at its strings.
+  static char expect[] = "Expect:";
+  h.header_nodes.resize(x.headers.size() + 1);
+  h.header_nodes[0].data = expect;
+  for (std::size_t i = 0; i < x.headers.size(); ++i) h.header_nodes[i + 1].data = x.headers[i].data();
+  for (std::size_t i = 0; i < h.header_nodes.size(); ++i)
+    h.header_nodes[i].next = i + 1 < h.header_nodes.size() ? &h.header_nodes[i + 1] : nullptr;
   x.parser.Reset(x.decoder->framing());
-  curl_easy_setopt(easy, CURLOPT_URL, x.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  if (h.url != x.url) {
+    curl_easy_setopt(easy, CURLOPT_URL, x.url.c_str());
+    h.url = x.url;
+  }
+  const long timeout_ms = static_cast<long>(std::max<std::int64_t>(1, x.timeout_ns / 1'000'000));
+  if (h.timeout_ms != timeout_ms) {
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    h.timeout_ms = timeout_ms;
+  }
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, x.body->data());
   curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.body->size()));
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h.header_nodes.data());
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &x);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, x.timeout_ns / 1'000'000)));
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
-  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 65536L);
   x.start_ns = NowNs();
   curl_multi_add_handle(impl_->multi, easy);
   ++impl_->in_flight;
@@ -281,6 +325,7 @@ void StreamClient::Poll(Nanoseconds max_wait) {
     if (fd == impl_->timer_fd) {
       std::uint64_t expirations = 0;
       [[maybe_unused]] auto r = read(impl_->timer_fd, &expirations, sizeof expirations);
+      impl_->timer_due_ms = 0;
       impl_->Action(CURL_SOCKET_TIMEOUT, 0);
     } else {
       const int mask = ((flags & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((flags & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |

@@ -161,6 +161,7 @@ class LevelRun {
     if (!share_.units.empty() && static_cast<std::int64_t>(share_.units.size()) * turns_ != prompts_.size())
       throw std::logic_error("a share needs one unit number per unit of its prompts");
     out_.load_level = level;
+    id_tag_ = scenario::IdTag(level);
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
       it->exchange.context = &*it;
       free_.push_back(&*it);
@@ -328,9 +329,14 @@ class LevelRun {
     return share_.units.empty() ? s.index : share_.units[static_cast<std::size_t>(s.index)];
   }
 
-  std::string RequestId(const Slot& s) const {
-    return turns_ > 1 ? fmt::format("{}-{}-{}-t{}", run_id_, scenario::IdTag(out_.load_level), LevelUnit(s), s.turn + 1)
-                      : fmt::format("{}-{}-{}", run_id_, scenario::IdTag(out_.load_level), LevelUnit(s));
+  // Appends the request's id (sent as X-Request-Id) to `out`.
+  void AppendRequestId(const Slot& s, std::string& out) const {
+    const auto it = std::back_inserter(out);
+    if (turns_ > 1) {
+      fmt::format_to(it, "{}-{}-{}-t{}", run_id_, id_tag_, LevelUnit(s), s.turn + 1);
+    } else {
+      fmt::format_to(it, "{}-{}-{}", run_id_, id_tag_, LevelUnit(s));
+    }
   }
 
   // A conversation's next turn, once its think time is over (and the rate cap lets it go). In
@@ -391,6 +397,7 @@ class LevelRun {
   }
 
   void Launch(Slot& s) {
+    const std::int64_t begin_ns = NowNs();
     const prompt::Prompt& p = PromptOf(s);
     client::Exchange& x = s.exchange;
     x.ResetResponse();
@@ -417,9 +424,20 @@ class LevelRun {
     x.body = &s.body;
     x.decoder = decoder_.get();
     x.timeout_ns = load_.timeout.count();
-    x.headers = target_.headers;
-    x.headers.push_back("X-Request-Id: " + RequestId(s));
+    // The target's headers, then X-Request-Id, rewritten in place (no allocation once the
+    // strings have grown to their size).
+    if (x.headers.size() != target_.headers.size() + 1) {
+      x.headers = target_.headers;
+      x.headers.emplace_back();
+    }
+    std::string& id_header = x.headers.back();
+    id_header.assign(kIdHeader);
+    AppendRequestId(s, id_header);
     client_.Start(x);
+    const std::int64_t end_ns = NowNs();
+    ++out_.starts;
+    out_.start_ns_total += end_ns - begin_ns;
+    out_.start_ns_max = std::max(out_.start_ns_max, end_ns - begin_ns);
     if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(s));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
     if (measuring_ && out_.first_start_ns == 0) out_.first_start_ns = x.start_ns;
@@ -440,7 +458,7 @@ class LevelRun {
     std::string answer;
     if (conversation && !target_.keep_text) answer = std::move(s.text);  // for the history, not the record
     Record r = MakeRecord(s, p, out_.load_level, !measuring_, target_.keep_text);
-    r.request_id = RequestId(s);
+    r.request_id.assign(std::string_view(s.exchange.headers.back()).substr(kIdHeader.size()));
     r.index = LevelUnit(s);
     if (conversation) {
       r.index = LevelUnit(s) * turns_ + s.turn;
@@ -479,11 +497,15 @@ class LevelRun {
       thinking_.push_back(&s);
     }
     on_record_(r);
+    // A spare stamp buffer handed back (the records writer recycles them): the next request's.
+    if (r.chunk_ns.capacity() > s.exchange.chunk_ns.capacity()) s.exchange.chunk_ns = std::move(r.chunk_ns);
     if (!goes_on) {
       s.busy = false;
       free_.push_back(&s);
     }
   }
+
+  static constexpr std::string_view kIdHeader = "X-Request-Id: ";
 
   const Target& target_;
   const scenario::Load& load_;
@@ -504,6 +526,7 @@ class LevelRun {
   std::int32_t turns_ = 1;       ///< prompts per conversation (1: every prompt its own request)
   client::StreamClient client_;
   LevelOutcome out_;
+  std::string id_tag_;  ///< the level, as request ids name it
   std::int64_t next_ = 0;
   bool measuring_ = false;
   bool stopped_ = false;

@@ -75,6 +75,11 @@ struct LevelOutcome {
   std::string failed_fast;     ///< on_error = "fail_fast": the failure that stopped the level
   /// Open loop with [load] duration: measured requests that finished after the window (sent in it).
   std::int64_t drained = 0;
+  /// The client's own cost of starting requests (every attempt, warm-up included): building the
+  /// body and headers and handing the request to curl and the socket, on the loop thread.
+  std::int64_t starts = 0;
+  std::int64_t start_ns_total = 0;
+  std::int64_t start_ns_max = 0;
 };
 
 class LoadGenerator {
@@ -88,7 +93,8 @@ class LoadGenerator {
   /// prompts each (prompts.size() = (warmup + requests) × turns): a slot holds a conversation
   /// from its first turn to its last (or its first failure), through its think times. on_record runs on the loop thread
   /// as each request finishes, and is the only one to see the record: it may move from it, and must keep it
-  /// cheap (count it, hand it to another thread); the level keeps no record. Blocks until the level is over.
+  /// cheap (count it, hand it to another thread); the level keeps no record. An empty buffer it leaves in
+  /// r.chunk_ns (one a written record used) is reused for a later request's stamps. Blocks until the level is over.
   /// on_measuring, when set, runs on the calling thread between the warm-up and the first
   /// measured request (e.g. to scrape the engine's metrics): it is not part of any request's time.
   /// An open-loop level needs `schedule` (one intended send time per prompt, ns after the start

@@ -264,7 +264,7 @@ AttemptResult ExecuteAttempt(const scenario::Case& c, const std::vector<PlannedR
               if (run_check_failure.empty()) run_check_failure = std::move(failure);
             }
             tally.Add(r);
-            results.StreamRecord(c.id, run.attempt, run.repetition, std::move(r));
+            results.StreamRecord(c.id, run.attempt, run.repetition, r);  // r.chunk_ns: a spare buffer
           },
           &progress,
           [&] {

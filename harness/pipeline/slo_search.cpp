@@ -73,7 +73,7 @@ SearchOutcome RunSloSearch(const scenario::Case& c, const PlannedRun& run, load:
         probe.load_level, prompts,
         [&](load::Record& r) {
           tally.Add(r);
-          results.StreamRecord(c.id, run.attempt, run.repetition, std::move(r));
+          results.StreamRecord(c.id, run.attempt, run.repetition, r);
         },
         &progress, {}, schedule);
     Probe p;

@@ -37,8 +37,8 @@ void ReadUsage(value v, StreamTally& tally) {
     std::int64_t uncached = -1, cache_read = -1, cache_write = -1;
   } input;
   for (auto field : usage) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) return;
     const auto n = CountOr(field.value());
     if (n < 0) continue;
     if (key == "input_tokens") input.uncached = n;
@@ -59,8 +59,9 @@ std::size_t ReadDelta(value v, StreamTally& tally) {
   if (v.get_object().get(delta) != SUCCESS) return 0;
   std::size_t bytes = 0;
   for (auto field : delta) {
-    std::string_view key, text;
-    if (field.unescaped_key().get(key) != SUCCESS) break;
+    JsonKey key;
+    std::string_view text;
+    if (field.key().get(key) != SUCCESS) break;
     if (key == "text" || key == "thinking" || key == "partial_json") {
       if (field.value().get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
     } else if (key == "stop_reason") {
@@ -100,9 +101,9 @@ class AnthropicMessages final : public Protocol {
     std::size_t bytes = 0;
     bool error = false;
     for (auto field : root) {
-      std::string_view key;
+      JsonKey key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
+      if (field.key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       if (key == "type") {
         if (v.get_string().get(type) != SUCCESS) return CountMalformed(tally);
       } else if (key == "delta") {
@@ -113,9 +114,9 @@ class AnthropicMessages final : public Protocol {
         object message;
         if (v.get_object().get(message) != SUCCESS) continue;
         for (auto m : message) {
-          std::string_view mkey;
+          JsonKey mkey;
           value mv;
-          if (m.unescaped_key().get(mkey) != SUCCESS || m.value().get(mv) != SUCCESS) break;
+          if (m.key().get(mkey) != SUCCESS || m.value().get(mv) != SUCCESS) break;
           if (mkey == "usage") ReadUsage(mv, tally);
         }
       } else if (key == "error") {

@@ -40,9 +40,9 @@ class LlamaCppCompletion final : public Protocol {
     std::size_t bytes = 0;
     bool stop = false;
     for (auto field : root) {
-      std::string_view key;
+      JsonKey key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
+      if (field.key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "content") {
         if (v.get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);

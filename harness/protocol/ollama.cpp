@@ -53,9 +53,9 @@ class Ollama final : public Protocol {
     bool error = false;
     bool done = false;
     for (auto field : root) {
-      std::string_view key;
+      JsonKey key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
+      if (field.key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "response") {
         if (v.get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
@@ -97,8 +97,9 @@ class Ollama final : public Protocol {
     if (v.get_object().get(message) != SUCCESS) return 0;
     std::size_t bytes = 0;
     for (auto field : message) {
-      std::string_view key, text;
-      if (field.unescaped_key().get(key) != SUCCESS) break;
+      JsonKey key;
+      std::string_view text;
+      if (field.key().get(key) != SUCCESS) break;
       if ((key == "content" || key == "thinking") && field.value().get_string().get(text) == SUCCESS) {
         bytes += TakeText(text, tally);
       }

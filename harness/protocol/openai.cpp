@@ -19,8 +19,8 @@ using simdjson::ondemand::value;
 // Cerebras `time_info` the timings, Groq `x_groq.usage` both, under these key names.
 void ReadCountFields(object fields, StreamTally& tally) {
   for (auto field : fields) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) return;
     if (key == "prompt_tokens") {
       tally.prompt_tokens = CountOr(field.value());
       continue;
@@ -60,8 +60,8 @@ void ReadGroq(value v, StreamTally& tally) {
   object groq;
   if (v.get_object().get(groq) != SUCCESS) return;
   for (auto field : groq) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) return;
     value usage;
     if (key == "usage" && field.value().get(usage) == SUCCESS) ReadCountsAndSeconds(usage, tally);
   }
@@ -72,16 +72,16 @@ void ReadGroq(value v, StreamTally& tally) {
 std::size_t ReadChoice(object choice, StreamTally& tally) {
   std::size_t bytes = 0;
   for (auto field : choice) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) break;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) break;
     std::string_view text;
     object delta;
     if (key == "text") {
       if (field.value().get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
     } else if (key == "delta" && field.value().get_object().get(delta) == SUCCESS) {
       for (auto d : delta) {
-        std::string_view dkey;
-        if (d.unescaped_key().get(dkey) != SUCCESS) break;
+        JsonKey dkey;
+        if (d.key().get(dkey) != SUCCESS) break;
         if ((dkey == "content" || dkey == "reasoning_content" || dkey == "reasoning") &&
             d.value().get_string().get(text) == SUCCESS) {
           bytes += TakeText(text, tally);
@@ -134,8 +134,8 @@ class OpenAi final : public Protocol {
     std::size_t bytes = 0;
     bool error = false;
     for (auto field : root) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != SUCCESS) return CountMalformed(tally);
+      JsonKey key;
+      if (field.key().get(key) != SUCCESS) return CountMalformed(tally);
       value v;
       if (field.value().get(v) != SUCCESS) return CountMalformed(tally);
       if (key == "choices") {

@@ -17,8 +17,8 @@ void ReadErrorValue(value v, StreamTally& tally) {
     // plain string
   } else if (v.get_object().get(error) == SUCCESS) {
     for (auto field : error) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) == SUCCESS && key == "message") {
+      JsonKey key;
+      if (field.key().get(key) == SUCCESS && key == "message") {
         if (field.value().get_string().get(message) != SUCCESS) message = {};
         break;
       }
@@ -37,8 +37,8 @@ EventKind ReadErrorEvent(JsonScratch& scratch, std::string_view data, StreamTall
       tally.error.assign(message);
     } else if (doc.get_object().get(o) == SUCCESS) {
       for (auto field : o) {
-        std::string_view key;
-        if (field.unescaped_key().get(key) != SUCCESS) break;
+        JsonKey key;
+        if (field.key().get(key) != SUCCESS) break;
         value v;
         if (key == "error" && field.value().get(v) == SUCCESS) {
           ReadErrorValue(v, tally);  // {"error": {"message": ...}} or {"error": "..."}
@@ -61,8 +61,8 @@ void ReadLlamaCppTimings(value v, StreamTally& tally) {
   object timings;
   if (v.get_object().get(timings) != SUCCESS) return;
   for (auto field : timings) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) return;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) return;
     const double ms = NumberOr(field.value(), -1);
     if (ms < 0) continue;
     if (key == "prompt_n")

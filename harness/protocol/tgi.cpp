@@ -76,8 +76,8 @@ void ReadDetails(value v, StreamTally& tally) {
   if (v.get_object().get(details) != SUCCESS) return;
   tally.done = true;
   for (auto field : details) {
-    std::string_view key;
-    if (field.unescaped_key().get(key) != SUCCESS) break;
+    JsonKey key;
+    if (field.key().get(key) != SUCCESS) break;
     std::string_view text;
     if (key == "generated_tokens") {
       tally.completion_tokens = CountOr(field.value());
@@ -108,9 +108,9 @@ class Tgi final : public Protocol {
     EventKind kind = EventKind::Meta;
     bool final_event = false;  // the stream's end, once the whole event proves well-formed
     for (auto field : root) {
-      std::string_view key;
+      JsonKey key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) {
+      if (field.key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) {
         return CountMalformed(tally);
       }
       if (key == "token") {
@@ -148,8 +148,8 @@ class Tgi final : public Protocol {
     std::string_view text;
     bool special = false;
     for (auto field : token) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != SUCCESS) break;
+      JsonKey key;
+      if (field.key().get(key) != SUCCESS) break;
       if (key == "text" && field.value().get_string().get(text) != SUCCESS)
         text = {};
       else if (key == "special" && field.value().get_bool().get(special) != SUCCESS)
@@ -187,9 +187,9 @@ class TgiGenerate final : public Protocol {
     EventKind kind = EventKind::Meta;
     bool has_text = false;
     for (auto field : root) {
-      std::string_view key;
+      JsonKey key;
       value v;
-      if (field.unescaped_key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
+      if (field.key().get(key) != SUCCESS || field.value().get(v) != SUCCESS) return CountMalformed(tally);
       std::string_view text;
       if (key == "generated_text" && v.get_string().get(text) == SUCCESS) {
         has_text = !text.empty();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -137,6 +138,7 @@ void ResultsFile::EndCase(const std::string& status, const std::string& message)
 }
 
 void ResultsFile::Write() {
+  Flush();
   // Records the disk did not take: stop here, with what is on disk still whole.
   if (std::string problem = RecordsProblem(); !problem.empty()) throw WriteError(problem);
   WriteFileAtomically(path_, [&](std::ostream& out) {
@@ -156,12 +158,40 @@ void ResultsFile::Write() {
   });
 }
 
-void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record r) {
+namespace {
+// The writer writes this many records per wake-up (or what kWriterMaxDelay gathered, or all
+// when results.json is rewritten, or closing): one wake-up per record costs both threads a
+// context switch.
+constexpr std::size_t kWriterBatch = 64;
+// At most this long between a record's queueing and its line on disk while a level runs.
+constexpr auto kWriterMaxDelay = std::chrono::milliseconds(50);
+// Chunk buffers kept for reuse: enough for every request in flight at a high level.
+constexpr std::size_t kMaxSpares = 4096;
+}  // namespace
+
+void ResultsFile::StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record& r) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     queue_.push_back({case_id, attempt, repetition, std::move(r)});
+    ++queued_;
+    // The first of a batch starts the writer's kWriterMaxDelay clock; a full batch ends it.
+    wake = queue_.size() == 1 || queue_.size() == kWriterBatch;
+    r.chunk_ns.clear();
+    if (!spares_.empty()) {
+      r.chunk_ns = std::move(spares_.back());
+      spares_.pop_back();
+    }
   }
+  if (wake) wake_.notify_one();
+}
+
+void ResultsFile::Flush() {
+  std::unique_lock lock(mutex_);
+  if (taken_ == queued_) return;
+  flush_ = true;
   wake_.notify_one();
+  drained_.wait(lock, [&] { return taken_ == queued_; });
 }
 
 std::string ResultsFile::RecordsProblem() {
@@ -171,45 +201,56 @@ std::string ResultsFile::RecordsProblem() {
 
 void ResultsFile::WriterLoop() {
   std::string text;  // one line, its buffer reused
+  std::vector<Queued> batch;
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-    while (!queue_.empty()) {
-      Queued q = std::move(queue_.front());
-      queue_.pop_front();
-      const bool failed = !records_problem_.empty();
-      lock.unlock();
-      if (!failed) {
-        text.clear();
-        gate::AppendRecordLine(q.record, q.case_id, q.attempt, q.repetition, text);
-        // One write per line, finished or undone: a reader never meets half a record.
-        std::size_t done = 0;
-        int error = 0;
-        while (done < text.size()) {
-          const ssize_t n = ::write(records_fd_, text.data() + done, text.size() - done);
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) {
-            error = n < 0 ? errno : EIO;
-            break;
-          }
-          done += static_cast<std::size_t>(n);
+    wake_.wait(lock, [&] { return closing_ || flush_ || !queue_.empty(); });
+    // A record is queued: gather a batch for at most kWriterMaxDelay.
+    wake_.wait_for(lock, kWriterMaxDelay, [&] { return closing_ || flush_ || queue_.size() >= kWriterBatch; });
+    flush_ = false;
+    batch.swap(queue_);
+    bool failed = !records_problem_.empty();  // only this thread sets it
+    lock.unlock();
+    for (Queued& q : batch) {
+      if (failed) break;
+      text.clear();
+      gate::AppendRecordLine(q.record, q.case_id, q.attempt, q.repetition, text);
+      // One write per line, finished or undone: a reader never meets half a record.
+      std::size_t done = 0;
+      int error = 0;
+      while (done < text.size()) {
+        const ssize_t n = ::write(records_fd_, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          error = n < 0 ? errno : EIO;
+          break;
         }
-        if (error == 0) {
-          records_bytes_ += static_cast<std::int64_t>(text.size());
-          ++records_written_;
-        } else {
-          const bool cut = ::ftruncate(records_fd_, records_bytes_) == 0;
-          (void)::lseek(records_fd_, records_bytes_, SEEK_SET);
-          lock.lock();
-          records_problem_ = fmt::format("cannot write {}/records.jsonl: {}; it keeps the {} records written before{}",
-                                         dir_, std::strerror(error), records_written_,
-                                         cut ? "" : " (and part of the next: it could not be cut off)");
-          lock.unlock();
-        }
+        done += static_cast<std::size_t>(n);
       }
-      lock.lock();
+      if (error == 0) {
+        records_bytes_ += static_cast<std::int64_t>(text.size());
+        ++records_written_;
+      } else {
+        const bool cut = ::ftruncate(records_fd_, records_bytes_) == 0;
+        (void)::lseek(records_fd_, records_bytes_, SEEK_SET);
+        failed = true;
+        lock.lock();
+        records_problem_ = fmt::format("cannot write {}/records.jsonl: {}; it keeps the {} records written before{}",
+                                       dir_, std::strerror(error), records_written_,
+                                       cut ? "" : " (and part of the next: it could not be cut off)");
+        lock.unlock();
+      }
     }
-    if (closing_) return;
+    lock.lock();
+    for (Queued& q : batch) {
+      if (spares_.size() >= kMaxSpares || q.record.chunk_ns.capacity() == 0) continue;
+      q.record.chunk_ns.clear();
+      spares_.push_back(std::move(q.record.chunk_ns));
+    }
+    taken_ += static_cast<std::int64_t>(batch.size());
+    batch.clear();
+    drained_.notify_all();
+    if (closing_ && queue_.empty()) return;
   }
 }
 

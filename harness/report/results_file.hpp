@@ -6,11 +6,11 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,8 +53,11 @@ class ResultsFile {
   void EndCase(const std::string& status, const std::string& message);
 
   /// Thread-safe and cheap (a move under a lock): queues `r` for records.jsonl; the writer
-  /// thread formats it, so the load loop never does.
-  void StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record r);
+  /// thread formats it, so the load loop never does. `r` is moved from, and its chunk_ns comes
+  /// back as an empty buffer an earlier record used (when one is spare): the load loop reuses it
+  /// instead of allocating one per request. The writer wakes per batch of records, or when
+  /// results.json is rewritten (which first waits for every queued record to be on disk).
+  void StreamRecord(const std::string& case_id, int attempt, int repetition, load::Record& r);
 
   const std::string& path() const { return path_; }
 
@@ -82,14 +85,21 @@ class ResultsFile {
   std::int64_t records_bytes_ = 0;    ///< complete lines on disk (writer thread)
   std::int64_t records_written_ = 0;  ///< records in them (writer thread)
   std::string records_problem_;       ///< under mutex_
+  /// Waits until the writer has taken every queued record (written, or refused by the disk).
+  void Flush();
+
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;     ///< the writer: a batch is full, a flush, or closing
+  std::condition_variable drained_;  ///< Flush: the writer took everything queued
   struct Queued {
     std::string case_id;
     int attempt = 1, repetition = 1;
     load::Record record;
   };
-  std::deque<Queued> queue_;
+  std::vector<Queued> queue_;                      ///< under mutex_; the writer swaps it out whole
+  std::vector<std::vector<std::int64_t>> spares_;  ///< written records' chunk buffers, under mutex_
+  std::int64_t queued_ = 0, taken_ = 0;            ///< records queued, and taken by the writer
+  bool flush_ = false;
   bool closing_ = false;
   std::thread writer_;
 };
