@@ -1,30 +1,17 @@
 // llmbench: parse the command line, dispatch to a subcommand, map its outcome to an exit code.
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <CLI/CLI.hpp>
 
 #include <map>
 
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "base/file_limit.hpp"
 #include "base/version.hpp"
-
-namespace {
-
-// Thousands of concurrent streams need thousands of descriptors: lift the soft limit to the hard one.
-void RaiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace llmbench::app;
-  RaiseFileLimit();
+  llmbench::RaiseFileLimit();
   CLI::App app{"llmbench: benchmark LLM inference servers from TOML scenarios"};
   app.set_version_flag("--version", std::string(llmbench::kVersion));
   app.require_subcommand(1);

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_limit.hpp"
 #include "bench/sim_child.hpp"
 #include "gate/json_codec.hpp"
 #include "load/load_generator.hpp"
@@ -246,15 +247,6 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens,
                lag.p50, lag.p99, run.cpu_s / static_cast<double>(run.events) * 1e6);
   }
   std::filesystem::remove(truth_path);
-}
-
-// The soft limit on open descriptors up to the hard one (llmbench's main does the same).
-void RaiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
 }
 
 // Peak resident set of this address space (VmHWM). Not getrusage's ru_maxrss: Linux carries
@@ -512,7 +504,7 @@ int main(int argc, char** argv) {
   using namespace llmbench::bench;
   const std::string mode = argc > 1 ? argv[1] : "";
   const bool quick = mode == "--quick";
-  RaiseFileLimit();  // 10,000 streams need 10,000 descriptors here, and as many in the simulator child
+  llmbench::RaiseFileLimit();  // 10,000 streams need 10,000 descriptors here, and as many in the simulator child
   // Before anything else uses curl: count its allocations too.
   curl_global_init_mem(CURL_GLOBAL_DEFAULT, CountedMalloc, std::free, CountedRealloc, CountedStrdup, CountedCalloc);
   if (mode == "--memory-child" && argc == 4) return MemoryChild(std::stoll(argv[2]), std::stoll(argv[3]));

@@ -160,11 +160,11 @@ struct StreamClient::Impl {
     ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
     if (socket_data != nullptr) {
       epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev);
-    } else {
-      if (epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, s, &ev) != 0 && errno == EEXIST)
-        epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev);
-      curl_multi_assign(self->multi, s, self);
+      return 0;
     }
+    if (epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, s, &ev) != 0 && errno == EEXIST)
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, s, &ev);
+    curl_multi_assign(self->multi, s, self);
     return 0;
   }
 

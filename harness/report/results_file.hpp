@@ -69,6 +69,8 @@ class ResultsFile {
  private:
   void Write();
   void WriterLoop();
+  /// Waits until the writer has taken every queued record (written, or refused by the disk).
+  void Flush();
 
   /// One case: its fields, the pooled level summaries, and per run its gate data and summary.
   struct CaseEntry {
@@ -85,9 +87,6 @@ class ResultsFile {
   std::int64_t records_bytes_ = 0;    ///< complete lines on disk (writer thread)
   std::int64_t records_written_ = 0;  ///< records in them (writer thread)
   std::string records_problem_;       ///< under mutex_
-  /// Waits until the writer has taken every queued record (written, or refused by the disk).
-  void Flush();
-
   std::mutex mutex_;
   std::condition_variable wake_;     ///< the writer: a batch is full, a flush, or closing
   std::condition_variable drained_;  ///< Flush: the writer took everything queued
