@@ -5,6 +5,5 @@ cd "$(dirname "$0")/.."
 ci/install-deps.sh --test
 ci/build.sh
 ctest --test-dir build --output-on-failure -j 2 "$@"
-# The fuzz targets' smoke run (Clang, ASan + UBSan, build-fuzz/): every seed and regression input,
-# then LLMBENCH_FUZZ_SECONDS (15) of fuzzing each.
-ci/fuzz.sh
+# The same tests again under ASan + UBSan (Clang, build-san/), with the fuzz targets' smoke run.
+ci/sanitize.sh

@@ -2,7 +2,7 @@
 # run_fuzz.sh TARGET SEED_CORPUS SECONDS [libFuzzer options...]: runs a libFuzzer target from its
 # seed corpus (every seed first: crash inputs kept there are regression tests), new inputs into a
 # scratch corpus. Exit 0 when nothing crashed, leaked, hung (10 s an input) or overran 2 GiB;
-# otherwise libFuzzer's report, and the input that did it, kept in build-fuzz/crashes/.
+# otherwise libFuzzer's report, and the input that did it, kept in build-san/crashes/.
 set -euo pipefail
 target=$1 seeds=$2 seconds=$3
 shift 3

@@ -111,7 +111,8 @@ Fingerprint MakeFingerprint(const scenario::Case& c, std::uint64_t dataset_hash)
     settings +=
         fmt::format("|dataset={:016x}|{}|{}|{}", dataset_hash, p.dataset_field, p.min_input_tokens, p.max_input_tokens);
   }
-  return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion)};
+  return {Hash(settings), fmt::format("{} {} {}", e.name, e.protocol, e.model), HardwareId(), MajorMinor(kVersion),
+          /*served_model=*/""};
 }
 
 RunData MakeRunData(const metrics::Summary& summary) {

@@ -224,7 +224,8 @@ std::vector<EnginePair> CompareEngines(const RunReport& report, const std::strin
   for (const auto& c : report.cases) {
     if (!c.levels.empty() && !c.engine.empty()) groups[{c.scenario, c.prompt_class}].push_back(&c);
   }
-  for (auto& [key, cases] : groups) {
+  for (auto& group : groups) {
+    auto& cases = group.second;  // a named reference: lambdas cannot capture a structured binding in Clang 14
     std::stable_sort(cases.begin(), cases.end(), [](const auto* x, const auto* y) { return x->engine < y->engine; });
     if (!a.empty()) {
       const auto find = [&](const std::string& name) {

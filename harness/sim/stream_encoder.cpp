@@ -45,6 +45,8 @@ void StreamEncoder::Text(std::string_view text, std::string& out) {
                      index_, 1000 + index_, text);
       generated_.append(text);
       break;
+    case Wire::TgiGenerate:  // answered whole by SimServer, never streamed
+      break;
   }
 }
 

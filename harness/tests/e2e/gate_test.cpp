@@ -219,7 +219,12 @@ BOOST_AUTO_TEST_CASE(gate_with_drift_passes_unchanged_fails_20_percent_slower_is
   // and then "not worse than the baseline" is the right verdict, not a flake to retry. Seeds 9, 4
   // and 7 give runners at z = +1.09, −0.80, −0.13 (sample σ 0.96 · 25 %), seed 5 one at z = +0.03,
   // so the 10 % change meets a typical spread, not a lucky one.
-  const auto heavy = [](int seed) { return "run_drift = \"25%\"\ndrift_seed = " + std::to_string(seed) + "\n"; };
+  // The busy-runner gauge is not what this part tests: a session it leaves out (under ASan the
+  // harness's own threads wait ~20 µs per timeslice) would leave the blessing too few to see the
+  // spread between sessions, so its limit is out of the way here.
+  const auto heavy = [](int seed) {
+    return "run_drift = \"25%\"\ndrift_seed = " + std::to_string(seed) + "\n[gate]\nmax_wait_per_slice = \"1s\"\n";
+  };
   const std::pair<const char*, int> sessions[] = {{"h1", 9}, {"h2", 4}, {"h3", 7}};
   for (const auto& [session, seed] : sessions) {
     Write(dir / "g.toml", scenario("2ms", heavy(seed)));
@@ -276,8 +281,8 @@ BOOST_AUTO_TEST_CASE(a_case_split_by_level_runs_blesses_and_reports_as_one_case)
 
   std::tie(code, out) = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level c4 --out " + dir / "c4" +
                                    " --baselines " + dir / "base");
-  BOOST_TEST_REQUIRE(code == 0, out);
   const json shard = Verdict(dir / "c4");
+  BOOST_TEST_REQUIRE((code == 0 || (code == 77 && InconclusiveOnBusyRunner(shard))), out);
   BOOST_TEST(shard["baseline"]["state"] == "compared");
   BOOST_TEST(!shard["comparisons"].empty());
   for (const auto& c : shard["comparisons"]) BOOST_TEST(c["concurrency"] == 4, c.dump());  // its level only

@@ -32,7 +32,7 @@ std::vector<double> RunValues(double median, double sigma, int k, std::uint64_t 
 CaseData MakeCase(const std::vector<double>& tpot, std::int64_t concurrency = 1) {
   CaseData c;
   c.case_id = "s/e/c";
-  c.fingerprint = {"s", "e", "h", "0.1"};
+  c.fingerprint = {"s", "e", "h", "0.1", ""};
   int rep = 0;
   for (const double t : tpot) {
     RunData r;

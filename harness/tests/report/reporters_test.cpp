@@ -72,13 +72,27 @@ gate::Comparison Cmp(const char* metric, const char* stat, std::int64_t c, doubl
   return x;
 }
 
+// A case with its id, names, levels and duration; everything else default.
+CaseReport MakeCase(std::string id, std::string scenario, std::string engine, std::string cls,
+                    std::vector<metrics::Summary> levels, double duration_s) {
+  CaseReport c;
+  c.id = std::move(id);
+  c.scenario = std::move(scenario);
+  c.engine = std::move(engine);
+  c.prompt_class = std::move(cls);
+  c.levels = std::move(levels);
+  c.duration_s = duration_s;
+  return c;
+}
+
 RunReport Fixture() {
   RunReport r;
   r.generated_utc = "2026-11-22T12:00:00Z";
   r.host = "ci-runner";
   r.harness_version = "0.1.0";
   r.scenarios["chat"] = {"0123456789abcdef0123456789abcdef01234567", "gpu-host-1", "2026-11-22T11:50:00Z", "0.1.0", ""};
-  CaseReport pass{"chat/vllm/short", "chat", "vllm", "short", {}, {Level(1, 40, 12, 80), Level(8, 55, 14, 560)}, 5.0};
+  CaseReport pass =
+      MakeCase("chat/vllm/short", "chat", "vllm", "short", {Level(1, 40, 12, 80), Level(8, 55, 14, 560)}, 5.0);
   pass.verdict.case_id = pass.id;
   // A $4/h engine: 2.5 s per level; 64 requests of 512 input tokens; output 80 and 560 tok/s.
   for (auto& l : pass.levels) {
@@ -95,7 +109,8 @@ RunReport Fixture() {
                              {"ttft.p95 < 500ms", scenario::Level::Closed(8), 66, 500, "ms", true, ""}};
   pass.verdict.comparisons = {Cmp("ttft", "p50", 8, 54, 55, gate::Change::Unchanged),
                               Cmp("tpot", "p50", 8, 15, 14, gate::Change::Improved)};
-  CaseReport slow{"chat/vllm/long", "chat", "vllm", "long", {}, {Level(1, 400, 12, 80), Level(8, 620, 18, 430)}, 9.0};
+  CaseReport slow =
+      MakeCase("chat/vllm/long", "chat", "vllm", "long", {Level(1, 400, 12, 80), Level(8, 620, 18, 430)}, 9.0);
   slow.verdict.case_id = slow.id;
   slow.verdict.outcome = gate::Outcome::Failed;
   slow.verdict.baseline_state = "compared";
@@ -106,23 +121,24 @@ RunReport Fixture() {
   slow.verdict.thresholds = {{"ttft.p95 < 500ms", scenario::Level::Closed(8), 744, 500, "ms", false, ""}};
   slow.verdict.reasons = {"threshold 'ttft.p95 < 500ms' broken at concurrency 8: measured 744 ms",
                           "tpot.p50 at concurrency 8 regressed +20.0% (15 → 18, 95% CI +16.0% … +24.0%)"};
-  CaseReport down{"chat/tgi/short", "chat", "tgi", "short", {}, {}, 0};
+  CaseReport down = MakeCase("chat/tgi/short", "chat", "tgi", "short", {}, 0);
   down.verdict.case_id = down.id;
   down.verdict.outcome = gate::Outcome::Skipped;
   down.verdict.reasons = {
       "engine 'tgi' unreachable at http://127.0.0.1:8080/generate_stream: Couldn't connect to server"};
   down.verdict.baseline_state = "not compared";
-  CaseReport broken{"typo/invalid-scenario", "typo", "invalid-scenario", "", {}, {}, 0};
+  CaseReport broken = MakeCase("typo/invalid-scenario", "typo", "invalid-scenario", "", {}, 0);
   broken.verdict.case_id = broken.id;
   broken.verdict.outcome = gate::Outcome::Error;
   broken.verdict.reasons = {"typo.toml:8:1: error: key 'load.concurency': unknown key (did you mean 'concurrency'?)"};
-  CaseReport fresh{
-      "chat/sim/short", "chat", "sim", "short", {}, {Level(1, 13, 1, 900, 2), Level(8, 14, 1.1, 7000)}, 1.0};
+  CaseReport fresh =
+      MakeCase("chat/sim/short", "chat", "sim", "short", {Level(1, 13, 1, 900, 2), Level(8, 14, 1.1, 7000)}, 1.0);
   fresh.verdict.case_id = fresh.id;
   fresh.verdict.baseline_state = "missing";
   fresh.verdict.baseline_detail = "baselines/chat/sim/short.json";
   // Too noisy to tell, after re-measuring: neither a pass nor a failure.
-  CaseReport noisy{"chat/sim/long", "chat", "sim", "long", {}, {Level(1, 45, 1.2, 850), Level(8, 60, 1.4, 6000)}, 7.0};
+  CaseReport noisy =
+      MakeCase("chat/sim/long", "chat", "sim", "long", {Level(1, 45, 1.2, 850), Level(8, 60, 1.4, 6000)}, 7.0);
   noisy.verdict.case_id = noisy.id;
   noisy.verdict.outcome = gate::Outcome::Inconclusive;
   noisy.verdict.baseline_state = "compared";
@@ -375,7 +391,7 @@ BOOST_AUTO_TEST_CASE(xml_escaping_of_hostile_text) {
 
 BOOST_AUTO_TEST_CASE(engine_comparison_names_no_winner_from_runs_without_a_value_and_compares_error_rates) {
   const auto engine = [](const std::string& name, std::vector<double> rates, std::int64_t errors) {
-    CaseReport c{"s/" + name + "/c", "s", name, "c", {}, {Level(8, 50, 10, 500)}, 1.0};
+    CaseReport c = MakeCase("s/" + name + "/c", "s", name, "c", {Level(8, 50, 10, 500)}, 1.0);
     for (std::size_t k = 0; k < rates.size(); ++k) {
       gate::RunData d;
       d.load_level = scenario::Level::Closed(8);
