@@ -16,6 +16,12 @@ namespace {
 
 constexpr std::int64_t kMaxBackoffNs = 30'000'000'000;
 constexpr std::int64_t kIdleWaitNs = 100'000'000;  // Poll wakes on socket activity anyway
+// Requests started before the loop reads the sockets again. A burst (a level's streams started
+// together, an open loop's arrivals due at once) is started in passes of this many, each
+// followed by a pass over the ready sockets. Started in one go, 10,000 streams had the first
+// ones' bytes read 5.5 s after they arrived (2026-12-07). 32 starts take 1–3 ms up to 1,024
+// streams, ~17 ms at 10,000 (libcurl's cost per start grows with its connections).
+constexpr int kStartsPerPass = 32;
 
 struct Slot {
   client::Exchange exchange;
@@ -215,7 +221,9 @@ class LevelRun {
       LaunchDueTurns(now);
       // The engine's rate cap: the next prompt waits for its turn (a slot is free: the wait is
       // the cap's, and recorded as such).
-      while (!free_.empty() && next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now)) {
+      for (int started = 0; started < kStartsPerPass && !free_.empty() && next_ < end && !stopped_ &&
+                            due(next_) <= now && !HeldByCap(now);
+           ++started) {
         LaunchNext(now, 0);
         if (stagger > 0) now = NowNs();
       }
@@ -256,7 +264,8 @@ class LevelRun {
       pace_due_ns_ = 0;
       RelaunchDueRetries(now);
       LaunchDueTurns(now);
-      while (next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now)) {
+      for (int started = 0;
+           started < kStartsPerPass && next_ < end && !stopped_ && due(next_) <= now && !HeldByCap(now);) {
         if (free_.empty()) {  // max_concurrency in flight: the arrival is lost, not queued
           if (measuring_) ++out_.dropped;
           if (progress_) progress_->done += turns_;
@@ -264,6 +273,7 @@ class LevelRun {
           continue;
         }
         LaunchNext(now, due(next_));
+        ++started;
         now = NowNs();
       }
       if ((next_ >= end || stopped_) && Idle()) return;
@@ -409,6 +419,7 @@ class LevelRun {
     if (s.retries == 0) {
       protocol::GenerationRequest request{.model = target_.model,
                                           .prompt = p.text,
+                                          .history = std::move(s.history),  // lent, not copied
                                           .max_tokens = p.max_tokens,
                                           .force_length = target_.force_output_length,
                                           .temperature = target_.temperature,
@@ -416,7 +427,6 @@ class LevelRun {
                                           .top_k = target_.top_k,
                                           .seed = target_.seed,
                                           .extra_body_json = target_.extra_body_json};
-      request.history = std::move(s.history);  // lent to the request, not copied
       s.body = decoder_->BuildRequest(request).body;
       s.history = std::move(request.history);
     }
