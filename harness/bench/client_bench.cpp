@@ -296,14 +296,17 @@ struct ReferenceRun {
 ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t requests, const std::string& body_path,
                           const char* loop) {
   const std::string out_path = body_path + ".out";
+  // The reference client is built beside this binary.
+  const std::string reference =
+      (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "llmbench-reference-client").string();
   std::fflush(stdout);  // or the child would print what this process has buffered
   const pid_t pid = fork();
   if (pid == 0) {
     PinToCpu(kHarnessCpu);
     if (freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(126);
     const std::string p = std::to_string(port), s = std::to_string(streams), r = std::to_string(requests);
-    execl(LLMBENCH_REFERENCE_CLIENT, "llmbench-reference-client", p.c_str(), s.c_str(), r.c_str(), body_path.c_str(),
-          loop, static_cast<char*>(nullptr));
+    execl(reference.c_str(), "llmbench-reference-client", p.c_str(), s.c_str(), r.c_str(), body_path.c_str(), loop,
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;

@@ -28,7 +28,7 @@ struct Exchange {
   // --- response (set by the client)
   std::int64_t start_ns = 0;           ///< just before the request was handed to curl/the socket
   std::int64_t first_byte_ns = 0;      ///< first response byte (the status line)
-  std::int64_t done_ns = 0;            ///< the transfer completed (last byte or error)
+  std::int64_t done_ns = 0;            ///< the transfer completed: its last bytes arrived, or it failed
   std::vector<std::int64_t> chunk_ns;  ///< arrival of each text-carrying event
   protocol::StreamTally tally;
   long http_status = 0;

@@ -1,7 +1,8 @@
 // The libcurl multi event loop: many streaming transfers on one thread, no thread per request.
-// curl_multi_socket_action on epoll, with curl's timer on a timerfd. Each socket's readiness is
-// stamped with the monotonic clock right before curl reads it, so a chunk's timestamp is when
-// its bytes were found on the socket, not when the loop got round to parsing them.
+// curl_multi_socket_action on epoll, with curl's timer on a timerfd. Bytes are stamped with the
+// monotonic clock as curl hands them over, right after it read them from the socket, so a
+// chunk's timestamp is when its bytes were found on the socket, not when the loop got round to
+// parsing them. Transfers are spread over several curl multi handles (see stream_client.cpp).
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "test_paths.hpp"
+
 namespace llmbench::testing {
 
 /// Built with AddressSanitizer (-DLLMBENCH_SANITIZE=ON): everything runs about twice as slow, so
@@ -24,7 +26,7 @@ inline constexpr bool kSanitized = false;
 
 /// Contents of harness/tests/data/<relative>.
 inline std::string ReadTestData(const std::string& relative) {
-  const std::string path = std::string(LLMBENCH_TEST_DATA) + "/" + relative;
+  const std::string path = std::string(kTestDataDir) + "/" + relative;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("missing test data: " + path);
   std::ostringstream s;
@@ -32,6 +34,6 @@ inline std::string ReadTestData(const std::string& relative) {
   return s.str();
 }
 
-inline std::string DataPath(const std::string& relative) { return std::string(LLMBENCH_TEST_DATA) + "/" + relative; }
+inline std::string DataPath(const std::string& relative) { return std::string(kTestDataDir) + "/" + relative; }
 
 }  // namespace llmbench::testing

@@ -14,13 +14,14 @@
 
 #include "e2e/process.hpp"
 #include "e2e/results.hpp"
+#include "test_paths.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
 
 namespace {
 
-const std::string kLlmbench = LLMBENCH_BINARY;
+const std::string kLlmbench = llmbench::testing::kLlmbenchBinary;
 
 json ReadJson(const std::string& path) {
   std::ifstream in(path);

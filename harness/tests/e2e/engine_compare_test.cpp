@@ -7,12 +7,13 @@
 #include <sstream>
 
 #include "e2e/process.hpp"
+#include "test_paths.hpp"
 
 using namespace llmbench::testing;
 
 namespace {
 
-const std::string kLlmbench = LLMBENCH_BINARY;
+const std::string kLlmbench = llmbench::testing::kLlmbenchBinary;
 
 std::string Engine(const std::string& name, const std::string& step) {
   return "[engines." + name + "]\nprotocol = \"sim\"\n[engines." + name +

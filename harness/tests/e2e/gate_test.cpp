@@ -17,8 +17,8 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kLlmbench = LLMBENCH_BINARY;
-const std::string kSource = LLMBENCH_SOURCE_DIR;
+const std::string kLlmbench = llmbench::testing::kLlmbenchBinary;
+const std::string kSource = llmbench::testing::kSourceDir;
 
 void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 

@@ -9,12 +9,13 @@
 #include <sstream>
 
 #include "e2e/process.hpp"
+#include "test_paths.hpp"
 
 using namespace llmbench::testing;
 
 namespace {
 
-const std::string kLlmbench = LLMBENCH_BINARY;
+const std::string kLlmbench = llmbench::testing::kLlmbenchBinary;
 
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -16,14 +16,15 @@
 
 #include "e2e/process.hpp"
 #include "e2e/results.hpp"
+#include "test_paths.hpp"
 
 using namespace llmbench::testing;
 using nlohmann::json;
 
 namespace {
 
-const std::string kLlmbench = LLMBENCH_BINARY;
-const std::string kSource = LLMBENCH_SOURCE_DIR;
+const std::string kLlmbench = llmbench::testing::kLlmbenchBinary;
+const std::string kSource = llmbench::testing::kSourceDir;
 
 // A loopback port nobody listens on (bound and released: free for the moment after).
 std::string FreePort() {

@@ -150,7 +150,8 @@ BOOST_AUTO_TEST_CASE(round_trip_through_toml_text_is_identity) {
 BOOST_AUTO_TEST_CASE(bundled_scenarios_load) {
   for (const char* file : {"quickstart.toml", "examples/vllm-openai.toml", "examples/tgi.toml", "examples/dataset.toml",
                            "examples/open-loop.toml", "examples/sweep.toml", "examples/multi-turn.toml"}) {
-    BOOST_CHECK_NO_THROW(LoadScenarioFile(std::string(LLMBENCH_SCENARIOS) + "/" + file, FakeEnv({})));
+    BOOST_CHECK_NO_THROW(
+        LoadScenarioFile(std::string(llmbench::testing::kSourceDir) + "/scenarios/" + file, FakeEnv({})));
   }
 }
 
