@@ -137,7 +137,6 @@ struct StreamClient::Impl {
     Impl* owner = nullptr;
     CURLM* multi = nullptr;
     std::uint32_t index = 0;
-    std::size_t handles = 0;
     bool timeout_due = false;       ///< curl asked to be called at once (a timeout of 0)
     std::int64_t timer_due_ns = 0;  ///< when curl wants its timeout handled (monotonic); 0 = never
   };
@@ -293,8 +292,8 @@ struct StreamClient::Impl {
 StreamClient::Impl::Handle& StreamClient::Impl::HandleFor(Exchange& x) {
   if (x.handle != nullptr && x.client_id == id) return *static_cast<Handle*>(x.handle);
   auto& h = *handles.emplace_back(std::make_unique<Handle>());
-  h.shard = shards.empty() || shards.back()->handles >= kHandlesPerShard ? &AddShard() : shards.back().get();
-  ++h.shard->handles;
+  // Handles are never dropped, so every shard but the last is full.
+  h.shard = (handles.size() - 1) % kHandlesPerShard == 0 ? &AddShard() : shards.back().get();
   h.easy = curl_easy_init();
   if (h.easy == nullptr) throw std::runtime_error("curl_easy_init failed");
   curl_easy_setopt(h.easy, CURLOPT_POST, 1L);

@@ -99,7 +99,36 @@ def main():
     put("fuzz_engine_replies", bytes([1]) + json.dumps({"count": 3, "max_model_len": 4096, "tokens": [1, 2, 3]}).encode())
     put("fuzz_engine_replies", bytes([2]) + json.dumps([{"id": 1, "text": "a", "start": 0, "stop": 1}]).encode())
     put("fuzz_engine_replies", bytes([0]) + json.dumps({"prompt": "<|user|>hi<|assistant|>"}).encode())
+    chunk_shape_seeds()
     print("corpora in", OUT)
+
+
+def chunk_shape_seeds():
+    """fuzz_chunk_shape: OpenAI streams, recorded and made up, whose chunks share one shape and differ in
+    their text, in the ways that must leave the shortcut (escapes, quotes, control and non-UTF-8 bytes,
+    empty text, a finish reason, usage, a second choice, a changed id, bytes after the object)."""
+    for s in STREAMS:
+        if s.suffix == ".sse":
+            put("fuzz_chunk_shape", bytes([0, 5]) + s.read_bytes())
+            put("fuzz_chunk_shape", bytes([1, 0x85]) + s.read_bytes())
+    head = b'{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,'
+    chat = [b'"delta":{"content":"' + t + b'"},"logprobs":null,"finish_reason":null}]}' for t in [
+        b"Hello", b" world", b"a\\\"b", b"\\n", b"\\u00e9", "w\u00f6rld".encode(), b"\xff\xfe", b"\x01", b"",
+        b"}", b'"', b"x\\", "\U0001F600".encode()]]
+    chat += [b'"delta":{"content":"end"},"logprobs":null,"finish_reason":"stop"}]}',
+             b'"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}],"usage":null}',
+             b'"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}],"usage":{"completion_tokens":3}}',
+             b'"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null},{"index":1,"delta":{"content":"Yo"}}]}',
+             b'"delta":{"reasoning_content":"think","content":""},"logprobs":null,"finish_reason":null}]}',
+             b'"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}}',
+             b'"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]} x']
+    body = b"".join(b"data: " + head + c + b"\n\n" for c in chat)
+    body += b"data: " + head.replace(b"chatcmpl-1", b"chatcmpl-2") + chat[0] + b"\n\ndata: [DONE]\n\n"
+    put("fuzz_chunk_shape", bytes([0, 63]) + body)
+    put("fuzz_chunk_shape", bytes([0, 0x80 | 63]) + body)
+    completion = b"".join(b'data: {"id":"cmpl-1","object":"text_completion","choices":[{"index":0,"text":"' + t +
+                          b'","finish_reason":null}]}\n\n' for t in [b"one", b" two", b"t\\\"q", b"", b"\xc3"])
+    put("fuzz_chunk_shape", bytes([1, 63]) + completion)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 
 #include "base/clock.hpp"
 #include "client/stream_client.hpp"
+#include "protocol/body_template.hpp"
 #include "protocol/protocol.hpp"
 
 namespace llmbench::load {
@@ -121,6 +122,19 @@ LoadGenerator::LoadGenerator(Target target, scenario::Load load, std::string run
 
 namespace {
 
+// A target's request with all but what each request sets (its prompt, history and budget).
+protocol::GenerationRequest RequestLike(const Target& t) {
+  protocol::GenerationRequest r;
+  r.model = t.model;
+  r.force_length = t.force_output_length;
+  r.temperature = t.temperature;
+  r.top_p = t.top_p;
+  r.top_k = t.top_k;
+  r.seed = t.seed;
+  r.extra_body_json = t.extra_body_json;
+  return r;
+}
+
 // The kernel may delay a timed wake-up by the thread's timer slack (50 µs by default): an
 // open-loop send would be that late. 1 ns while an open-loop level runs, then as it was, even
 // when the level throws.
@@ -157,6 +171,7 @@ class LevelRun {
         progress_(progress),
         pacer_(pacer != nullptr && pacer->active() ? pacer : nullptr),
         decoder_(protocol::MakeProtocol(target.protocol)),
+        body_(protocol::BodyTemplate::Make(*decoder_, RequestLike(target))),
         share_(share),
         slots_(static_cast<std::size_t>(share.slots > 0 ? share.slots
                                         : level.open()  ? load.max_concurrency
@@ -417,18 +432,16 @@ class LevelRun {
       x.tally.text = &s.text;
     }
     if (s.retries == 0) {
-      protocol::GenerationRequest request{.model = target_.model,
-                                          .prompt = p.text,
-                                          .history = std::move(s.history),  // lent, not copied
-                                          .max_tokens = p.max_tokens,
-                                          .force_length = target_.force_output_length,
-                                          .temperature = target_.temperature,
-                                          .top_p = target_.top_p,
-                                          .top_k = target_.top_k,
-                                          .seed = target_.seed,
-                                          .extra_body_json = target_.extra_body_json};
-      s.body = decoder_->BuildRequest(request).body;
-      s.history = std::move(request.history);
+      if (body_ != nullptr && s.history.empty()) {
+        body_->Fill(p.text, p.max_tokens, s.body);  // the usual request: no JSON built
+      } else {
+        protocol::GenerationRequest request = RequestLike(target_);
+        request.prompt = p.text;
+        request.history = std::move(s.history);  // lent, not copied
+        request.max_tokens = p.max_tokens;
+        s.body = decoder_->BuildRequest(request).body;
+        s.history = std::move(request.history);
+      }
     }
     x.url = target_.url;
     x.body = &s.body;
@@ -528,6 +541,7 @@ class LevelRun {
   Progress* progress_;
   RatePacer* pacer_ = nullptr;  ///< the engine's rate cap; null without one
   std::unique_ptr<protocol::Protocol> decoder_;
+  std::unique_ptr<protocol::BodyTemplate> body_;  ///< null: every body from BuildRequest
   const LevelShare share_;
   std::vector<Slot> slots_;  // never resized: exchanges must not move while in flight
   std::vector<Slot*> free_;

@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
+
+#include "protocol/chunk_shape.hpp"
 
 namespace llmbench::protocol {
 
@@ -40,7 +43,8 @@ struct ServerTimings {
 };
 
 /// Running totals for one response stream. Decoders add to it event by event; the client owns
-/// one per request. Counts only: no payload text is kept.
+/// one per request. Counts only: no payload text is kept, bar `shape` (one chunk's bytes, the
+/// decoder's) and `text` when the caller asks for it.
 struct StreamTally {
   std::int64_t text_chunks = 0;               ///< events that carried generated text
   std::int64_t text_bytes = 0;                ///< UTF-8 bytes of generated text
@@ -57,7 +61,20 @@ struct StreamTally {
   /// When set (correctness checks need it), generated text is appended here too, up to
   /// kMaxKeptText bytes; null on the usual path, which keeps counts only.
   std::string* text = nullptr;
+  /// The decoder's memory of this stream's last plain text chunk (bytes, not counted text).
+  ChunkShape shape;
 };
+
+/// Two tallies hold the same counts, timings, flags and messages (not `shape`, not `text`'s
+/// address): what a decoder's result is judged by.
+inline bool SameCounts(const StreamTally& a, const StreamTally& b) {
+  const auto counts = [](const StreamTally& t) {
+    return std::tuple(t.text_chunks, t.text_bytes, t.token_events, t.prompt_tokens, t.completion_tokens,
+                      t.cached_prompt_tokens, t.evaluated_prompt_tokens, t.timings.queue_ns, t.timings.prompt_ns,
+                      t.timings.completion_ns, t.timings.total_ns, t.done, t.malformed_events);
+  };
+  return counts(a) == counts(b) && a.error == b.error && a.finish_reason == b.finish_reason;
+}
 
 inline constexpr std::size_t kMaxKeptText = 16 * 1024;
 

@@ -22,6 +22,8 @@ class JsonScratch {
  public:
   /// Parses `json`; the returned document is valid until the next call.
   simdjson::simdjson_result<simdjson::ondemand::document> Iterate(std::string_view json);
+  /// Where the last Iterate's copy starts: a token's offset in the input is its pointer minus this.
+  const char* copy() const { return buffer_.data(); }
 
  private:
   simdjson::ondemand::parser parser_;

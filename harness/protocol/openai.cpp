@@ -4,6 +4,8 @@
 // llama.cpp `timings`.
 #include <nlohmann/json.hpp>
 
+#include <cstring>
+
 #include "protocol/json_scan.hpp"
 #include "protocol/openai.hpp"
 #include "protocol/shared_fields.hpp"
@@ -67,31 +69,61 @@ void ReadGroq(value v, StreamTally& tally) {
   }
 }
 
-// Adds the text of one choice; returns its byte count. Chat puts it in delta.content (or
-// delta.reasoning_content / delta.reasoning for reasoning models), completions in text.
-std::size_t ReadChoice(object choice, StreamTally& tally) {
-  std::size_t bytes = 0;
+// What the walk over one chunk found besides its counts: whether the chunk carried nothing but
+// text, and where its one text string lies, for ChunkShape.
+struct ChunkScan {
+  std::size_t bytes = 0;       ///< generated text, all strings
+  int texts = 0;               ///< non-empty text strings
+  const char* text = nullptr;  ///< the first one's characters in the parser's copy, when plain
+  bool only_text = true;       ///< no finish reason, usage, timings or error: nothing but text
+};
+
+// Adds one text string; `raw` is its token as written (with quotes). The string can stand for the
+// chunk's shape only when its characters are written as they are (no escapes).
+void TakeChunkText(std::string_view raw, std::string_view text, StreamTally& tally, ChunkScan& scan) {
+  scan.bytes += TakeText(text, tally);
+  if (text.empty()) return;
+  if (++scan.texts == 1 && raw.size() >= text.size() + 2 && raw[0] == '"' && raw[1 + text.size()] == '"' &&
+      std::memchr(raw.data() + 1, '\\', text.size()) == nullptr) {
+    scan.text = raw.data() + 1;
+  }
+}
+
+// Adds the text of one choice. Chat puts it in delta.content (or delta.reasoning_content /
+// delta.reasoning for reasoning models), completions in text.
+void ReadChoice(object choice, StreamTally& tally, ChunkScan& scan) {
   for (auto field : choice) {
     JsonKey key;
     if (field.key().get(key) != SUCCESS) break;
     std::string_view text;
+    value v;
     object delta;
     if (key == "text") {
-      if (field.value().get_string().get(text) == SUCCESS) bytes += TakeText(text, tally);
+      if (field.value().get(v) == SUCCESS) {
+        const std::string_view raw = v.raw_json_token();
+        if (v.get_string().get(text) == SUCCESS) TakeChunkText(raw, text, tally, scan);
+      }
     } else if (key == "delta" && field.value().get_object().get(delta) == SUCCESS) {
       for (auto d : delta) {
         JsonKey dkey;
         if (d.key().get(dkey) != SUCCESS) break;
-        if ((dkey == "content" || dkey == "reasoning_content" || dkey == "reasoning") &&
-            d.value().get_string().get(text) == SUCCESS) {
-          bytes += TakeText(text, tally);
+        if ((dkey == "content" || dkey == "reasoning_content" || dkey == "reasoning") && d.value().get(v) == SUCCESS) {
+          const std::string_view raw = v.raw_json_token();
+          if (v.get_string().get(text) == SUCCESS) TakeChunkText(raw, text, tally, scan);
         }
       }
     } else if (key == "finish_reason") {
-      if (field.value().get_string().get(text) == SUCCESS) tally.finish_reason.assign(text);
+      if (field.value().get_string().get(text) == SUCCESS) {
+        tally.finish_reason.assign(text);
+        scan.only_text = false;
+      }
     }
   }
-  return bytes;
+}
+
+bool IsNull(value v) {
+  simdjson::ondemand::json_type type;
+  return v.type().get(type) == SUCCESS && type == simdjson::ondemand::json_type::null;
 }
 
 class OpenAi final : public Protocol {
@@ -122,6 +154,10 @@ class OpenAi final : public Protocol {
 
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
     if (event.event == "error") return ReadErrorEvent(scratch_, event.data, tally);
+    // The usual chunk: the stream's last plain text chunk with another text (see ChunkShape).
+    if (const std::string_view text = tally.shape.Match(event.data); !text.empty()) {
+      return CountText(TakeText(text, tally), tally);
+    }
     if (event.data == "[DONE]") {
       tally.done = true;
       return EventKind::Done;
@@ -131,7 +167,7 @@ class OpenAi final : public Protocol {
     if (scratch_.Iterate(event.data).get(doc) != SUCCESS || doc.get_object().get(root) != SUCCESS) {
       return CountMalformed(tally);
     }
-    std::size_t bytes = 0;
+    ChunkScan scan;
     bool error = false;
     for (auto field : root) {
       JsonKey key;
@@ -143,13 +179,17 @@ class OpenAi final : public Protocol {
         if (v.get_array().get(choices) != SUCCESS) continue;
         for (auto c : choices) {
           object choice;
-          if (c.get_object().get(choice) == SUCCESS) bytes += ReadChoice(choice, tally);
+          if (c.get_object().get(choice) == SUCCESS) ReadChoice(choice, tally, scan);
         }
       } else if (key == "usage" || key == "time_info") {
+        if (IsNull(v)) continue;  // OpenAI sends "usage": null in every chunk but the last
+        scan.only_text = false;
         ReadCountsAndSeconds(v, tally);
       } else if (key == "timings") {
+        scan.only_text = false;
         ReadLlamaCppTimings(v, tally);
       } else if (key == "x_groq") {
+        scan.only_text = false;
         ReadGroq(v, tally);
       } else if (key == "error") {
         ReadErrorValue(v, tally);
@@ -159,7 +199,11 @@ class OpenAi final : public Protocol {
     // A truncated document fails here, after the fields before the cut were read.
     if (!AtEnd(doc)) return CountMalformed(tally);
     if (error) return EventKind::Error;
-    return bytes > 0 ? CountText(bytes, tally) : EventKind::Meta;
+    if (scan.bytes == 0) return EventKind::Meta;
+    if (scan.only_text && scan.texts == 1 && scan.text != nullptr) {
+      tally.shape.Learn(event.data, static_cast<std::size_t>(scan.text - scratch_.copy()), scan.bytes);
+    }
+    return CountText(scan.bytes, tally);
   }
 
  private:

@@ -24,6 +24,20 @@ inline constexpr bool kSanitized = false;
 inline constexpr bool kSanitized = false;
 #endif
 
+/// A check of how fast or how exact the timing is (a latency bound, a measured rate, a stamp's
+/// error). The release suite checks it. The sanitized suite (ASan + UBSan, 2-3x slower, on a
+/// possibly busy runner) is there for memory and undefined behaviour: it logs the expression
+/// instead, and keeps every check of correctness and causality (no chunk stamped before it was
+/// sent, no request lost). BOOST_TEST must be in scope where this is used.
+#define LLMBENCH_TIMING_TEST(...)                                                     \
+  do {                                                                                \
+    if constexpr (::llmbench::testing::kSanitized) {                                  \
+      BOOST_TEST_MESSAGE("timing not checked in the sanitized build: " #__VA_ARGS__); \
+    } else {                                                                          \
+      BOOST_TEST(__VA_ARGS__);                                                        \
+    }                                                                                 \
+  } while (false)
+
 /// Contents of harness/tests/data/<relative>.
 inline std::string ReadTestData(const std::string& relative) {
   const std::string path = std::string(kTestDataDir) + "/" + relative;

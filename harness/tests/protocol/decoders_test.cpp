@@ -369,3 +369,81 @@ BOOST_AUTO_TEST_CASE(counts_and_times_beyond_int64_are_not_reported) {
   BOOST_TEST(SecondsToNs(1.5) == 1'500'000'000);
   BOOST_TEST(WholeOr(std::nan("")) == -1);
 }
+
+namespace {
+
+// Decodes `stream` twice: as the client does (the decoder keeps the stream's chunk shape), and
+// with the shape forgotten before every event (always the full parse); both must agree.
+void CheckShapeAgreesWithFullParse(std::string_view protocol, const std::string& stream) {
+  auto fast = MakeProtocol(protocol);
+  auto full = MakeProtocol(protocol);
+  StreamTally fast_tally, full_tally;
+  std::string fast_text, full_text;
+  fast_tally.text = &fast_text;
+  full_tally.text = &full_text;
+  SseParser parser;
+  parser.Reset(Framing::Sse);
+  int event = 0;
+  auto sink = [&](const SseEvent& e) {
+    ++event;
+    const EventKind a = fast->Decode(e, fast_tally);
+    full_tally.shape.Forget();
+    BOOST_TEST(a == full->Decode(e, full_tally), "event " << event << ": " << e.data);
+    BOOST_TEST(SameCounts(fast_tally, full_tally), "event " << event << ": " << e.data);
+    BOOST_TEST(fast_text == full_text, "event " << event << ": " << e.data);
+  };
+  parser.Feed(stream, sink);
+  parser.Finish(sink);
+}
+
+// The event data of a ChatChunk: without "data: " and the blank line.
+std::string DataOf(const std::string& chunk) { return chunk.substr(6, chunk.size() - 8); }
+
+std::string ChatChunk(std::string_view id, std::string_view content_json, std::string_view tail = "") {
+  return "data: {\"id\":\"" + std::string(id) +
+         "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+         "\"delta\":{\"content\":" +
+         std::string(content_json) + "},\"logprobs\":null,\"finish_reason\":null}]" + std::string(tail) + "}\n\n";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_chunk_shaped_like_the_last_is_counted_as_the_full_parse_counts_it) {
+  // After a plain chunk, each of these has the same bytes around its text; all but the plain ones
+  // must leave the shortcut (the full parse decides), and every result must be the full parse's.
+  std::string stream = ChatChunk("c1", "\"Hello\"");
+  for (const char* text : {"\" world\"", "\"a\\\"b\"", "\"\\n\"", "\"\\u00e9\"", "\"w\xc3\xb6rld\"", "\"\xff\xfe\"",
+                           "\"\x01\"", "\"\"", "\"}\"", "\"\"\"", "\"x\\\"", "null", "7", "\"ok\""}) {
+    stream += ChatChunk("c1", text);
+  }
+  stream += ChatChunk("c1", "\"Hi\"", ",\"usage\":null");  // OpenAI's every chunk: still the shortcut's
+  stream += ChatChunk("c1", "\"Hi\"", ",\"usage\":{\"completion_tokens\":3}");
+  stream += ChatChunk("c2", "\"other id\"");
+  std::string spaced = ChatChunk("c2", "\"space before\"");
+  stream += spaced.insert(6, " ");
+  std::string junk = ChatChunk("c2", "\"junk after\"");
+  stream += junk.insert(junk.size() - 2, " x");
+  stream += "data: [DONE]\n\n";
+  CheckShapeAgreesWithFullParse(kOpenAiChat, stream);
+  for (const char* file : {"vllm_chat.sse", "vllm_continuous_usage.sse", "llamacpp_chat.sse", "groq_chat.sse",
+                           "cerebras_chat.sse", "openai_cached_tokens.sse", "openai_error_midstream.sse"}) {
+    CheckShapeAgreesWithFullParse(kOpenAiChat, ReadTestData(std::string("streams/") + file));
+  }
+  CheckShapeAgreesWithFullParse(kOpenAiCompletions, ReadTestData("streams/openai_completions.sse"));
+  CheckShapeAgreesWithFullParse(kOpenAiCompletions, ReadTestData("streams/llamacpp_completion.sse"));
+}
+
+BOOST_AUTO_TEST_CASE(the_usual_chunk_takes_the_shortcut) {
+  auto p = MakeProtocol(kOpenAiChat);
+  StreamTally tally;
+  SseParser parser;
+  parser.Reset(Framing::Sse);
+  auto sink = [&](const SseEvent& e) { BOOST_TEST(p->Decode(e, tally) == EventKind::Text); };
+  parser.Feed(ChatChunk("c1", "\"Hello\"") + ChatChunk("c1", "\" there\""), sink);
+  // The shape learnt from the first chunk matches the next ones: no parse.
+  BOOST_TEST(tally.shape.Match(DataOf(ChatChunk("c1", "\" w\xc3\xb6rld\""))) == " w\xc3\xb6rld");
+  BOOST_TEST(tally.shape.Match(DataOf(ChatChunk("c1", "\"a\\nb\""))).empty());  // an escape: the full parse
+  BOOST_TEST(tally.shape.Match(DataOf(ChatChunk("c2", "\"Hello\""))).empty());  // another stream's id
+  BOOST_TEST(tally.text_chunks == 2);
+  BOOST_TEST(tally.text_bytes == 11);
+}

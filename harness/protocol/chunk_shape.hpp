@@ -1,0 +1,44 @@
+// A stream's last plain text chunk, kept so that the next chunk of the same shape is decoded
+// without a JSON parse: the hot path of the OpenAI-compatible decoders.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace llmbench::protocol {
+
+/// The bytes of one event that a decoder read in full and found to carry nothing but one text
+/// string, with where that string's characters lie. A later event made of the same bytes before
+/// and after that string, with a simple string between (non-empty, no quote, no backslash, no
+/// control byte, valid UTF-8), is the same JSON with another text: the decoder's full parse
+/// would count exactly that text and nothing else, so the decoder can count it directly.
+///
+/// Streams repeat their chunks' shape (same id, model, created, fields) for every token, so on
+/// the usual path this costs two memcmp over ~200 bytes instead of a parse (measured by
+/// `llmbench-bench --decode`). fuzz_chunk_shape checks it against the full decoder.
+class ChunkShape {
+ public:
+  /// Remembers `data` with its text at [text_at, text_at + text_len). Longer events than the
+  /// capacity are not kept (they keep the full parse).
+  void Learn(std::string_view data, std::size_t text_at, std::size_t text_len);
+
+  /// The text of `data` when it has the remembered shape; empty otherwise.
+  std::string_view Match(std::string_view data) const;
+
+  void Forget() { size_ = 0; }
+
+ private:
+  static constexpr std::size_t kCapacity = 448;
+  std::uint16_t size_ = 0;      ///< 0: nothing remembered
+  std::uint16_t text_at_ = 0;   ///< the text's first byte
+  std::uint16_t text_len_ = 0;  ///< the remembered text's length
+  std::array<char, kCapacity> bytes_{};
+};
+
+/// True when `s` can stand between a JSON string's quotes as it is and means itself: no quote,
+/// backslash or control byte (< 0x20), and valid UTF-8.
+bool IsPlainJsonString(std::string_view s);
+
+}  // namespace llmbench::protocol
