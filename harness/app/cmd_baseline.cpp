@@ -62,7 +62,8 @@ int Update(const std::vector<std::string>& paths, const std::string& baselines) 
       const gate::CaseData baseline = gate::BuildBaseline(sessions);
       const std::string path = gate::BaselinePath(baselines, id);
       gate::WriteBaseline(path, baseline);
-      fmt::print("{}: {} session(s), {} runs → {}\n", id, sessions.size(), baseline.runs.size(), path);
+      fmt::print("{}: {} session(s) from {} results file(s), {} runs → {}\n", id, baseline.sessions, sessions.size(),
+                 baseline.runs.size(), path);
       PrintNoise(baseline);
     }
   } catch (const std::exception& e) {

@@ -147,6 +147,9 @@ void Bless(const pipeline::CaseRun& run, const RunOptions& o, const report::Prov
   gate::CaseData baseline = gate::BuildBaseline({session});
   const std::string path = gate::BaselinePath(o.baselines, run.data.case_id);
   // Some of the case's levels (--level): the baseline's other levels stay, blessed by their own runs.
+  // Shards blessing one case at once (ctest -j, several jobs on one checkout) read, merge and
+  // write the baseline one after the other, or one shard's levels would be lost.
+  const DirectoryLock lock(std::filesystem::path(path).parent_path().string());
   std::size_t kept = 0;
   if (!o.levels.empty()) {
     if (const auto old = gate::LoadBaseline(path);

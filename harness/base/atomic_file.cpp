@@ -1,9 +1,14 @@
 #include "base/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace llmbench {
 
@@ -14,7 +19,10 @@ void WriteFileAtomically(const std::string& path, const std::function<void(std::
     std::filesystem::create_directories(target.parent_path(), ec);
     if (ec) throw WriteError("cannot create " + target.parent_path().string() + ": " + ec.message());
   }
-  const std::string tmp = path + ".tmp";
+  // Named per process and call: two writers of one file (two shards blessing one baseline) must
+  // never write into the same temporary.
+  static std::atomic<unsigned> calls{0};
+  const std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(calls++);
   {
     std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
     if (!out) throw WriteError("cannot write " + tmp + ": " + std::strerror(errno));
@@ -35,5 +43,21 @@ void WriteFileAtomically(const std::string& path, const std::function<void(std::
     throw WriteError("cannot replace " + path + ": " + why);
   }
 }
+
+DirectoryLock::DirectoryLock(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw WriteError("cannot create " + dir + ": " + ec.message());
+  fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw WriteError("cannot open " + dir + ": " + std::strerror(errno));
+  while (flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const std::string why = std::strerror(errno);
+    close(fd_);
+    throw WriteError("cannot lock " + dir + ": " + why);
+  }
+}
+
+DirectoryLock::~DirectoryLock() { close(fd_); }  // closing releases the lock
 
 }  // namespace llmbench

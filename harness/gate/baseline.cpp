@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "base/atomic_file.hpp"
@@ -107,7 +108,6 @@ CaseData BuildBaseline(const std::vector<CaseData>& sessions) {
   if (sessions.empty()) throw std::runtime_error("no runs to bless");
   CaseData out = sessions.front();
   out.runs.clear();
-  out.sessions = static_cast<int>(sessions.size());
   for (const auto& s : sessions) {
     if (const auto why = FingerprintMismatch(out.fingerprint, s.fingerprint); !why.empty())
       throw std::runtime_error(fmt::format("{}: runs from different settings cannot be pooled ({})", s.case_id, why));
@@ -124,7 +124,16 @@ CaseData BuildBaseline(const std::vector<CaseData>& sessions) {
     }
     if (out.fingerprint.served_model.empty()) out.fingerprint.served_model = s.fingerprint.served_model;
   }
-  for (const scenario::Level& level : out.Levels()) RejectRuns(out, level);
+  // Sessions: the most that measured one level. Shards of one session (--level) are one each.
+  out.sessions = 1;
+  for (const scenario::Level& level : out.Levels()) {
+    RejectRuns(out, level);
+    std::set<std::string> ids;
+    for (const auto& r : out.runs) {
+      if (r.load_level == level) ids.insert(r.session);
+    }
+    out.sessions = std::max(out.sessions, static_cast<int>(ids.size()));
+  }
   return out;
 }
 

@@ -461,6 +461,7 @@ class LevelRun {
     ++out_.starts;
     out_.start_ns_total += end_ns - begin_ns;
     out_.start_ns_max = std::max(out_.start_ns_max, end_ns - begin_ns);
+    out_.handover_ns_total += end_ns - x.start_ns;
     if (pacer_ != nullptr) pacer_->Take(x.start_ns, Cost(s));
     if (s.scheduled_ns == 0) s.scheduled_ns = x.start_ns;
     if (measuring_ && out_.first_start_ns == 0) out_.first_start_ns = x.start_ns;

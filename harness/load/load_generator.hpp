@@ -80,6 +80,9 @@ struct LevelOutcome {
   std::int64_t starts = 0;
   std::int64_t start_ns_total = 0;
   std::int64_t start_ns_max = 0;
+  /// Of start_ns_total, curl's part: from the start stamp to the request sent (adding the
+  /// transfer to curl, which writes it to the socket); the rest is llmbench's own.
+  std::int64_t handover_ns_total = 0;
 };
 
 class LoadGenerator {

@@ -31,7 +31,7 @@ inline constexpr bool kSanitized = false;
 /// sent, no request lost). BOOST_TEST must be in scope where this is used.
 #define LLMBENCH_TIMING_TEST(...)                                                     \
   do {                                                                                \
-    if constexpr (::llmbench::testing::kSanitized) {                                  \
+    if (::llmbench::testing::kSanitized) {                                            \
       BOOST_TEST_MESSAGE("timing not checked in the sanitized build: " #__VA_ARGS__); \
     } else {                                                                          \
       BOOST_TEST(__VA_ARGS__);                                                        \

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
+#include <thread>
 
 #include "e2e/process.hpp"
 #include "test_support.hpp"
@@ -146,7 +148,7 @@ BOOST_AUTO_TEST_CASE(gate_with_drift_passes_unchanged_fails_20_percent_slower_is
   auto [code, out] = RunCommand(kLlmbench + " baseline update " + dir / "s1" + " " + dir / "s2" + " " + dir / "s3" +
                                 " --baselines " + dir / "baselines");
   BOOST_TEST_REQUIRE(code == 0, out);
-  BOOST_TEST(out.find("3 session(s), 9 runs") != std::string::npos, out);
+  BOOST_TEST(out.find("3 session(s) from 3 results file(s), 9 runs") != std::string::npos, out);
   BOOST_TEST(out.find("tpot.p50 σ_run") != std::string::npos, out);
   BOOST_TEST(std::filesystem::exists(dir / "baselines/g/sim/c.json"));
 
@@ -289,6 +291,29 @@ BOOST_AUTO_TEST_CASE(a_case_split_by_level_runs_blesses_and_reports_as_one_case)
   std::ifstream results_in(dir / "c4/results.json");
   const json results = json::parse(results_in);
   BOOST_TEST(results["cases"][0]["levels"].size() == 1u);
+
+  // `baseline update` over shards of one session: one session per level, not one per file.
+  std::tie(code, out) =
+      RunCommand(kLlmbench + " baseline update " + dir / "c4" + " " + dir / "r20" + " --baselines " + dir / "pooled");
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("s/sim/a: 1 session(s) from 2 results file(s), 6 runs") != std::string::npos, out);
+
+  // Two shards blessing one new baseline at the same time: both levels are in it.
+  std::pair<int, std::string> other;
+  std::thread c1([&] {
+    other = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level c1 --out " + dir / "p1" + " --baselines " +
+                       dir / "both --bless");
+  });
+  std::tie(code, out) = RunCommand(kLlmbench + " run " + dir / "s.toml" + " --level c4 --out " + dir / "p4" +
+                                   " --baselines " + dir / "both --bless");
+  c1.join();
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST_REQUIRE(other.first == 0, other.second);
+  std::ifstream both_in(dir / "both/s/sim/a.json");
+  const json both = json::parse(both_in);
+  std::set<int> blessed;
+  for (const auto& r : both["runs"]) blessed.insert(r["concurrency"].get<int>());
+  BOOST_TEST((blessed == std::set<int>{1, 4}));
 
   // A shard given twice is read once.
   std::tie(code, out) =

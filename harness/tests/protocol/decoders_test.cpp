@@ -388,7 +388,20 @@ void CheckShapeAgreesWithFullParse(std::string_view protocol, const std::string&
     ++event;
     const EventKind a = fast->Decode(e, fast_tally);
     full_tally.shape.Forget();
-    BOOST_TEST(a == full->Decode(e, full_tally), "event " << event << ": " << e.data);
+    const EventKind b = full->Decode(e, full_tally);
+    BOOST_TEST(a == b, "event " << event << ": " << e.data);
+    if (a == EventKind::Malformed && b == EventKind::Malformed) {
+      // What the walk read before a malformed event failed is no result (the request is a decode
+      // error), and depends on the parser's earlier documents (see fuzz_chunk_shape): go on from
+      // the full parse's state.
+      BOOST_TEST(fast_tally.malformed_events == full_tally.malformed_events);
+      const ChunkShape shape = fast_tally.shape;
+      fast_tally = full_tally;
+      fast_tally.shape = shape;
+      fast_tally.text = &fast_text;
+      fast_text = full_text;
+      return;
+    }
     BOOST_TEST(SameCounts(fast_tally, full_tally), "event " << event << ": " << e.data);
     BOOST_TEST(fast_text == full_text, "event " << event << ": " << e.data);
   };
@@ -421,6 +434,9 @@ BOOST_AUTO_TEST_CASE(a_chunk_shaped_like_the_last_is_counted_as_the_full_parse_c
   stream += ChatChunk("c2", "\"other id\"");
   std::string spaced = ChatChunk("c2", "\"space before\"");
   stream += spaced.insert(6, " ");
+  stream += ChatChunk("c2", "\"a longer text than the next one's\"");
+  std::string braces = ChatChunk("c2", "\"Hi\"");  // a brace too many: read whole or cut, by history
+  stream += braces.insert(braces.size() - 2, "}");
   std::string junk = ChatChunk("c2", "\"junk after\"");
   stream += junk.insert(junk.size() - 2, " x");
   stream += "data: [DONE]\n\n";
