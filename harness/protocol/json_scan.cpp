@@ -7,7 +7,10 @@ simdjson::simdjson_result<simdjson::ondemand::document> JsonScratch::Iterate(std
     buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
   }
   std::memcpy(buffer_.data(), json.data(), json.size());
-  return parser_.iterate(buffer_.data(), json.size(), buffer_.size());
+  // simdjson may read into the padding (an atom at the end of a malformed document): blank it,
+  // or what an earlier, longer event left there decides this one's verdict.
+  std::memset(buffer_.data() + json.size(), ' ', simdjson::SIMDJSON_PADDING);
+  return parser_.iterate(buffer_.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING);
 }
 
 double NumberOr(simdjson::ondemand::value value, double fallback) {

@@ -390,18 +390,6 @@ void CheckShapeAgreesWithFullParse(std::string_view protocol, const std::string&
     full_tally.shape.Forget();
     const EventKind b = full->Decode(e, full_tally);
     BOOST_TEST(a == b, "event " << event << ": " << e.data);
-    if (a == EventKind::Malformed && b == EventKind::Malformed) {
-      // What the walk read before a malformed event failed is no result (the request is a decode
-      // error), and depends on the parser's earlier documents (see fuzz_chunk_shape): go on from
-      // the full parse's state.
-      BOOST_TEST(fast_tally.malformed_events == full_tally.malformed_events);
-      const ChunkShape shape = fast_tally.shape;
-      fast_tally = full_tally;
-      fast_tally.shape = shape;
-      fast_tally.text = &fast_text;
-      fast_text = full_text;
-      return;
-    }
     BOOST_TEST(SameCounts(fast_tally, full_tally), "event " << event << ": " << e.data);
     BOOST_TEST(fast_text == full_text, "event " << event << ": " << e.data);
   };
@@ -435,7 +423,7 @@ BOOST_AUTO_TEST_CASE(a_chunk_shaped_like_the_last_is_counted_as_the_full_parse_c
   std::string spaced = ChatChunk("c2", "\"space before\"");
   stream += spaced.insert(6, " ");
   stream += ChatChunk("c2", "\"a longer text than the next one's\"");
-  std::string braces = ChatChunk("c2", "\"Hi\"");  // a brace too many: read whole or cut, by history
+  std::string braces = ChatChunk("c2", "\"Hi\"");  // a brace too many
   stream += braces.insert(braces.size() - 2, "}");
   std::string junk = ChatChunk("c2", "\"junk after\"");
   stream += junk.insert(junk.size() - 2, " x");
@@ -462,4 +450,42 @@ BOOST_AUTO_TEST_CASE(the_usual_chunk_takes_the_shortcut) {
   BOOST_TEST(tally.shape.Match(DataOf(ChatChunk("c2", "\"Hello\""))).empty());  // another stream's id
   BOOST_TEST(tally.text_chunks == 2);
   BOOST_TEST(tally.text_bytes == 11);
+}
+
+// simdjson reads past a document's end into its padding; bytes an earlier, longer event left
+// there made a malformed event's verdict depend on that event (found by fuzz_chunk_shape: the
+// same bytes decoded as malformed after one chunk and as meta, or with its text read, after
+// another). The padding is now blank before every parse.
+BOOST_AUTO_TEST_CASE(a_malformed_events_verdict_does_not_depend_on_the_event_before) {
+  // The two inputs fuzz_chunk_shape found (harness/fuzz/corpus/fuzz_chunk_shape/regression-*),
+  // each after the event that preceded it there and after no event.
+  const std::string head = R"({"id":"chatcmpl-7","object":"chat.completion.chunk","created":1,"model":"m","choices":)";
+  const std::string nul_gap = "{\"id\":" + std::string(91, '\0') + R"("chatcmpl-7","object":"":7}})";
+  const std::string there = head + R"([{"index":0,"delta":{"content":" there"},"finish_reason":null}]})";
+  const std::string head1 = R"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":)";
+  const std::string extra_brace =
+      head1 + R"([{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}})";
+  const std::string world =
+      head1 +
+      "[{\"index\":0,\"delta\":{\"content\":\"w\xc3\x83\xc2\xb6rld\"},\"logprobs\":null,\"finish_reason\":null}]}";
+  for (const auto& [before, bad] : {std::pair{there, nul_gap}, std::pair{world, extra_brace}}) {
+    std::vector<std::pair<EventKind, std::string>> seen;
+    for (const bool first : {false, true}) {
+      auto p = MakeProtocol(kOpenAiChat);
+      StreamTally tally;
+      std::string kept;
+      tally.text = &kept;
+      SseEvent e;
+      if (first) {
+        e.data = before;
+        p->Decode(e, tally);
+        tally.shape.Forget();
+      }
+      kept.clear();
+      e.data = bad;
+      seen.emplace_back(p->Decode(e, tally), kept);
+    }
+    BOOST_TEST(seen[0].first == seen[1].first);
+    BOOST_TEST(seen[0].second == seen[1].second);
+  }
 }
