@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "protocol/json_scan.hpp"
+
 namespace llmbench::protocol {
 namespace {
 
@@ -82,7 +84,13 @@ void BodyTemplate::Fill(const std::string& prompt, std::int64_t max_tokens, std:
   for (const Piece& piece : pieces_) {
     out += piece.text;
     if (piece.then == Hole::Prompt) {
-      out += escaper_->Quote(prompt);
+      if (IsPlainJsonString(prompt)) {  // what nlohmann writes for it, without its byte-by-byte walk
+        out += '"';
+        out += prompt;
+        out += '"';
+      } else {
+        out += escaper_->Quote(prompt);
+      }
     } else if (piece.then == Hole::MaxTokens) {
       fmt::format_to(std::back_inserter(out), "{}", max_tokens);
     }

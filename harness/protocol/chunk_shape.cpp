@@ -1,20 +1,10 @@
 #include "protocol/chunk_shape.hpp"
 
-#include <simdjson.h>
-
 #include <cstring>
 
-namespace llmbench::protocol {
+#include "protocol/json_scan.hpp"
 
-bool IsPlainJsonString(std::string_view s) {
-  bool ascii = true;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == '"' || u == '\\') return false;
-    ascii &= u < 0x80;
-  }
-  return ascii || simdjson::validate_utf8(s.data(), s.size());
-}
+namespace llmbench::protocol {
 
 void ChunkShape::Learn(std::string_view data, std::size_t text_at, std::size_t text_len) {
   size_ = 0;

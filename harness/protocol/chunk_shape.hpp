@@ -37,8 +37,4 @@ class ChunkShape {
   std::array<char, kCapacity> bytes_{};
 };
 
-/// True when `s` can stand between a JSON string's quotes as it is and means itself: no quote,
-/// backslash or control byte (< 0x20), and valid UTF-8.
-bool IsPlainJsonString(std::string_view s);
-
 }  // namespace llmbench::protocol

@@ -13,6 +13,18 @@ simdjson::simdjson_result<simdjson::ondemand::document> JsonScratch::Iterate(std
   return parser_.iterate(buffer_.data(), json.size(), json.size() + simdjson::SIMDJSON_PADDING);
 }
 
+bool IsPlainJsonString(std::string_view s) {
+  // No early exit: a loop the compiler can vectorise (prompts run to kilobytes).
+  bool special = false;
+  unsigned char high = 0;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    special |= (u < 0x20) | (u == '"') | (u == '\\');
+    high |= u;
+  }
+  return !special && (high < 0x80 || simdjson::validate_utf8(s.data(), s.size()));
+}
+
 double NumberOr(simdjson::ondemand::value value, double fallback) {
   double d = 0;
   if (value.get_double().get(d) == simdjson::SUCCESS) return d;

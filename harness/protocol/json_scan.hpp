@@ -37,6 +37,11 @@ double NumberOr(simdjson::ondemand::value value, double fallback);
 /// fallback, never an exception.
 double NumberOr(simdjson::simdjson_result<simdjson::ondemand::value> value, double fallback);
 
+/// True when `s` can stand between a JSON string's quotes as it is and means itself: no quote,
+/// backslash or control byte (< 0x20), and valid UTF-8. (Exactly the strings nlohmann's dump
+/// writes unchanged, as it escapes neither '/' nor DEL nor non-ASCII by default.)
+bool IsPlainJsonString(std::string_view s);
+
 /// True when the whole document was consumed: no trailing bytes after the root value.
 inline bool AtEnd(simdjson::ondemand::document& doc) {
   const char* location = nullptr;
