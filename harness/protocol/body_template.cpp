@@ -53,8 +53,7 @@ std::unique_ptr<BodyTemplate> BodyTemplate::Cut(const Protocol& protocol, const 
   const std::string body = protocol.BuildRequest(marked).body;
   const std::string budget_mark = std::to_string(kMaxTokensMark);
   std::unique_ptr<BodyTemplate> t(new BodyTemplate());
-  std::size_t at = 0;
-  while (at <= body.size()) {
+  for (std::size_t at = 0;;) {
     const std::size_t p = body.find(kPromptMark, at);
     const std::size_t m = body.find(budget_mark, at);
     const std::size_t next = std::min(p, m);

@@ -78,9 +78,12 @@ struct ChunkScan {
   bool only_text = true;       ///< no finish reason, usage, timings or error: nothing but text
 };
 
-// Adds one text string; `raw` is its token as written (with quotes). The string can stand for the
-// chunk's shape only when its characters are written as they are (no escapes).
-void TakeChunkText(std::string_view raw, std::string_view text, StreamTally& tally, ChunkScan& scan) {
+// Adds a text field's string (anything else adds nothing). The string can stand for the chunk's
+// shape only when its characters are written as they are (no escapes) in its token.
+void TakeChunkText(value v, StreamTally& tally, ChunkScan& scan) {
+  const std::string_view raw = v.raw_json_token();  // as written, quotes included
+  std::string_view text;
+  if (v.get_string().get(text) != SUCCESS) return;
   scan.bytes += TakeText(text, tally);
   if (text.empty()) return;
   if (++scan.texts == 1 && raw.size() >= text.size() + 2 && raw[0] == '"' && raw[1 + text.size()] == '"' &&
@@ -99,17 +102,13 @@ void ReadChoice(object choice, StreamTally& tally, ChunkScan& scan) {
     value v;
     object delta;
     if (key == "text") {
-      if (field.value().get(v) == SUCCESS) {
-        const std::string_view raw = v.raw_json_token();
-        if (v.get_string().get(text) == SUCCESS) TakeChunkText(raw, text, tally, scan);
-      }
+      if (field.value().get(v) == SUCCESS) TakeChunkText(v, tally, scan);
     } else if (key == "delta" && field.value().get_object().get(delta) == SUCCESS) {
       for (auto d : delta) {
         JsonKey dkey;
         if (d.key().get(dkey) != SUCCESS) break;
         if ((dkey == "content" || dkey == "reasoning_content" || dkey == "reasoning") && d.value().get(v) == SUCCESS) {
-          const std::string_view raw = v.raw_json_token();
-          if (v.get_string().get(text) == SUCCESS) TakeChunkText(raw, text, tally, scan);
+          TakeChunkText(v, tally, scan);
         }
       }
     } else if (key == "finish_reason") {
