@@ -20,17 +20,26 @@
 //             llmbench's request start (µs: its own work + curl's, adding the transfer and
 //             writing it to the socket) and heap allocations per request
 //
+//   syscalls  wall time of the system calls in a libcurl request start on this machine (poll,
+//             epoll_ctl, a loopback send to a busy and to a sleeping peer)
+//
 //   llmbench-bench [--quick | --reference [STREAMS...] | --timing | --stagger | --streams10k |
-//                   --writer | --decode | --ingest1]
+//                   --writer | --decode | --syscalls | --ingest1]
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -39,8 +48,10 @@
 #include <map>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "base/clock.hpp"
 #include "base/file_limit.hpp"
 #include "bench/sim_child.hpp"
 #include "gate/json_codec.hpp"
@@ -51,8 +62,10 @@
 #include "protocol/protocol.hpp"
 #include "protocol/sse_parser.hpp"
 
-// Every heap allocation of this process: C++'s (operator new) and curl's (its malloc hooks).
+// Every heap allocation of this process, counted apart: C++'s (operator new: llmbench's own, and
+// simdjson's and nlohmann's on its behalf) and curl's (its malloc hooks).
 std::atomic<std::int64_t> g_allocations{0};
+std::atomic<std::int64_t> g_curl_allocations{0};
 
 // GCC cannot see that this operator new is malloc: its free-for-delete warning is a false one.
 #pragma GCC diagnostic push
@@ -76,19 +89,19 @@ namespace llmbench::bench {
 namespace {
 
 void* CountedMalloc(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  g_curl_allocations.fetch_add(1, std::memory_order_relaxed);
   return std::malloc(n);
 }
 void* CountedRealloc(void* p, size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  g_curl_allocations.fetch_add(1, std::memory_order_relaxed);
   return std::realloc(p, n);
 }
 char* CountedStrdup(const char* s) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  g_curl_allocations.fetch_add(1, std::memory_order_relaxed);
   return strdup(s);
 }
 void* CountedCalloc(size_t n, size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  g_curl_allocations.fetch_add(1, std::memory_order_relaxed);
   return std::calloc(n, size);
 }
 
@@ -133,6 +146,11 @@ struct LevelRun {
   double cpu_s = 0;
   std::int64_t events = 0;
   std::int64_t errors = 0;
+  // Heap allocations in the steady state: from the (2 × streams)th record on, when every slot
+  // has sent and finished a request and its buffers have grown to their size.
+  std::int64_t steady_requests = 0;
+  std::int64_t steady_allocs = 0;       ///< C++'s (operator new)
+  std::int64_t steady_curl_allocs = 0;  ///< curl's
 };
 
 // Runs `requests` requests of `tokens` output tokens with `streams` in flight against `port`,
@@ -157,11 +175,16 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
   prompt::PromptFeed prompts(requests, [&] { return synthesizer.Next(); });
   load::LoadGenerator generator(target, load, fmt::format("b{}", streams));
   LevelRun run;
+  std::int64_t seen = 0, allocs0 = 0, curl_allocs0 = 0;
   const double cpu0 = ThreadCpuSeconds();
   const auto wall0 = SteadyClock::now();
   run.outcome = generator.RunLevel(
       scenario::Level::Closed(streams), prompts,
       [&](load::Record& r) {
+        if (++seen == 2 * streams) {
+          allocs0 = g_allocations.load();
+          curl_allocs0 = g_curl_allocations.load();
+        }
         run.events += static_cast<std::int64_t>(r.chunk_ns.size());
         run.errors += r.error != load::ErrorKind::None;
         if (keep) {
@@ -173,6 +196,11 @@ LevelRun Drive(std::uint16_t port, std::int64_t streams, std::int64_t requests, 
       nullptr);
   run.wall_s = std::chrono::duration<double>(SteadyClock::now() - wall0).count();
   run.cpu_s = ThreadCpuSeconds() - cpu0;
+  if (seen > 2 * streams) {
+    run.steady_requests = seen - 2 * streams;
+    run.steady_allocs = g_allocations.load() - allocs0;
+    run.steady_curl_allocs = g_curl_allocations.load() - curl_allocs0;
+  }
   return run;
 }
 
@@ -292,6 +320,7 @@ CpuSeconds ProcessCpuSeconds() {
 struct ReferenceRun {
   std::int64_t events = 0, requests = 0, errors = 0;
   double cpu_s = 0, user_s = 0, wall_s = 0;
+  double start_us = 0;  ///< per request: adding its handle and handing it to the socket (epoll loop)
 };
 
 ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t requests, const std::string& body_path,
@@ -322,6 +351,7 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
     if (key == "cpu_s") in >> run.cpu_s;
     if (key == "user_s") in >> run.user_s;
     if (key == "wall_s") in >> run.wall_s;
+    if (key == "start_us") in >> run.start_us;
   }
   std::filesystem::remove(out_path);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fmt::print("reference client failed (status {})\n", status);
@@ -333,18 +363,21 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
 // reference on epoll: the yardstick), the least CPU of each; then the reference on
 // curl_multi_perform (the loop of curl's examples) once, for scale. Events per CPU-second count
 // the output tokens each received (one SSE event each). Also llmbench's request start (its loop
-// thread's time from taking a free slot to the request being on the socket) and its heap
-// allocations per request (C++ and curl's, from the level's start to its end).
+// thread's time from taking a free slot to the request being on the socket; its own part, and
+// curl's from the start stamp on) beside the reference's (adding a handle and handing it over:
+// curl's part alone, what any libcurl client pays), and llmbench's heap allocations per request
+// (C++'s and curl's, from the level's start to its end).
 void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, int rounds) {
   fmt::print(
       "\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write, "
       "best of {} round(s)\n",
       rounds);
-  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>8} {:>13}\n", "streams", "requests", "llmbench",
-             "ref. epoll", "ref. perform", "ratio", "CPU/event l / e", "request start", "allocs", "errors");
-  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>8} {:>13}\n", "", "", "events/CPU-s",
-             "events/CPU-s", "events/CPU-s", "l / e", "user+sys us", "mean = own + curl / max us", "/request",
-             "l / e / p");
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>21} {:>13}\n", "streams", "requests",
+             "llmbench", "ref. epoll", "ref. perform", "ratio", "CPU/event l / e", "request start l", "start e",
+             "allocs/request C+++curl", "errors");
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>21} {:>13}\n", "", "", "events/CPU-s",
+             "events/CPU-s", "events/CPU-s", "l / e", "user+sys us", "mean = own + curl / max us", "mean us",
+             "whole level / steady", "l / e / p");
   const std::int64_t tokens = 512;
   const auto prompt = prompt::SynthesizePrompts(BenchClass(tokens), 1, 7, 1).front();
   protocol::GenerationRequest g;
@@ -361,19 +394,21 @@ void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, i
     LevelRun mine;
     CpuSeconds mine_cpu{1e9, 1e9};
     ReferenceRun ref{.cpu_s = 1e9}, perform;
-    std::int64_t allocs = 0;
+    std::int64_t allocs = 0, curl_allocs = 0;
     for (int round = 0; round < rounds; ++round) {
       {
         SimChild sim(FastSim(50us, 16), "", kSimCpu);
         const CpuSeconds cpu0 = ProcessCpuSeconds();
-        const std::int64_t allocs0 = g_allocations.load();
+        const std::int64_t allocs0 = g_allocations.load(), curl_allocs0 = g_curl_allocations.load();
         LevelRun run = Drive(sim.port(), streams, requests, tokens);
         const std::int64_t made = g_allocations.load() - allocs0;
+        const std::int64_t curl_made = g_curl_allocations.load() - curl_allocs0;
         const CpuSeconds cpu1 = ProcessCpuSeconds();
         if (cpu1.total - cpu0.total < mine_cpu.total) {
           mine_cpu = {cpu1.total - cpu0.total, cpu1.user - cpu0.user};
           mine = std::move(run);
           allocs = made;
+          curl_allocs = curl_made;
         }
       }
       {
@@ -394,15 +429,21 @@ void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, i
     const auto PerStartUs = [&](std::int64_t ns) {
       return static_cast<double>(ns) / static_cast<double>(o.starts) / 1e3;
     };
-    fmt::print("{:>8} {:>9} {:>13.0f} {:>13.0f} {:>13.0f} {:>7.2f} {:>23} {:>28} {:>8.1f} {:>13}\n", streams, requests,
-               mine_rate, ref_rate, rate(perform), ref_rate > 0 ? mine_rate / ref_rate : 0.0,
+    const auto per_request = [&](std::int64_t n) { return static_cast<double>(n) / static_cast<double>(requests); };
+    const auto steady = [&](std::int64_t n) {
+      return mine.steady_requests > 0 ? static_cast<double>(n) / static_cast<double>(mine.steady_requests) : 0.0;
+    };
+    fmt::print("{:>8} {:>9} {:>13.0f} {:>13.0f} {:>13.0f} {:>7.2f} {:>23} {:>28} {:>9.1f} {:>21} {:>13}\n", streams,
+               requests, mine_rate, ref_rate, rate(perform), ref_rate > 0 ? mine_rate / ref_rate : 0.0,
                fmt::format("{:.3f}+{:.3f} / {:.3f}+{:.3f}", us(mine_cpu.user), us(mine_cpu.total - mine_cpu.user),
                            us(ref.user_s), us(ref.cpu_s - ref.user_s)),
                o.starts ? fmt::format("{:.1f} = {:.1f} + {:.1f} / {:.0f}", PerStartUs(o.start_ns_total),
                                       PerStartUs(o.start_ns_total - o.handover_ns_total),
                                       PerStartUs(o.handover_ns_total), static_cast<double>(o.start_ns_max) / 1e3)
                         : std::string("-"),
-               static_cast<double>(allocs) / static_cast<double>(requests),
+               ref.start_us,
+               fmt::format("{:.1f}+{:.1f} / {:.1f}+{:.1f}", per_request(allocs), per_request(curl_allocs),
+                           steady(mine.steady_allocs), steady(mine.steady_curl_allocs)),
                fmt::format("{} / {} / {}", mine.errors, ref.errors, perform.errors));
   }
   std::filesystem::remove(body_path);
@@ -448,6 +489,105 @@ void Writer(std::int64_t count, std::int64_t tokens) {
       best_direct / static_cast<double>(count) * 1e6, best_dom / static_cast<double>(count) * 1e6,
       best_dom / best_direct, line.size());
   (void)bytes;
+}
+
+// What this machine's kernel charges for the system calls in a libcurl request start: a
+// zero-timeout poll of an idle connected socket (curl's liveness check of a reused connection,
+// and its check for more input after a write), an epoll_ctl add + delete pair (the socket
+// callback when a transfer starts and ends), a 650-byte send over loopback TCP (the request:
+// on loopback the sender's call also runs the receiver's TCP path) to a peer that is busy, and
+// to a peer asleep in epoll_wait on the other CPU (the send also wakes it), and clock_gettime
+// for scale. Wall time per call on this thread, the best of 3 rounds.
+void Syscalls(int calls) {
+  fmt::print("\nsyscalls, wall time per call (best of 3 rounds of {} calls), harness on CPU {}\n", calls, kHarnessCpu);
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listener, 1) != 0 || getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    fmt::print("cannot listen on 127.0.0.1: {}\n", std::strerror(errno));
+    return;
+  }
+  const int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (client < 0 || connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    fmt::print("cannot connect to 127.0.0.1: {}\n", std::strerror(errno));
+    return;
+  }
+  const int server = accept(listener, nullptr, nullptr);
+  const int one = 1;
+  setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const auto best_ns = [&](const auto& call) {
+    double best = 1e18;
+    for (int round = 0; round < 3; ++round) {
+      const std::int64_t t0 = NowNs();
+      for (int i = 0; i < calls; ++i) call(i);
+      best = std::min(best, static_cast<double>(NowNs() - t0) / calls);
+    }
+    return best / 1e3;
+  };
+  std::array<char, 650> request{};
+  request.fill('x');
+  std::vector<char> sink(1 << 20);
+  const double clock_us = best_ns([](int) { return NowNs(); });
+  const double poll_us = best_ns([&](int) {
+    pollfd p{client, POLLIN, 0};
+    return poll(&p, 1, 0);
+  });
+  const int ep = epoll_create1(EPOLL_CLOEXEC);
+  const double epoll_us = best_ns([&](int) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    epoll_ctl(ep, EPOLL_CTL_ADD, client, &ev);
+    epoll_ctl(ep, EPOLL_CTL_DEL, client, nullptr);
+  });
+  const double send_us = best_ns([&](int i) {
+    send(client, request.data(), request.size(), MSG_NOSIGNAL);
+    if (i % 64 == 63)
+      while (recv(server, sink.data(), sink.size(), MSG_DONTWAIT) > 0) {
+      }
+  });
+  while (recv(server, sink.data(), sink.size(), MSG_DONTWAIT) > 0) {
+  }
+  // A peer asleep on the other CPU: each send wakes it; 200 us apart, so it is asleep again.
+  std::atomic<bool> stop{false};
+  std::thread peer([&] {
+    PinToCpu(kSimCpu);
+    const int pe = epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    epoll_ctl(pe, EPOLL_CTL_ADD, server, &ev);
+    while (!stop.load()) {
+      epoll_event got{};
+      if (epoll_wait(pe, &got, 1, 50) > 0)
+        while (recv(server, sink.data(), sink.size(), MSG_DONTWAIT) > 0) {
+        }
+    }
+    close(pe);
+  });
+  const int wake_calls = std::max(1, calls / 50);
+  double wake_best = 1e18;
+  for (int round = 0; round < 3; ++round) {
+    std::int64_t total = 0;
+    for (int i = 0; i < wake_calls; ++i) {
+      std::this_thread::sleep_for(200us);
+      const std::int64_t t0 = NowNs();
+      send(client, request.data(), request.size(), MSG_NOSIGNAL);
+      total += NowNs() - t0;
+    }
+    wake_best = std::min(wake_best, static_cast<double>(total) / wake_calls);
+  }
+  stop = true;
+  peer.join();
+  fmt::print(
+      "clock_gettime {:.3f} us, poll (0 timeout) {:.2f} us, epoll_ctl add + delete {:.2f} us, send 650 B to "
+      "a busy peer {:.2f} us, to a peer asleep on the other CPU {:.2f} us ({} sends)\n",
+      clock_us, poll_us, epoll_us, send_us, wake_best / 1e3, wake_calls);
+  close(ep);
+  close(client);
+  close(server);
+  close(listener);
 }
 
 // The per-event work of llmbench's receive path alone (SSE framing + the openai-chat decoder, as
@@ -555,6 +695,7 @@ int main(int argc, char** argv) {
     Memory(500, 64);
     Writer(200, 256);
     DecodeCost(16'000);
+    Syscalls(2'000);
     Reference({16}, 0.2, 1);
     return 0;
   }
@@ -562,7 +703,12 @@ int main(int argc, char** argv) {
     PinToCpu(kHarnessCpu);
     std::vector<std::int64_t> streams;
     for (int i = 2; i < argc; ++i) streams.push_back(std::stoll(argv[i]));
-    Reference(streams.empty() ? std::vector<std::int64_t>{16, 256, 1024} : streams, 2.0, 2);
+    Reference(streams.empty() ? std::vector<std::int64_t>{16, 256, 1024} : streams, 2.0, 3);
+    return 0;
+  }
+  if (mode == "--syscalls") {
+    PinToCpu(kHarnessCpu);
+    Syscalls(200'000);
     return 0;
   }
   if (mode == "--decode") {
@@ -582,6 +728,7 @@ int main(int argc, char** argv) {
   Memory(10'000, 256);
   Writer(20'000, 256);
   DecodeCost(2'000'000);
-  Reference({16, 256, 1024}, 2.0, 2);
+  Syscalls(200'000);
+  Reference({16, 256, 1024}, 2.0, 3);
   return 0;
 }

@@ -137,7 +137,8 @@ struct StreamClient::Impl {
     Impl* owner = nullptr;
     CURLM* multi = nullptr;
     std::uint32_t index = 0;
-    bool timeout_due = false;       ///< curl asked to be called at once (a timeout of 0)
+    bool timeout_due = false;       ///< curl asked to be called at once (a timeout of 0); in `due`
+    bool touched = false;           ///< curl acted on it since its messages were last read; in `touched`
     std::int64_t timer_due_ns = 0;  ///< when curl wants its timeout handled (monotonic); 0 = never
   };
 
@@ -200,8 +201,12 @@ struct StreamClient::Impl {
   // The timerfd is re-armed only when a deadline comes before the one it is set for.
   static int OnTimer(CURLM*, long timeout_ms, void* user) {
     auto* shard = static_cast<Shard*>(user);
-    shard->timeout_due = timeout_ms == 0;
-    if (timeout_ms == 0) return 0;
+    if (timeout_ms == 0) {
+      if (!shard->timeout_due) shard->owner->due.push_back(shard);
+      shard->timeout_due = true;
+      return 0;
+    }
+    shard->timeout_due = false;
     shard->timer_due_ns = timeout_ms < 0 ? 0 : NowNs() + std::int64_t{timeout_ms} * 1'000'000;
     if (shard->timer_due_ns > 0) shard->owner->Arm(shard->timer_due_ns);
     return 0;
@@ -235,31 +240,41 @@ struct StreamClient::Impl {
   void Action(Shard& shard, curl_socket_t socket, int flags) {
     int running = 0;
     curl_multi_socket_action(shard.multi, socket, flags, &running);
+    if (!shard.touched) {
+      shard.touched = true;
+      touched.push_back(&shard);
+    }
   }
 
-  // Calls the shards whose curl asked to be called at once; true when there was one.
-  bool RunDueTimeouts() {
-    bool ran = false;
-    for (const auto& shard : shards) {
-      if (!shard->timeout_due) continue;
+  // Calls the shards whose curl asked to be called at once (a shard asking again meanwhile is
+  // called on the next Poll).
+  void RunDueTimeouts() {
+    running_due.swap(due);
+    for (Shard* shard : running_due) {
+      if (!shard->timeout_due) continue;  // a start or a later timer took it back
       shard->timeout_due = false;
       Action(*shard, CURL_SOCKET_TIMEOUT, 0);
-      ran = true;
     }
-    return ran;
+    running_due.clear();
   }
   bool AnyTimeoutDue() const {
-    return std::any_of(shards.begin(), shards.end(), [](const auto& shard) { return shard->timeout_due; });
+    return std::any_of(due.begin(), due.end(), [](const Shard* shard) { return shard->timeout_due; });
   }
 
+  // Reads the finished transfers of the shards curl acted on. A completion may start the next
+  // request, and so touch a shard again (the one being read included): it is appended, and read
+  // in this same pass.
   void Finish(Shard& shard, CURL* easy, CURLcode code);
   void DrainCompleted() {
-    for (const auto& shard : shards) {
+    for (std::size_t i = 0; i < touched.size(); ++i) {
+      Shard& shard = *touched[i];
+      shard.touched = false;
       int left = 0;
-      while (CURLMsg* msg = curl_multi_info_read(shard->multi, &left)) {
-        if (msg->msg == CURLMSG_DONE) Finish(*shard, msg->easy_handle, msg->data.result);
+      while (CURLMsg* msg = curl_multi_info_read(shard.multi, &left)) {
+        if (msg->msg == CURLMSG_DONE) Finish(shard, msg->easy_handle, msg->data.result);
       }
     }
+    touched.clear();
   }
 
   // A transfer handle and what was last set on it. An exchange keeps its handle from one request
@@ -281,6 +296,10 @@ struct StreamClient::Impl {
   std::int64_t armed_ns = 0;  ///< when the timerfd fires (monotonic); 0 = not armed
   std::int64_t in_flight = 0;
   std::vector<std::unique_ptr<Shard>> shards;
+  // Only the shards with work are visited per Poll (at 10,000 streams there are 157 shards).
+  std::vector<Shard*> due;                       ///< shards whose curl asked to be called at once
+  std::vector<Shard*> running_due;               ///< `due` being called (swapped, so that no call allocates)
+  std::vector<Shard*> touched;                   ///< shards curl acted on since their messages were read
   std::vector<std::unique_ptr<Handle>> handles;  ///< every handle made, for cleanup
 
   static std::uint64_t NextId() {
@@ -369,7 +388,8 @@ void StreamClient::Start(Exchange& x) {
 }
 
 void StreamClient::Poll(Nanoseconds max_wait) {
-  if (impl_->RunDueTimeouts()) impl_->DrainCompleted();
+  impl_->RunDueTimeouts();
+  impl_->DrainCompleted();  // also what a start's hand-over finished (a refused connection)
   std::array<epoll_event, 256> events;
   // Nanosecond resolution (an open-loop schedule sends every 200 µs at 5,000 req/s); a kernel
   // without epoll_pwait2 (< 5.11) gets whole milliseconds.

@@ -208,3 +208,42 @@ BOOST_AUTO_TEST_CASE(binary_garbage_does_not_crash) {
   parser.Finish([](const SseEvent&) {});
   BOOST_TEST(total < garbage.size());
 }
+
+// A "data:" line and its blank line whole in one read are dispatched from the read's bytes (the
+// usual event); everything around that shortcut must frame as the line-by-line way does, which
+// byte-by-byte feeding always takes.
+BOOST_AUTO_TEST_CASE(an_event_whole_in_one_read_frames_as_byte_by_byte_feeding_does) {
+  const std::string cases[] = {
+      "data:x\n\n",
+      "data: x\n\n",
+      "data:  x\n\n",  // one space is the separator, the second is the value's
+      "data: \n\n",
+      "data:\n\n",
+      "event: e\ndata: x\n\ndata: y\n\n",  // the type is the first event's only
+      "id: 7\ndata: x\n\ndata: y\n\n",     // an id lasts
+      "data: a\ndata: b\n\n",
+      "data: a\r\n\r\ndata: b\r\rdata: c\n\r\n",
+      "data: a\r\n\n",
+      "error: {\"e\":1}\ndata: x\n\ndata: y\n\n",
+      ": ping\ndata: x\n\n",
+      "data: a\n\n\n\ndata: b\n\n",
+      "dataX: a\n\ndata_: b\n\nDATA: c\n\n",
+      std::string("data: a\0b\n\n", 11),
+      "\xEF\xBB\xBF"
+      "data: a\n\n",
+      "data: a\n",
+      "data: a\n\ndata: {\"cut",
+      "event: only\n\ndata: x\n\n",
+  };
+  for (const std::string& s : cases) {
+    std::vector<std::string_view> bytes;
+    for (std::size_t i = 0; i < s.size(); ++i) bytes.push_back(std::string_view(s).substr(i, 1));
+    bool whole_truncated = false, bytes_truncated = false;
+    const auto whole = Parse({s}, &whole_truncated);
+    BOOST_TEST((whole == Parse(bytes, &bytes_truncated)), "case " << s);
+    BOOST_TEST(whole_truncated == bytes_truncated, "case " << s);
+  }
+  const std::vector<Ev> expected{{"e", "x", ""}, {"", "y", ""}};
+  BOOST_TEST((ParseWhole("event: e\ndata: x\n\ndata: y\n\n") == expected));
+  BOOST_TEST((ParseWhole("id: 7\ndata: x\n\ndata:  y\n\n") == std::vector<Ev>{{"", "x", "7"}, {"", " y", "7"}}));
+}
