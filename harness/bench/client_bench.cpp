@@ -372,12 +372,12 @@ void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, i
       "\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write, "
       "best of {} round(s)\n",
       rounds);
-  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>21} {:>13}\n", "streams", "requests",
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>24} {:>13}\n", "streams", "requests",
              "llmbench", "ref. epoll", "ref. perform", "ratio", "CPU/event l / e", "request start l", "start e",
-             "allocs/request C+++curl", "errors");
-  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>21} {:>13}\n", "", "", "events/CPU-s",
+             "allocations per request", "errors");
+  fmt::print("{:>8} {:>9} {:>13} {:>13} {:>13} {:>7} {:>23} {:>28} {:>9} {:>24} {:>13}\n", "", "", "events/CPU-s",
              "events/CPU-s", "events/CPU-s", "l / e", "user+sys us", "mean = own + curl / max us", "mean us",
-             "whole level / steady", "l / e / p");
+             "C++ + curl: all / steady", "l / e / p");
   const std::int64_t tokens = 512;
   const auto prompt = prompt::SynthesizePrompts(BenchClass(tokens), 1, 7, 1).front();
   protocol::GenerationRequest g;
@@ -433,7 +433,7 @@ void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, i
     const auto steady = [&](std::int64_t n) {
       return mine.steady_requests > 0 ? static_cast<double>(n) / static_cast<double>(mine.steady_requests) : 0.0;
     };
-    fmt::print("{:>8} {:>9} {:>13.0f} {:>13.0f} {:>13.0f} {:>7.2f} {:>23} {:>28} {:>9.1f} {:>21} {:>13}\n", streams,
+    fmt::print("{:>8} {:>9} {:>13.0f} {:>13.0f} {:>13.0f} {:>7.2f} {:>23} {:>28} {:>9.1f} {:>24} {:>13}\n", streams,
                requests, mine_rate, ref_rate, rate(perform), ref_rate > 0 ? mine_rate / ref_rate : 0.0,
                fmt::format("{:.3f}+{:.3f} / {:.3f}+{:.3f}", us(mine_cpu.user), us(mine_cpu.total - mine_cpu.user),
                            us(ref.user_s), us(ref.cpu_s - ref.user_s)),
