@@ -366,7 +366,7 @@ ReferenceRun RunReference(std::uint16_t port, std::int64_t streams, std::int64_t
 // thread's time from taking a free slot to the request being on the socket; its own part, and
 // curl's from the start stamp on) beside the reference's (adding a handle and handing it over:
 // curl's part alone, what any libcurl client pays), and llmbench's heap allocations per request
-// (C++'s and curl's, from the level's start to its end).
+// (C++'s and curl's apart, over the whole level and in its steady state).
 void Reference(const std::vector<std::int64_t>& stream_counts, double seconds, int rounds) {
   fmt::print(
       "\nreference, llmbench's client vs the smallest curl-multi client, 16 events per socket write, "
@@ -508,14 +508,19 @@ void Syscalls(int calls) {
   if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       listen(listener, 1) != 0 || getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     fmt::print("cannot listen on 127.0.0.1: {}\n", std::strerror(errno));
+    if (listener >= 0) close(listener);
     return;
   }
   const int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (client < 0 || connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  const int server = client >= 0 && connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0
+                         ? accept(listener, nullptr, nullptr)
+                         : -1;
+  if (server < 0) {
     fmt::print("cannot connect to 127.0.0.1: {}\n", std::strerror(errno));
+    if (client >= 0) close(client);
+    close(listener);
     return;
   }
-  const int server = accept(listener, nullptr, nullptr);
   const int one = 1;
   setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const auto best_ns = [&](const auto& call) {
