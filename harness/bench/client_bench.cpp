@@ -523,7 +523,7 @@ void Syscalls(int calls) {
   }
   const int one = 1;
   setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  const auto best_ns = [&](const auto& call) {
+  const auto best_us = [&](const auto& call) {
     double best = 1e18;
     for (int round = 0; round < 3; ++round) {
       const std::int64_t t0 = NowNs();
@@ -535,19 +535,19 @@ void Syscalls(int calls) {
   std::array<char, 650> request{};
   request.fill('x');
   std::vector<char> sink(1 << 20);
-  const double clock_us = best_ns([](int) { return NowNs(); });
-  const double poll_us = best_ns([&](int) {
+  const double clock_us = best_us([](int) { return NowNs(); });
+  const double poll_us = best_us([&](int) {
     pollfd p{client, POLLIN, 0};
     return poll(&p, 1, 0);
   });
   const int ep = epoll_create1(EPOLL_CLOEXEC);
-  const double epoll_us = best_ns([&](int) {
+  const double epoll_us = best_us([&](int) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     epoll_ctl(ep, EPOLL_CTL_ADD, client, &ev);
     epoll_ctl(ep, EPOLL_CTL_DEL, client, nullptr);
   });
-  const double send_us = best_ns([&](int i) {
+  const double send_us = best_us([&](int i) {
     send(client, request.data(), request.size(), MSG_NOSIGNAL);
     if (i % 64 == 63)
       while (recv(server, sink.data(), sink.size(), MSG_DONTWAIT) > 0) {
