@@ -1,7 +1,5 @@
 #include "protocol/chunk_shape.hpp"
 
-#include <cstring>
-
 #include "protocol/json_scan.hpp"
 
 namespace llmbench::protocol {
@@ -15,17 +13,6 @@ void ChunkShape::Learn(std::string_view data, std::size_t text_at, std::size_t t
   size_ = static_cast<std::uint16_t>(data.size());
 }
 
-std::string_view ChunkShape::Match(std::string_view data) const {
-  if (size_ == 0) return {};
-  const std::size_t after = size_ - text_at_ - text_len_;  // bytes after the text
-  if (data.size() <= text_at_ + after) return {};          // no room for a non-empty text
-  const std::size_t text_len = data.size() - text_at_ - after;
-  if (std::memcmp(data.data(), bytes_.data(), text_at_) != 0 ||
-      std::memcmp(data.data() + text_at_ + text_len, bytes_.data() + text_at_ + text_len_, after) != 0) {
-    return {};
-  }
-  const std::string_view text = data.substr(text_at_, text_len);
-  return IsPlainJsonString(text) ? text : std::string_view{};
-}
+bool ChunkShape::IsPlainLongText(std::string_view text) { return IsPlainJsonString(text); }
 
 }  // namespace llmbench::protocol

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace llmbench::protocol {
@@ -24,12 +25,37 @@ class ChunkShape {
   /// capacity are not kept (they keep the full parse).
   void Learn(std::string_view data, std::size_t text_at, std::size_t text_len);
 
-  /// The text of `data` when it has the remembered shape; empty otherwise.
-  std::string_view Match(std::string_view data) const;
+  /// The text of `data` when it has the remembered shape; empty otherwise. Inline: it runs for
+  /// every event of a stream, and is mostly two memcmp.
+  std::string_view Match(std::string_view data) const {
+    if (size_ == 0) return {};
+    const std::size_t after = size_ - text_at_ - text_len_;  // bytes after the text
+    if (data.size() <= text_at_ + after) return {};          // no room for a non-empty text
+    const std::size_t text_len = data.size() - text_at_ - after;
+    if (std::memcmp(data.data(), bytes_.data(), text_at_) != 0 ||
+        std::memcmp(data.data() + text_at_ + text_len, bytes_.data() + text_at_ + text_len_, after) != 0) {
+      return {};
+    }
+    const std::string_view text = data.substr(text_at_, text_len);
+    return IsPlainText(text) ? text : std::string_view{};
+  }
 
   void Forget() { size_ = 0; }
 
  private:
+  /// IsPlainJsonString (json_scan.hpp), with a short ASCII text, a token's usual size, decided
+  /// here byte by byte: the general check is a loop built for kilobytes.
+  static bool IsPlainText(std::string_view text) {
+    if (text.size() > 16) return IsPlainLongText(text);
+    for (const char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == '"' || u == '\\') return false;
+      if (u >= 0x80) return IsPlainLongText(text);  // UTF-8: validated in full
+    }
+    return true;
+  }
+  static bool IsPlainLongText(std::string_view text);
+
   static constexpr std::size_t kCapacity = 448;
   std::uint16_t size_ = 0;      ///< 0: nothing remembered
   std::uint16_t text_at_ = 0;   ///< the text's first byte

@@ -46,8 +46,15 @@ struct ServerTimings {
 /// one per request. Counts only: no payload text is kept, bar `shape` (one chunk's bytes, the
 /// decoder's) and `text` when the caller asks for it.
 struct StreamTally {
-  std::int64_t text_chunks = 0;               ///< events that carried generated text
-  std::int64_t text_bytes = 0;                ///< UTF-8 bytes of generated text
+  // The fields a text chunk of the usual shape touches come first, together (see Exchange).
+  std::int64_t text_chunks = 0;  ///< events that carried generated text
+  std::int64_t text_bytes = 0;   ///< UTF-8 bytes of generated text
+  /// When set (correctness checks need it), generated text is appended here too, up to
+  /// kMaxKeptText bytes; null on the usual path, which keeps counts only.
+  std::string* text = nullptr;
+  /// The decoder's memory of this stream's last plain text chunk (bytes, not counted text).
+  ChunkShape shape;
+
   std::int64_t token_events = 0;              ///< events the protocol identifies as one token each (TGI)
   std::int64_t prompt_tokens = -1;            ///< server usage; -1 when the server sent none
   std::int64_t completion_tokens = -1;        ///< server usage; -1 when the server sent none
@@ -58,11 +65,6 @@ struct StreamTally {
   std::int64_t malformed_events = 0;
   std::string error;  ///< first in-stream error message; empty when none
   std::string finish_reason;
-  /// When set (correctness checks need it), generated text is appended here too, up to
-  /// kMaxKeptText bytes; null on the usual path, which keeps counts only.
-  std::string* text = nullptr;
-  /// The decoder's memory of this stream's last plain text chunk (bytes, not counted text).
-  ChunkShape shape;
 };
 
 /// Two tallies hold the same counts, timings, flags and messages (not `shape`, not `text`'s

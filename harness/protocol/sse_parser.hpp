@@ -78,16 +78,18 @@ class SseParser {
   SseEvent Current() const { return {event_, data_, id_}; }
   void ClearEvent();
 
-  std::string partial_;  ///< bytes of a line not yet terminated
-  std::string data_;
-  std::string event_;
-  std::string id_;
+  // The flags first, then the strings Feed's usual path reads (partial_'s size, event_, id_):
+  // together in as few cache lines as they fit (see client::Exchange).
   bool has_data_ = false;
   bool has_error_ = false;   ///< an "error:" field was seen in this event
   bool skip_lf_ = false;     ///< previous chunk ended with '\r': a leading '\n' belongs to it
   bool json_lines_ = false;  ///< Framing::JsonLines
   bool whole_body_ = false;  ///< Framing::WholeBody: data_ collects the body
   int bom_seen_ = 0;         ///< bytes of a leading byte-order mark matched; -1 once past it
+  std::string partial_;      ///< bytes of a line not yet terminated
+  std::string event_;
+  std::string id_;
+  std::string data_;
   std::int64_t comments_ = 0;
 };
 
@@ -120,7 +122,7 @@ void SseParser::Feed(std::string_view bytes, OnEvent&& on_event) {
         if (value.front() == ' ') value.remove_prefix(1);
         if (!value.empty()) {
           on_event(SseEvent{event_, value, id_});
-          ClearEvent();
+          event_.clear();  // ClearEvent, less what is already so: data_ is empty, has_data_ and has_error_ false
           p = eol + 2;
           continue;
         }

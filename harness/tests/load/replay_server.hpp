@@ -53,6 +53,9 @@ class ReplayServer {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
   int served() const { return served_; }
+  /// From now on, a response stops after its first write and holds the connection open, sending
+  /// nothing more, until the client closes it (at most 10 s): a server that stalls mid-stream.
+  void StallAfterFirstWrite() { stall_ = true; }
 
  private:
   void Serve() {
@@ -105,6 +108,11 @@ class ReplayServer {
       std::snprintf(len, sizeof len, "%zx\r\n", n);
       if (!WriteAll(fd, len + body_.substr(at, n) + "\r\n")) return;
       at += n;
+      if (stall_) {
+        pollfd p{fd, POLLIN, 0};
+        poll(&p, 1, 10'000);  // until the client gives up (its close reads as input)
+        return;
+      }
       std::this_thread::sleep_for(std::chrono::microseconds(50));  // each write its own segment
     }
     if (at < body_.size()) {
@@ -131,6 +139,7 @@ class ReplayServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> stall_{false};
   std::atomic<int> served_{0};
   std::thread thread_;
 };

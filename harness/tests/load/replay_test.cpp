@@ -7,8 +7,11 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "load/load_generator.hpp"
@@ -174,4 +177,68 @@ BOOST_AUTO_TEST_CASE(conversations_run_their_turns_and_end_when_the_level_stops)
   BOOST_TEST(records.size() == 3u);  // the first turns only
   for (const auto& r : records) BOOST_TEST(r.turn == 1);
   BOOST_TEST(progress.done == 9);  // the turns never sent count as done
+}
+
+namespace {
+
+// Runs one request against `url` with a 300 ms timeout; returns its record and the wall time.
+std::pair<llmbench::load::Record, std::chrono::nanoseconds> OneRequestWith300msTimeout(const std::string& url) {
+  llmbench::scenario::Load load;
+  load.requests = 1;
+  load.warmup = 0;
+  load.timeout = std::chrono::milliseconds(300);
+  llmbench::load::Target target{.url = url, .protocol = "openai-chat", .model = "m"};
+  llmbench::load::LoadGenerator generator(target, load, "deadline");
+  const std::vector<llmbench::prompt::Prompt> prompts(1, {.text = "Say hello.", .input_tokens = 3, .max_tokens = 8});
+  std::vector<llmbench::load::Record> records;
+  const auto t0 = std::chrono::steady_clock::now();
+  generator.RunLevel(
+      llmbench::scenario::Level::Closed(1), prompts,
+      [&](llmbench::load::Record& r) { records.push_back(std::move(r)); }, nullptr);
+  const auto wall = std::chrono::steady_clock::now() - t0;
+  if (records.size() != 1) throw std::runtime_error("expected one record, got " + std::to_string(records.size()));
+  return {std::move(records.front()), wall};
+}
+
+}  // namespace
+
+// The client enforces a request's timeout itself (curl is given none, see stream_client.cpp): a
+// server that stops sending mid-stream fails the request as a timeout once its timeout has
+// passed, not before, and what arrived before the stall is kept in the record.
+BOOST_AUTO_TEST_CASE(a_stream_that_stalls_fails_as_a_timeout_when_its_timeout_passes_and_keeps_what_came) {
+  const std::string body = ReadTestData("streams/vllm_chat.sse");
+  // The first write: the role event and the first text event ("Hello"); then nothing.
+  const std::size_t cut = body.find("\n\n", body.find("\n\n") + 2) + 2;
+  ReplayServer server(body, [cut](const std::string& b) { return Sizes{cut, b.size()}; });
+  server.StallAfterFirstWrite();
+  const auto [r, wall] = OneRequestWith300msTimeout(server.url());
+  BOOST_TEST(std::string(llmbench::load::ToString(r.error)) == "timeout", r.error_message);
+  BOOST_TEST(r.error_message.find("timeout (300 ms)") != std::string::npos, r.error_message);
+  BOOST_TEST(r.http_status == 200);
+  BOOST_TEST(r.chunk_ns.size() == 1u);  // "Hello", stamped when it came
+  BOOST_TEST(r.done_ns - r.start_ns >= 300'000'000);
+  BOOST_TEST((wall < std::chrono::seconds(5)));  // not the server's 10 s hold
+}
+
+// A connection that cannot be made (here: a listener whose accept queue is full, so the
+// kernel drops the SYN and the connect hangs) fails as a connect error within the timeout.
+BOOST_AUTO_TEST_CASE(a_connection_that_cannot_be_made_in_time_is_a_connect_error) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  BOOST_TEST_REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  BOOST_TEST_REQUIRE(listen(listener, 0) == 0);  // room for one waiting connection
+  BOOST_TEST_REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  BOOST_TEST_REQUIRE(connect(filler, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);  // fills it
+  const auto [r, wall] =
+      OneRequestWith300msTimeout("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/v1/chat/completions");
+  close(filler);
+  close(listener);
+  BOOST_TEST(std::string(llmbench::load::ToString(r.error)) == "connect", r.error_message);
+  BOOST_TEST(r.error_message.find("no connection within 300 ms") != std::string::npos, r.error_message);
+  BOOST_TEST(r.done_ns - r.start_ns >= 300'000'000);
+  BOOST_TEST((wall < std::chrono::seconds(5)));
 }
