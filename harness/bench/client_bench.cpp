@@ -59,6 +59,7 @@
 #include "metrics/statistics.hpp"
 #include "prompt/feed.hpp"
 #include "prompt/synthesize.hpp"
+#include "protocol/feed.hpp"
 #include "protocol/protocol.hpp"
 #include "protocol/sse_parser.hpp"
 
@@ -619,9 +620,7 @@ void DecodeCost(std::int64_t events) {
     tally = {};
     double t0 = ThreadCpuSeconds();
     for (std::int64_t n = 0; n < events; n += 16) {
-      parser.Feed(write, [&](const protocol::SseEvent& e) {
-        if (decoder->Decode(e, tally) == protocol::EventKind::Text) stamps.push_back(n);
-      });
+      protocol::FeedAndDecode(parser, *decoder, write, tally, [&] { stamps.push_back(n); });
     }
     best_mine = std::min(best_mine, ThreadCpuSeconds() - t0);
     t0 = ThreadCpuSeconds();

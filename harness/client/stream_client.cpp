@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/feed.hpp"
+
 namespace llmbench::client {
 namespace {
 
@@ -88,9 +90,8 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   }
   const std::int64_t stamp = NowNs();
   x.done_ns = stamp;  // the latest bytes; Finish keeps it when the transfer ends well
-  x.parser.Feed(std::string_view(data, n), [&](const protocol::SseEvent& e) {
-    if (x.decoder->Decode(e, x.tally) == protocol::EventKind::Text) x.chunk_ns.push_back(stamp);
-  });
+  protocol::FeedAndDecode(x.parser, *x.decoder, std::string_view(data, n), x.tally,
+                          [&] { x.chunk_ns.push_back(stamp); });
   return n;
 }
 

@@ -1,14 +1,19 @@
-// libFuzzer target, differential: the OpenAI-compatible decoders' shortcut for a chunk shaped like
+// libFuzzer target, differential: the OpenAI-compatible decoders' shortcuts for a chunk shaped like
 // the stream's last plain text chunk (ChunkShape) must give exactly what the full parse gives.
-// Each event is decoded twice: by a decoder that keeps the stream's shape, and by one whose
-// shape is forgotten before every event (always the full parse). The first byte picks chat or
-// completions, the second the piece size and whether text is kept; the rest is the body.
+// Each event is decoded twice: by a decoder that keeps the stream's shape (Match), and by one
+// whose shape is forgotten before every event (always the full parse). A third decoder takes the
+// body as the client does (FeedAndDecode: whole events straight from the bytes when the framer is
+// at an event's start, MatchEvent), and must hold the same counts as the full parse after every
+// piece. The first byte picks chat or completions, the second how the body is cut into reads
+// (event_pieces.hpp) and whether text is kept; the rest is the body.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "event_pieces.hpp"
+#include "protocol/feed.hpp"
 #include "protocol/protocol.hpp"
 
 using namespace llmbench::protocol;
@@ -31,7 +36,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view name = data[0] % 2 == 0 ? kOpenAiChat : kOpenAiCompletions;
   auto fast = MakeProtocol(name);
   auto full = MakeProtocol(name);
-  const std::size_t step = 1 + data[1] % 64;
   const std::string_view body(reinterpret_cast<const char*>(data) + 2, size - 2);
   StreamTally fast_tally, full_tally;
   std::string fast_text, full_text;
@@ -55,7 +59,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
     }
   };
-  for (std::size_t at = 0; at < body.size(); at += step) parser.Feed(body.substr(at, step), on_event);
+  auto client = MakeProtocol(name);
+  StreamTally client_tally;
+  std::string client_text;
+  if (data[1] & 0x80) client_tally.text = &client_text;
+  SseParser client_parser;
+  client_parser.Reset(client->framing());
+  std::int64_t client_texts = 0;
+  const auto same_as_full = [&](const char* when, std::size_t at) {
+    if (client_tally.text_chunks != client_texts || !SameCounts(client_tally, full_tally) || client_text != full_text) {
+      std::fprintf(stderr, "%s %zu: as the client decodes (%lld text events) and by the full parse differ\n", when, at,
+                   static_cast<long long>(client_texts));
+      Print("as the client decodes", client_tally, client_text);
+      Print("full parse", full_tally, full_text);
+      std::abort();
+    }
+  };
+  std::size_t at = 0;
+  for (const std::string_view piece : llmbench::fuzz::Pieces(body, data[1])) {
+    parser.Feed(piece, on_event);
+    FeedAndDecode(client_parser, *client, piece, client_tally, [&] { ++client_texts; });
+    same_as_full("after the piece at byte", at);
+    at += piece.size();
+  }
   parser.Finish(on_event);
+  client_parser.Finish([&](const SseEvent& e) { client_texts += client->Decode(e, client_tally) == EventKind::Text; });
+  same_as_full("at the end, byte", body.size());
   return 0;
 }

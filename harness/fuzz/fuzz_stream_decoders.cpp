@@ -1,5 +1,6 @@
 // libFuzzer target: every protocol's stream decoder behind its framer, as the client runs them
-// (the first byte picks the protocol, the second the piece size; the rest is the response body),
+// (the first byte picks the protocol, the second how the body is cut into reads (event_pieces.hpp)
+// and whether text is kept; the rest is the response body),
 // plus the response-header hook. Decoders must never throw, whatever the server sends.
 #include <cstdint>
 #include <cstdio>
@@ -7,6 +8,8 @@
 #include <exception>
 #include <string_view>
 
+#include "event_pieces.hpp"
+#include "protocol/feed.hpp"
 #include "protocol/protocol.hpp"
 
 using namespace llmbench::protocol;
@@ -16,7 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& names = ProtocolNames();
   auto protocol = MakeProtocol(names[data[0] % names.size()]);
   if (!protocol) std::abort();
-  const std::size_t step = 1 + data[1] % 64;
   const std::string_view body(reinterpret_cast<const char*>(data) + 2, size - 2);
   StreamTally tally;
   std::string kept;
@@ -25,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.Reset(protocol->framing());
   const auto on_event = [&](const SseEvent& e) { protocol->Decode(e, tally); };
   try {
-    for (std::size_t at = 0; at < body.size(); at += step) parser.Feed(body.substr(at, step), on_event);
+    for (const std::string_view piece : llmbench::fuzz::Pieces(body, data[1]))
+      FeedAndDecode(parser, *protocol, piece, tally, [] {});
     parser.Finish(on_event);
     // The body's first line as a header (TGI reads its timings from x-* headers).
     const std::string_view line = body.substr(0, body.find('\n'));

@@ -30,6 +30,8 @@ def main():
             put("fuzz_sse", bytes([framing, 7]) + body)
         for p in range(PROTOCOLS):
             put("fuzz_stream_decoders", bytes([p, 5]) + body)
+            if p in (0, 1) and s.suffix == ".sse":  # OpenAI chat and completions, a read per event: the shortcut
+                put("fuzz_stream_decoders", bytes([p, 0x40]) + body)
     for toml in sorted((ROOT / "scenarios").rglob("*.toml")):
         put("fuzz_scenario_toml", toml.read_bytes())
     for rule in ["ttft.p95 < 500ms", "tpot.p50 <= 40 ms", "errors.rate < 1%", "output_throughput >= 1000 tok/s",
@@ -111,6 +113,7 @@ def chunk_shape_seeds():
         if s.suffix == ".sse":
             put("fuzz_chunk_shape", bytes([0, 5]) + s.read_bytes())
             put("fuzz_chunk_shape", bytes([1, 0x85]) + s.read_bytes())
+            put("fuzz_chunk_shape", bytes([0, 0xC0]) + s.read_bytes())  # a read per event: the whole-event shortcut
     head = b'{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,'
     chat = [b'"delta":{"content":"' + t + b'"},"logprobs":null,"finish_reason":null}]}' for t in [
         b"Hello", b" world", b"a\\\"b", b"\\n", b"\\u00e9", "w\u00f6rld".encode(), b"\xff\xfe", b"\x01", b"",
@@ -126,9 +129,11 @@ def chunk_shape_seeds():
     body += b"data: " + head.replace(b"chatcmpl-1", b"chatcmpl-2") + chat[0] + b"\n\ndata: [DONE]\n\n"
     put("fuzz_chunk_shape", bytes([0, 63]) + body)
     put("fuzz_chunk_shape", bytes([0, 0x80 | 63]) + body)
+    put("fuzz_chunk_shape", bytes([0, 0xC0]) + body)
     completion = b"".join(b'data: {"id":"cmpl-1","object":"text_completion","choices":[{"index":0,"text":"' + t +
                           b'","finish_reason":null}]}\n\n' for t in [b"one", b" two", b"t\\\"q", b"", b"\xc3"])
     put("fuzz_chunk_shape", bytes([1, 63]) + completion)
+    put("fuzz_chunk_shape", bytes([1, 0x40]) + completion)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,19 @@ class OpenAi final : public Protocol {
     return {std::string(default_path()), body.dump(), {"Content-Type: application/json", "Accept: text/event-stream"}};
   }
 
+  // Events of the stream's last plain text chunk's shape, straight from the read's bytes (see
+  // ChunkShape::MatchEvent): what Decode's first branch below counts, without framing them.
+  WholeEvents DecodeWholeEvents(std::string_view bytes, StreamTally& tally) override {
+    WholeEvents done;
+    for (;;) {
+      const ChunkShape::EventMatch match = tally.shape.MatchEvent(bytes.substr(done.bytes));
+      if (match.size == 0) return done;
+      CountText(TakeText(match.text, tally), tally);
+      done.bytes += match.size;
+      ++done.texts;
+    }
+  }
+
   EventKind Decode(const SseEvent& event, StreamTally& tally) override {
     if (event.event == "error") return ReadErrorEvent(scratch_, event.data, tally);
     // The usual chunk: the stream's last plain text chunk with another text (see ChunkShape).

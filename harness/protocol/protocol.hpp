@@ -62,6 +62,17 @@ class Protocol {
   virtual HttpRequest BuildRequest(const GenerationRequest& request) const = 0;
   /// Classifies one SSE event and adds what it carries to `tally`. Never throws.
   virtual EventKind Decode(const SseEvent& event, StreamTally& tally) = 0;
+  /// How many bytes and text events DecodeWholeEvents took.
+  struct WholeEvents {
+    std::size_t bytes = 0;
+    std::int64_t texts = 0;
+  };
+  /// The hot path's shortcut, for a framer at an event's start (SseParser::AtWholeEventStart):
+  /// decodes the whole SSE events at the start of `bytes` that the decoder recognises without
+  /// framing them first (a text chunk of the stream's usual shape), and stops at the first it
+  /// does not. Each must count in `tally` exactly as Feed + Decode would count it (fuzz_chunk_shape
+  /// checks that). The default recognises none.
+  virtual WholeEvents DecodeWholeEvents(std::string_view bytes, StreamTally& tally);
   /// A response header; protocols that carry timings in headers (TGI x-*) read them here.
   virtual void OnHeader(std::string_view name, std::string_view value, StreamTally& tally) const;
 };

@@ -5,6 +5,8 @@ namespace llmbench::protocol {
 
 void Protocol::OnHeader(std::string_view, std::string_view, StreamTally&) const {}
 
+Protocol::WholeEvents Protocol::DecodeWholeEvents(std::string_view, StreamTally&) { return {}; }
+
 std::string Protocol::AuthHeader(std::string_view key) const { return "Authorization: Bearer " + std::string(key); }
 
 const std::vector<std::string>& ProtocolNames() {

@@ -62,6 +62,13 @@ class SseParser {
   bool Finish(OnEvent&& on_event);
 
   std::int64_t comments() const noexcept { return comments_; }
+  /// Nothing of an event is pending (no line, field or event type) and the stream's start is
+  /// behind: bytes that begin with "data:", a value without CR or LF, and "\n\n" are then one
+  /// event with that data and no other field, which Feed would dispatch leaving this state as it
+  /// is. A caller that recognises such events (Protocol::DecodeWholeEvents) may skip feeding them.
+  bool AtWholeEventStart() const {
+    return bom_seen_ < 0 && !skip_lf_ && !json_lines_ && !whole_body_ && AtEventStart() && event_.empty();
+  }
   /// Clears all state for a new stream framed as `framing`.
   void Reset(Framing framing = Framing::Sse);
 

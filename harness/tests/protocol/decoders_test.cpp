@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "protocol/feed.hpp"
 #include "protocol/json_scan.hpp"
 #include "protocol/protocol.hpp"
 #include "test_support.hpp"
@@ -435,6 +436,122 @@ BOOST_AUTO_TEST_CASE(a_chunk_shaped_like_the_last_is_counted_as_the_full_parse_c
   }
   CheckShapeAgreesWithFullParse(kOpenAiCompletions, ReadTestData("streams/openai_completions.sse"));
   CheckShapeAgreesWithFullParse(kOpenAiCompletions, ReadTestData("streams/llamacpp_completion.sse"));
+}
+
+namespace {
+
+struct FedAndDecoded {
+  StreamTally tally;
+  std::string text;
+  std::int64_t text_events = 0;
+};
+
+// `stream` as the client takes it (FeedAndDecode, whole events straight from the bytes when it
+// can), in pieces of the given sizes (the last size repeats); or, when `full`, fully parsed (the
+// shape forgotten before every event), which never takes a shortcut.
+FedAndDecoded FeedStream(const std::string& stream, const std::vector<std::size_t>& pieces, bool full) {
+  auto p = MakeProtocol(kOpenAiChat);
+  FedAndDecoded out;
+  out.tally.text = &out.text;
+  SseParser parser;
+  parser.Reset(Framing::Sse);
+  const auto sink = [&](const SseEvent& e) {
+    if (full) out.tally.shape.Forget();
+    out.text_events += p->Decode(e, out.tally) == EventKind::Text;
+  };
+  for (std::size_t at = 0, i = 0; at < stream.size(); ++i) {
+    const std::size_t piece = std::max<std::size_t>(1, pieces[std::min(i, pieces.size() - 1)]);
+    const std::string_view bytes = std::string_view(stream).substr(at, piece);
+    at += piece;
+    if (full) {
+      parser.Feed(bytes, sink);
+    } else {
+      FeedAndDecode(parser, *p, bytes, out.tally, [&] { ++out.text_events; });
+    }
+  }
+  parser.Finish(sink);
+  return out;
+}
+
+}  // namespace
+
+// After a plain text chunk, the decoder takes the next events of its shape straight from the
+// read's bytes (ChunkShape::MatchEvent), without framing them: every stream below, around that
+// shortcut's edges, must count as byte-by-byte framing and the full parse count it.
+BOOST_AUTO_TEST_CASE(whole_events_taken_from_the_bytes_count_as_framing_and_the_full_parse_do) {
+  const std::string first = ChatChunk("c1", "\"Hello\"");
+  const std::string next = ChatChunk("c1", "\" w\"");
+  const std::string next_data = "data: " + DataOf(next);
+  const std::string cases[] = {
+      first + next + next,
+      first + next_data + "\r\n\r\n" + next,             // CRLF ends: the framer's
+      first + next_data + "\ndata: x\n\n" + next,        // no blank line: two data lines
+      first + next_data + "\n: ping\n\n" + next,         // a comment before the blank line
+      first + next_data + "\nid: 9\n\n" + next,          // a field before the blank line
+      first + next_data + "\n",                          // cut before the blank line
+      first + next_data,                                 // cut at the line's end
+      first + next.substr(0, next.size() - 20),          // cut inside
+      first + "data:" + DataOf(next) + "\n\n" + next,    // no space after "data:"
+      first + "data:  " + DataOf(next) + "\n\n" + next,  // two: the second is the data's
+      first + "event: error\n" + next + next,            // a type: not the usual event
+      first + "id: 5\n" + next + next,
+      first + ": ping\n\n" + next + "\n\n\n" + next,
+      first + ChatChunk("c1", "\"a text of more than sixteen bytes, plain\"") + next,
+      first + ChatChunk("c1", "\"sixteen bytes ok\\\"then a quote\"") + next,  // an escape after 16
+      first + ChatChunk("c1", "\"seventeen bytes w\xc3\xb6rld\"") + next,      // UTF-8 after 16
+      first + ChatChunk("c1", "\"seventeen bytes w\xc3\x28rld\"") + next,      // broken UTF-8 after 16
+      first + ChatChunk("c1", "\"\xe2\x82\"") + next,                          // cut UTF-8
+      first + ChatChunk("c1", "\"seventeen bytes \x01\"") + next,              // a control byte
+      first + ChatChunk("c1", "\"\"") + next,                                  // no text
+      first + ChatChunk("c1", "\"\"\"") + next,                                // a quote too many
+      first + ChatChunk("c1", "\" w\"", ",\"usage\":{\"completion_tokens\":2}") + next,
+      "\xEF\xBB\xBF" + first + next,
+      // A shape learnt from data on two lines holds a '\n': never matched against one line.
+      "data: " + DataOf(first).substr(0, 30) + "\ndata: " + DataOf(first).substr(30) + "\n\n" + next + next,
+      first + next + "data: [DONE]\n\n",
+  };
+  // That shape, and an event whose bytes are the learnt data, '\n' and all: two lines, not one.
+  const std::size_t comma = DataOf(first).find(',') + 1;  // a line break between JSON tokens
+  std::string two_lines = DataOf(next);
+  two_lines.insert(comma, "\n");
+  const std::string split_first =
+      "data: " + DataOf(first).substr(0, comma) + "\ndata: " + DataOf(first).substr(comma) + "\n\n";
+  const std::string more_cases[] = {split_first + "data: " + two_lines + "\n\n" + next};
+  std::vector<std::string> streams(std::begin(cases), std::end(cases));
+  streams.insert(streams.end(), std::begin(more_cases), std::end(more_cases));
+  for (const std::string& stream : streams) {
+    const FedAndDecoded full = FeedStream(stream, {1}, true);
+    // Whole, byte by byte, every 7 bytes, and cut before every "data:" line and after every
+    // blank line: each event, and each field line before one, is a read of its own, as a server
+    // that writes an event at a time makes it (so the shortcut meets every state it may start in).
+    std::vector<std::size_t> events;
+    for (std::size_t at = 1, from = 0; at <= stream.size(); ++at) {
+      const bool line_start = stream[at - 1] == '\n';
+      if (at == stream.size() ||
+          (line_start && (stream.compare(at, 5, "data:") == 0 || (at >= 2 && stream[at - 2] == '\n')))) {
+        events.push_back(at - from);
+        from = at;
+      }
+    }
+    for (const std::vector<std::size_t>& pieces :
+         {std::vector<std::size_t>{stream.size()}, std::vector<std::size_t>{1}, std::vector<std::size_t>{7}, events}) {
+      const FedAndDecoded client = FeedStream(stream, pieces, false);
+      BOOST_TEST(client.text_events == full.text_events, pieces.size() << " piece size(s): " << stream);
+      BOOST_TEST(SameCounts(client.tally, full.tally), pieces.size() << " piece size(s): " << stream);
+      BOOST_TEST(client.text == full.text, pieces.size() << " piece size(s): " << stream);
+    }
+  }
+  // The shortcut is taken: one read of three events, the last two of the first's shape.
+  auto p = MakeProtocol(kOpenAiChat);
+  StreamTally tally;
+  SseParser parser;
+  parser.Reset(Framing::Sse);
+  std::int64_t texts = 0;
+  FeedAndDecode(parser, *p, first, tally, [&] { ++texts; });
+  BOOST_TEST(parser.AtWholeEventStart());
+  const auto whole = p->DecodeWholeEvents(next + next + "data: [DONE]\n\n", tally);
+  BOOST_TEST(whole.texts == 2);
+  BOOST_TEST(whole.bytes == 2 * next.size());
 }
 
 BOOST_AUTO_TEST_CASE(the_usual_chunk_takes_the_shortcut) {
