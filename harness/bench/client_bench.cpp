@@ -265,11 +265,12 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens,
     }
     // Ingest rate over the window where every stream was streaming: from the last first chunk
     // to the first last chunk (connection set-up and the tail excluded).
-    std::int64_t window_start = 0, window_end = INT64_MAX, window_events = 0;
+    std::int64_t window_start = 0, window_end = INT64_MAX, window_events = 0, first_chunk = INT64_MAX;
     for (const auto& r : run.records) {
       if (r.chunk_ns.empty()) continue;
       window_start = std::max(window_start, r.chunk_ns.front());
       window_end = std::min(window_end, r.chunk_ns.back());
+      first_chunk = std::min(first_chunk, r.chunk_ns.front());
     }
     for (const auto& r : run.records) {
       for (const auto t : r.chunk_ns) window_events += t >= window_start && t <= window_end;
@@ -277,10 +278,16 @@ void Timing(const std::vector<std::int64_t>& stream_counts, std::int64_t tokens,
     const double window_s = static_cast<double>(window_end - window_start) / 1e9;
     const auto gap = metrics::Describe(gap_error_us);
     const auto lag = metrics::Describe(lag_us);
-    fmt::print("{:>8} {:>10} {:>12.0f} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams,
-               streams * 1'000'000'000 / step.count(),
-               window_s > 0 ? static_cast<double>(window_events) / window_s : 0.0, run.errors, gap.p50, gap.p99,
-               lag.p50, lag.p99, run.cpu_s / static_cast<double>(run.events) * 1e6);
+    // No window when the streams never all ran at once (a simulator too slow to start them all).
+    const std::string ingested =
+        window_s > 0 ? fmt::format("{:.0f}", static_cast<double>(window_events) / window_s) : std::string("-");
+    fmt::print("{:>8} {:>10} {:>12} {:>8} {:>14.1f} {:>14.1f} {:>14.1f} {:>14.1f} {:>10.3f}\n", streams,
+               streams * 1'000'000'000 / step.count(), ingested, run.errors, gap.p50, gap.p99, lag.p50, lag.p99,
+               run.cpu_s / static_cast<double>(run.events) * 1e6);
+    if (window_s <= 0 && window_start > 0) {
+      fmt::print("         (ingested/s: -, the streams never all ran at once: their first chunks came over {:.1f} s)\n",
+                 static_cast<double>(window_start - first_chunk) / 1e9);
+    }
   }
   std::filesystem::remove(truth_path);
 }
